@@ -1,0 +1,100 @@
+"""Test helper: a throwaway portal outside the repository, built by the real `mkdocs`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO.parent / "shared" / "examples"
+DEMO_ENGAGEMENTS = REPO / "engagements"
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+@dataclass
+class Portal:
+    """A user's own portal: mkdocs.yml, content/ and engagements/ only."""
+
+    root: Path
+    plugin: dict[str, Any] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def engagements(self) -> Path:
+        return self.root / "engagements"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def add(self, name: str, text: str) -> Path:
+        path = self.engagements / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def add_example(self, name: str = "engagement.yml") -> Path:
+        return self.add(name, (EXAMPLES / name).read_text(encoding="utf-8"))
+
+    def write_config(self) -> None:
+        import json
+
+        # JSON is valid YAML: no YAML writer needed for the config.
+        config = {
+            "site_name": "Test portal",
+            "docs_dir": "content",
+            "theme": {"name": "material"},
+            "plugins": ["search", {"coachportal": self.plugin}],
+        }
+        (self.root / "mkdocs.yml").write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+    def build(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        self.write_config()
+        env = {**os.environ, **self.env}
+        result = subprocess.run(
+            [*MKDOCS, "build", *args],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def text_of_every_file(self) -> dict[Path, str]:
+        """Every file of site/ as text (gzip files decompressed), for marker scans."""
+        import gzip
+
+        out: dict[Path, str] = {}
+        for path in sorted(self.site.rglob("*")):
+            if not path.is_file():
+                continue
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            out[path] = data.decode("utf-8", errors="replace")
+        return out
+
+
+def new_portal(root: Path, plugin: dict[str, Any] | None = None, home: str | None = None) -> Portal:
+    """A portal with a home page and an empty engagements/ directory under ``root``."""
+    (root / "content").mkdir(parents=True, exist_ok=True)
+    (root / "engagements").mkdir(exist_ok=True)
+    (root / "content" / "index.md").write_text(home or "# Welcome\n\nOur coaching portal.\n", encoding="utf-8")
+    return Portal(root=root, plugin=dict(plugin or {}))
+
+
+def copy_demo(root: Path) -> Path:
+    """A copy of the repository's demo portal (mkdocs.yml, content/, engagements/, overrides/)."""
+    for name in ("content", "engagements", "overrides", "demo"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root

@@ -1,0 +1,43 @@
+"""The six pages of one engagement: their slugs, generic titles and source paths.
+
+Titles are deliberately generic: they appear in <title>, the header and the
+engagement navigation, which stay readable without a passphrase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# (slug, title); "" is the engagement's overview page.
+ENGAGEMENT_PAGES: tuple[tuple[str, str], ...] = (
+    ("", "Overview"),
+    ("awareness", "Awareness"),
+    ("development-plan", "Development plan"),
+    ("actions", "Actions"),
+    ("progress", "Progress"),
+    ("final-report", "Final report"),
+)
+
+
+def src_uri(engagement_id: str, slug: str) -> str:
+    """Source path of a generated page, relative to docs_dir."""
+    return f"{engagement_id}/index.md" if not slug else f"{engagement_id}/{slug}.md"
+
+
+def url(engagement_id: str, slug: str) -> str:
+    """Site-relative URL of a page (with MkDocs' default use_directory_urls)."""
+    return f"{engagement_id}/" if not slug else f"{engagement_id}/{slug}/"
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """One generated Markdown page, ready to hand to MkDocs."""
+
+    engagement_id: str
+    slug: str
+    title: str
+    markdown: str
+
+    @property
+    def src_uri(self) -> str:
+        return src_uri(self.engagement_id, self.slug)

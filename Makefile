@@ -5,8 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-# Fictional demo passphrases (README lists them). Real ones belong in CI secrets.
-DEMO_SECRETS := demo/secrets.yml
+# FICTIONAL demo passphrases (the README lists them) so that `make site` works out of
+# the box. Real passphrases never live in the repository: set them as CI secrets.
+# A passphrase already in the environment wins over the demo one.
+DEMO_PASSPHRASES := \
+  COACHPORTAL_PASSPHRASE_NORTHWIND_HR="$${COACHPORTAL_PASSPHRASE_NORTHWIND_HR:-amber-harbor-lantern-42}" \
+  COACHPORTAL_PASSPHRASE_MARCUS_LEE="$${COACHPORTAL_PASSPHRASE_MARCUS_LEE:-quiet-river-compass-17}" \
+  COACHPORTAL_PASSPHRASE_HARBOR_HR="$${COACHPORTAL_PASSPHRASE_HARBOR_HR:-copper-meadow-signal-93}" \
+  COACHPORTAL_PASSPHRASE_ACME_HR="$${COACHPORTAL_PASSPHRASE_ACME_HR:-violet-canyon-ember-58}"
 
 .PHONY: site test serve clean lint bench schema
 
@@ -23,7 +29,7 @@ $(TSTAMP): $(BIN)/python pyproject.toml
 	touch $@ $(STAMP)
 
 site: $(STAMP)
-	COACHPORTAL_SECRETS=$${COACHPORTAL_SECRETS:-$(DEMO_SECRETS)} $(BIN)/mkdocs build --strict
+	$(DEMO_PASSPHRASES) $(BIN)/mkdocs build --strict
 	@echo
 	@echo "Built the demo portal into site/."
 	@echo "Open it with:  make serve-site   (then http://127.0.0.1:8000/)"
@@ -33,7 +39,7 @@ serve-site: site
 	$(BIN)/python -m http.server --directory site --bind 127.0.0.1 8000
 
 serve: $(STAMP)
-	COACHPORTAL_SECRETS=$${COACHPORTAL_SECRETS:-$(DEMO_SECRETS)} $(BIN)/mkdocs serve
+	$(DEMO_PASSPHRASES) $(BIN)/mkdocs serve
 
 test: $(TSTAMP)
 	$(BIN)/python -m pytest -n auto

@@ -55,7 +55,9 @@ class Portal:
 
     def build(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         self.write_config()
-        env = {**os.environ, **self.env}
+        # Only this portal's own settings: nothing COACHPORTAL_* leaks in from the caller.
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("COACHPORTAL_")}
+        env = {**inherited, "COACHPORTAL_TODAY": "2026-06-20", **self.env}
         result = subprocess.run(
             [*MKDOCS, "build", *args],
             cwd=self.root,

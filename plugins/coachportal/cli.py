@@ -1,0 +1,54 @@
+"""Command line: check engagement files without building, export the JSON Schema."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import EngagementError
+from .loader import load_engagements
+
+
+def _check(args: argparse.Namespace) -> int:
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        print(f"coachportal: not a directory: {directory}", file=sys.stderr)
+        return 2
+    try:
+        engagements = load_engagements(directory)
+    except EngagementError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{len(engagements)} engagement file(s) OK: {', '.join(e.id for e in engagements)}")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema import engagement_json_schema
+
+    text = json.dumps(engagement_json_schema(), indent=2) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="coachportal", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="validate engagement files and list every problem")
+    check.add_argument("directory", nargs="?", default="engagements")
+    check.set_defaults(run=_check)
+    schema = commands.add_parser("schema", help="write the engagement JSON Schema (for editor completion)")
+    schema.add_argument("-o", "--output", default="engagement.schema.json")
+    schema.set_defaults(run=_schema)
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

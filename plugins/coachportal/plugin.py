@@ -1,0 +1,264 @@
+"""MkDocs glue: thin hooks that hand the work to the core modules.
+
+Order of a build: on_config (settings, privacy defaults) -> on_pre_build (load,
+validate, redact, render; fail before MkDocs cleans site/) -> on_files (generated
+pages and assets) -> on_nav (per-engagement navigation) -> per page: markdown,
+content (encrypt), context (local nav), post_page (noindex) -> on_post_build
+(search index, portfolio) -> on_shutdown (publish the staged site).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+from . import access, protect
+from .errors import EngagementError
+from .pages import ENGAGEMENT_PAGES, url
+from .portal import Portal, build_portal, summary, today
+from .redact import audience_from
+from .render import render_engagement_list
+
+log = logging.getLogger("mkdocs.plugins.coachportal")
+
+ASSETS = Path(__file__).parent / "assets"
+ASSET_DIR = "coachportal"  # where assets land in site/
+CSS = ("coachportal.css", "unlock.css")
+JS = ("unlock.js",)
+PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
+
+
+class ReaderConfig(base.Config):
+    """A person who may unlock engagements: `readers: {id: {name: ...}}`."""
+
+    name = c.Type(str)
+
+
+class CoachPortalConfig(base.Config):
+    engagements_dir = c.Type(str, default="engagements")
+    audience = c.Choice(("sponsor", "client", "coach"), default="sponsor")
+    encryption = c.Type(bool, default=True)
+    readers = c.DictOfItems(c.SubConfig(ReaderConfig), default={})
+    iterations = c.Type(int, default=600_000)
+
+
+class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.portal: Portal | None = None
+        self.vault: protect.Vault | None = None
+        self.local_navs: dict[str, Navigation] = {}
+        self.final_site_dir: str | None = None
+        self.published = False
+
+    # --- lifecycle ------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    @property
+    def previewing(self) -> bool:
+        return self.command == "serve"
+
+    @property
+    def encrypting(self) -> bool:
+        return self.config.encryption and not self.previewing
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.portal, self.vault, self.local_navs, self.published = None, None, {}, False
+        self._private_by_default(config)
+        config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
+        config.extra_javascript = [*(f"{ASSET_DIR}/{name}" for name in JS), *config.extra_javascript]
+        if self.command == "build":
+            # Build into a staging directory; on_shutdown swaps it in only after
+            # success, so a failed build leaves the previous site/ untouched.
+            self.final_site_dir = config.site_dir
+            config.site_dir = config.site_dir.rstrip("/\\") + ".coachportal-staging"
+        if not self.config.encryption:
+            log.warning("coachportal: encryption is off (encryption: false); engagement pages are PLAINTEXT")
+        elif self.previewing:
+            log.warning("coachportal: preview (mkdocs serve): engagement pages are not encrypted")
+        return config
+
+    def _private_by_default(self, config: MkDocsConfig) -> None:
+        """No request to another origin: Material's Google Fonts go off."""
+        theme = config.theme
+        if theme.name == "material" and theme.get("font") is not False:
+            log.info("coachportal: turning off the theme's Google Fonts (no third-party requests)")
+            theme["font"] = False
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        directory = Path(config.config_file_path or ".").parent / self.config.engagements_dir
+        if not directory.is_dir():
+            raise PluginError(f"coachportal: engagements directory not found: {directory}")
+        try:
+            audience = audience_from(self.config.audience, os.environ)
+            self.portal = build_portal(directory, audience, today())
+        except EngagementError as exc:
+            raise PluginError(str(exc)) from None
+        except ValueError as exc:
+            raise PluginError(f"coachportal: {exc}") from None
+        log.info(
+            f"coachportal: {len(self.portal.engagements)} engagements, {audience.label} view"
+            + (", encrypted" if self.encrypting else "")
+        )
+        if self.encrypting:
+            try:
+                passphrases = access.resolve_passphrases(
+                    self.config.readers, [(e.id, e.access) for e in self.portal.engagements], os.environ
+                )
+            except access.AccessError as exc:
+                raise PluginError(str(exc)) from None
+            self.vault = protect.Vault.create(
+                {e.id: list(e.access) for e in self.portal.engagements},
+                passphrases,
+                iterations=self.config.iterations,
+            )
+
+    # --- files and navigation ---------------------------------------------------
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.portal is not None
+        for page in self.portal.pages:
+            front_matter = f"---\ntitle: {page.title}\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n"
+            files.append(
+                File.generated(
+                    config,
+                    page.src_uri,
+                    content=front_matter + page.markdown,
+                    inclusion=InclusionLevel.NOT_IN_NAV,
+                )
+            )
+        for name in (*CSS, *JS):
+            files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
+        files.append(File.generated(config, "robots.txt", content=protect.ROBOTS_TXT))
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Each engagement page gets a navigation of its own engagement's pages only."""
+        assert self.portal is not None
+        for engagement in self.portal.engagements:
+            pages: list[Page] = []
+            for page in self.portal.pages:
+                if page.engagement_id != engagement.id:
+                    continue
+                file = files.get_file_from_path(page.src_uri)
+                assert file is not None and file.page is not None
+                pages.append(file.page)
+            for before, after in zip(pages, pages[1:], strict=False):
+                before.next_page, after.previous_page = after, before
+            local = Navigation(pages, pages)
+            local.homepage = nav.homepage
+            for page in pages:
+                self.local_navs[page.file.src_uri] = local
+        return nav
+
+    # --- pages ------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self.portal is not None
+        if not page.is_homepage:
+            return markdown
+        if self.portal.audience.label == "coach":
+            return markdown + "\n\n## Engagements\n\n" + render_engagement_list(list(self.portal.engagements))
+        if self.encrypting:
+            return markdown + '\n\n<div class="coachportal-portfolio"></div>\n'
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self.portal is not None
+        engagement_id = self.portal.engagement_of(page.file.src_uri)
+        if engagement_id is None:
+            return html
+        # Headings are engagement content: keep them out of the TOC and skip link,
+        # which the theme renders outside the (encrypted) page body.
+        page.toc = TableOfContents([])
+        if self.vault is not None:
+            return self.vault.encrypt_page(engagement_id, page.url, html)
+        if self.previewing and self.config.encryption:
+            return '<p class="coachportal-preview">Preview — not encrypted</p>\n' + html
+        return html
+
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any]:
+        local = self.local_navs.get(page.file.src_uri)
+        if local is not None:
+            context["nav"] = local
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return protect.add_noindex(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name == "sitemap.xml":
+            return protect.filter_sitemap(output_content, self._engagement_urls())
+        if template_name.endswith(".html"):
+            return protect.add_noindex(output_content)
+        return output_content
+
+    def _engagement_urls(self) -> list[str]:
+        assert self.portal is not None
+        return [url(e.id, "") for e in self.portal.engagements]
+
+    # --- after the build ----------------------------------------------------------
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.portal is not None
+        site = Path(config.site_dir)
+        index = site / "search" / "search_index.json"
+        if index.exists():
+            text = index.read_text(encoding="utf-8")
+            index.write_text(protect.filter_search_index(text, self._engagement_urls()), encoding="utf-8")
+        if self.vault is not None:
+            portfolio = site / PORTFOLIO
+            portfolio.parent.mkdir(parents=True, exist_ok=True)
+            summaries = {e.id: summary(e) for e in self.portal.engagements}
+            portfolio.write_text(self.vault.portfolio(summaries), encoding="utf-8")
+        self.published = True
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.published = False
+        if self.final_site_dir is not None:
+            staging = self.final_site_dir.rstrip("/\\") + ".coachportal-staging"
+            shutil.rmtree(staging, ignore_errors=True)
+            log.error("coachportal: build failed; the previous site was left untouched")
+
+    def on_shutdown(self) -> None:
+        if self.final_site_dir is None or not self.published:
+            return
+        staging = Path(self.final_site_dir.rstrip("/\\") + ".coachportal-staging")
+        final = Path(self.final_site_dir)
+        old = final.with_name(final.name + ".coachportal-old")
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            final.rename(old)
+        staging.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+        self.final_site_dir = None
+
+    # --- preview --------------------------------------------------------------------
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        directory = Path(config.config_file_path or ".").parent / self.config.engagements_dir
+        server.watch(str(directory))
+        return server
+
+
+__all__ = ["CoachPortalPlugin", "CoachPortalConfig", "ENGAGEMENT_PAGES"]

@@ -1,0 +1,60 @@
+"""The core pipeline, free of MkDocs: engagement files -> redacted models -> pages.
+
+load -> model -> redact -> derive/render. The plugin calls `build_portal` once
+per build and hands the result to MkDocs; `protect` runs later on the HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .loader import load_engagements
+from .models import Engagement, Level
+from .pages import PageSource, url
+from .redact import redact
+from .render import render_engagement
+
+
+@dataclass(frozen=True)
+class Portal:
+    audience: Level
+    engagements: tuple[Engagement, ...]  # already redacted for `audience`
+    pages: tuple[PageSource, ...]
+
+    def engagement_of(self, src_uri: str) -> str | None:
+        """The engagement id a generated page belongs to (None for hand-written pages)."""
+        return next((p.engagement_id for p in self.pages if p.src_uri == src_uri), None)
+
+
+def today(environ: Mapping[str, str] = os.environ) -> dt.date:
+    """The build's notion of today; COACHPORTAL_TODAY=YYYY-MM-DD pins it (reproducible builds)."""
+    pinned = environ.get("COACHPORTAL_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+
+def build_portal(engagements_dir: Path, audience: Level, on: dt.date) -> Portal:
+    """Load, validate, redact and render every engagement of ``engagements_dir``.
+
+    Raises ``errors.EngagementError`` listing every problem of every file.
+    """
+    engagements = tuple(redact(e, audience) for e in load_engagements(engagements_dir))
+    pages = tuple(page for e in engagements for page in render_engagement(e, audience.label, on))
+    return Portal(audience=audience, engagements=engagements, pages=pages)
+
+
+def summary(engagement: Engagement) -> dict[str, str]:
+    """What a reader's portfolio shows of one engagement (encrypted before publishing)."""
+    items = [i for i in engagement.stages.action.items if i.status != "dropped"]
+    done = sum(1 for i in items if i.status == "done")
+    progress = f"{done} of {len(items)} actions done" if items else "no actions yet"
+    return {
+        "title": engagement.title,
+        "client": engagement.client.name,
+        "stage": engagement.stage,
+        "progress": progress,
+        "url": url(engagement.id, ""),
+    }

@@ -1,0 +1,250 @@
+"""Real `mkdocs build`s of the demo and of a user's own portal outside the repository."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from portal import EXAMPLES, REPO, Portal, copy_demo, new_portal
+
+PAGES = ("", "awareness/", "development-plan/", "actions/", "progress/", "final-report/")
+DEMO_PASSPHRASES = {
+    "COACHPORTAL_PASSPHRASE_NORTHWIND_HR": "amber-harbor-lantern-42",
+    "COACHPORTAL_PASSPHRASE_MARCUS_LEE": "quiet-river-compass-17",
+    "COACHPORTAL_PASSPHRASE_HARBOR_HR": "copper-meadow-signal-93",
+    "COACHPORTAL_PASSPHRASE_ACME_HR": "violet-canyon-ember-58",
+}
+
+
+def page(portal: Portal, url: str) -> str:
+    return (portal.site / url / "index.html").read_text(encoding="utf-8")
+
+
+def body_text(html: str) -> str:
+    """The visible text of a page's article, tags stripped, whitespace collapsed."""
+    article = html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article))
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory: pytest.TempPathFactory) -> Portal:
+    """Both reference engagements, sponsor view, unencrypted so the pages can be read."""
+    portal = new_portal(tmp_path_factory.mktemp("plain"), plugin={"encryption": False})
+    portal.add_example("engagement.yml")
+    portal.add_example("engagement-closed.yml")
+    portal.build()
+    return portal
+
+
+def test_six_pages_per_engagement(plain: Portal) -> None:
+    for engagement in ("nw-ops-2026", "fin-cfo-2025"):
+        for url in PAGES:
+            assert (plain.site / engagement / url / "index.html").is_file(), f"{engagement}/{url}"
+
+
+def test_overview_shows_goals_stage_and_completion(plain: Portal) -> None:
+    text = body_text(page(plain, "nw-ops-2026/"))
+    assert "Operations leadership programme" in text
+    assert "Dana Whitfield" in text
+    assert "Hand regional rollout decisions to directors and hold them accountable" in text
+    # G1 has A1 (done), A4 (done), A6 (todo): 2 of 3 done.
+    assert re.search(r"2\s*(of|/)\s*3", text), text
+    assert "2026-02-02" in text or "2 Feb 2026" in text or "Feb 2, 2026" in text
+
+
+def test_actions_page_lists_titles_status_and_sessions(plain: Portal) -> None:
+    text = body_text(page(plain, "nw-ops-2026/actions/"))
+    for title in (
+        "Ask directors for their recommendation before offering hers",
+        "Monthly one-to-one with the finance director",
+        'Attend the "Leading through others" programme',
+    ):
+        assert title.replace('"', "&quot;") in text or title in text
+    assert "Session log" in text or "Sessions" in text
+
+
+def test_development_plan_and_progress_pages(plain: Portal) -> None:
+    plan = body_text(page(plain, "nw-ops-2026/development-plan/"))
+    assert "Strategic delegation" in plan
+    assert "Directors present their own rollout plans at the monthly review" in plan
+    progress = body_text(page(plain, "fin-cfo-2025/progress/"))
+    assert "Dropped A3 and set up a clinical finance forum" in progress
+    final = body_text(page(plain, "fin-cfo-2025/final-report/"))
+    assert "Keep the clinical finance forum quarterly" in final
+    unwritten = body_text(page(plain, "nw-ops-2026/final-report/"))
+    assert "not written yet" in unwritten.lower()
+
+
+def test_engagement_pages_are_out_of_site_navigation_and_isolated(plain: Portal) -> None:
+    files = plain.text_of_every_file()
+    nw = {"nw-ops-2026", "Dana Whitfield", "Operations leadership programme", "Northwind"}
+    fin = {"fin-cfo-2025", "Omar Haddad", "Finance leadership programme", "Harbor Health"}
+    for path, text in files.items():
+        rel = path.relative_to(plain.site).as_posix()
+        if rel.startswith("nw-ops-2026/"):
+            assert not [m for m in fin if m in text], rel
+        elif rel.startswith("fin-cfo-2025/"):
+            assert not [m for m in nw if m in text], rel
+        elif not rel.startswith(("search/", "assets/")) or rel.endswith(".json"):
+            # Home, 404, sitemap, search index: nothing about any engagement.
+            assert not [m for m in nw | fin if m in text], rel
+    # Each engagement page links to its own six pages and nothing else inside the site.
+    html = page(plain, "nw-ops-2026/actions/")
+    nav = html.split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
+    links = set(re.findall(r'href="([^"#]+)"', nav))
+    own = {"../", "../awareness/", "../development-plan/", "./", "../progress/", "../final-report/"}
+    assert own <= links and links - own <= {"../.."}, links  # "../.." is the home page
+
+
+def test_titles_are_generic(plain: Portal) -> None:
+    titles = {re.search(r"<title>(.*?)</title>", page(plain, f"nw-ops-2026/{u}")).group(1) for u in PAGES}
+    assert titles == {
+        f"{t} - Test portal"
+        for t in ("Overview", "Awareness", "Development plan", "Actions", "Progress", "Final report")
+    }
+
+
+def test_home_lists_engagements_only_for_coach(tmp_path: Path) -> None:
+    portal = new_portal(tmp_path, plugin={"encryption": False, "audience": "coach"})
+    portal.add_example("engagement.yml")
+    portal.build()
+    assert "Operations leadership programme" in body_text(page(portal, ""))
+    portal.plugin["audience"] = "sponsor"
+    portal.build()
+    assert "Operations leadership programme" not in (portal.site / "index.html").read_text()
+
+
+def test_yaml_html_is_escaped(tmp_path: Path) -> None:
+    portal = new_portal(tmp_path, plugin={"encryption": False})
+    text = (EXAMPLES / "engagement.yml").read_text()
+    text = text.replace(
+        "title: Operations leadership programme",
+        "title: '<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))'",
+    )
+    portal.add("nw.yml", text)
+    portal.build()
+    html = page(portal, "nw-ops-2026/")
+    assert "<script>alert(1)</script>" not in html
+    assert "onerror=alert(2)>" not in html
+    assert 'href="javascript:' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_no_third_party_resources(plain: Portal) -> None:
+    """Nothing a page loads comes from another origin (the browser test checks live requests)."""
+    loads = re.compile(r'<(?:script|link|img|iframe|source|video|audio)\b[^>]*?(?:src|href)="(?:https?:)?//')
+    for path, text in plain.text_of_every_file().items():
+        if path.suffix not in (".html", ".css", ".js"):
+            continue
+        assert not loads.search(text), f"{path}: {loads.search(text).group(0)}"
+        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, path
+        if path.suffix == ".css":
+            assert not re.search(r"url\(\s*[\"']?(?:https?:)?//", text), path
+
+
+def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:
+    portal = new_portal(tmp_path, plugin={"encryption": False})
+    good = portal.add_example("engagement.yml")
+    portal.build()
+    before = {p: p.read_bytes() for p in portal.site.rglob("*") if p.is_file()}
+    good.write_text(good.read_text().replace("status: doing", "status: doign", 1))
+    result = portal.build(check=False)
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert "Traceback" not in log
+    assert re.search(r"engagement\.yml:\d+:\d+: stages\.action\.items\[1\]\.status: ", log), log
+    after = {p: p.read_bytes() for p in portal.site.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "engagements", "mkdocs.yml", "site"]
+
+
+def test_missing_engagements_dir_is_a_clear_error(tmp_path: Path) -> None:
+    portal = new_portal(tmp_path, plugin={"encryption": False, "engagements_dir": "nowhere"})
+    result = portal.build(check=False)
+    assert result.returncode != 0
+    assert "engagements directory not found" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_demo_builds_encrypted(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path)
+    portal = Portal(root=root, env=DEMO_PASSPHRASES)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=root,
+        env={**_clean_env(), **DEMO_PASSPHRASES},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    engagements = sorted(p.stem for p in (REPO / "engagements").glob("*.yml"))
+    assert len(engagements) >= 3
+    for engagement in engagements:
+        for url in PAGES:
+            html = page(portal, f"{engagement}/{url}")
+            assert "coachportal-locked" in html
+    # The demo's own look (overrides/) is applied.
+    assert "Confidential coaching portal" in page(portal, "")
+
+
+def _clean_env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("COACHPORTAL_")}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def test_serve_watches_engagements_and_shows_preview_banner(tmp_path: Path) -> None:
+    portal = new_portal(tmp_path, plugin={"readers": {"hr": {"name": "HR"}}})
+    engagement = portal.add_example("engagement.yml")
+    portal.write_config()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=tmp_path,
+        env=_clean_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/nw-ops-2026/"
+        html = _wait_for(lambda: _get(url), lambda h: "Operations leadership programme" in h)
+        assert "Preview — not encrypted" in html
+        renamed = engagement.read_text().replace("Operations leadership", "Logistics leadership", 1)
+        engagement.write_text(renamed)
+        _wait_for(lambda: _get(url), lambda h: "Logistics leadership programme" in h)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert not (tmp_path / "site").exists()  # serve never publishes
+
+
+def _wait_for(fetch, ok, timeout: float = 60.0) -> str:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            last = fetch()
+            if ok(last):
+                return last
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"timed out; last response:\n{last[:2000]}")

@@ -1,0 +1,307 @@
+"""After MkDocs renders HTML: encrypt engagement pages, and keep the site's hygiene.
+
+The plugin builds one :class:`Vault` per build (after :func:`access.resolve_passphrases`),
+then replaces each engagement page's content with :meth:`Vault.encrypt_page` and writes
+:meth:`Vault.portfolio` to ``coachportal/portfolio.json``. The HTML/JS contract with
+``assets/unlock.js``:
+
+* ``<div class="coachportal-locked" data-coachportal-kid="KID">`` holds
+  ``<script type="application/json" class="coachportal-payload">`` (salt, iterations, key id,
+  shuffled wrapped keys, iv, ciphertext; base64) and the unlock form
+  (``form.coachportal-unlock``); unlock.js replaces the whole container with the decrypted
+  HTML, inside ``<div class="coachportal-unlocked">`` with a Lock button;
+* ``<div class="coachportal-portfolio"></div>`` on the home page: unlock.js puts the
+  "Open my engagements" form in it and reads ``<site root>/coachportal/portfolio.json``;
+* any ``[data-coachportal-lock]`` forgets the keys, any ``[data-coachportal-print]`` prints.
+
+Hygiene helpers: :func:`add_noindex`, :func:`filter_sitemap`, :func:`sitemap_gz`,
+:func:`filter_search_index` and :data:`ROBOTS_TXT`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html as html_lib
+import json
+import re
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import crypto
+from .access import AccessError
+
+ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
+ROBOTS_META = '<meta name="robots" content="noindex, nofollow">'
+PORTFOLIO_PATH = "coachportal/portfolio.json"
+PAD_TO = 256  # plaintext padded to a multiple of this many bytes (hides exact sizes)
+
+
+@dataclass(frozen=True)
+class _EngagementKey:
+    kid: str
+    content_key: bytes = field(repr=False)
+    wrapped: tuple[bytes, ...] = field(repr=False)
+
+
+@dataclass
+class Vault:
+    """The keys of one build. Create with :meth:`create`; never written anywhere in plaintext."""
+
+    salt: bytes
+    iterations: int
+    keys: dict[str, _EngagementKey] = field(repr=False)
+
+    @classmethod
+    def create(
+        cls,
+        access: Mapping[str, Sequence[str]],
+        passphrases: Mapping[str, str],
+        iterations: int = crypto.MIN_ITERATIONS,
+        *,
+        max_workers: int | None = None,
+    ) -> Vault:
+        """Derive every needed reader's KEK (in parallel) and wrap a new content key per engagement.
+
+        ``access`` maps engagement id -> reader ids, ``passphrases`` reader id -> passphrase
+        (from :func:`access.resolve_passphrases`). Raises :class:`AccessError` on an
+        engagement without a reader or a reader without a passphrase, or too few iterations.
+        """
+        problems: list[str] = []
+        try:
+            crypto.check_iterations(iterations)
+        except ValueError as exc:
+            problems.append(f"iterations: {exc}")
+        for engagement_id, readers in access.items():
+            if not readers:
+                problems.append(f"engagement {engagement_id!r} has no reader")
+            for reader in readers:
+                if reader not in passphrases:
+                    problems.append(f"engagement {engagement_id!r}: reader {reader!r} has no passphrase")
+        if problems:
+            raise AccessError(problems)
+        needed = {r for readers in access.values() for r in readers}
+        salt = crypto.new_salt()
+        keks = crypto.derive_keks(
+            {r: passphrases[r] for r in needed}, salt, iterations, max_workers=max_workers
+        )
+        keys: dict[str, _EngagementKey] = {}
+        kids: set[str] = set()
+        for engagement_id, readers in access.items():
+            kid = crypto.new_key_id()
+            while kid in kids:  # pragma: no cover - 72 random bits
+                kid = crypto.new_key_id()
+            kids.add(kid)
+            content_key = crypto.new_content_key()
+            distinct_keks = list(dict.fromkeys(keks[r] for r in readers))
+            wrapped = tuple(crypto.wrap_for_readers(distinct_keks, content_key, kid))
+            keys[engagement_id] = _EngagementKey(kid, content_key, wrapped)
+        return cls(salt=salt, iterations=iterations, keys=keys)
+
+    def key_id(self, engagement_id: str) -> str:
+        return self._key(engagement_id).kid
+
+    def url_prefixes(self) -> list[str]:
+        """Site-relative URL prefixes of the engagements (``<id>/``), for the hygiene filters."""
+        return [f"{e}/" for e in self.keys]
+
+    def _key(self, engagement_id: str) -> _EngagementKey:
+        try:
+            return self.keys[engagement_id]
+        except KeyError:
+            raise KeyError(f"coachportal: no key for engagement {engagement_id!r}") from None
+
+    def payload(self, engagement_id: str, page_path: str, html: str) -> dict[str, Any]:
+        key = self._key(engagement_id)
+        return crypto.page_payload(
+            salt=self.salt,
+            iterations=self.iterations,
+            kid=key.kid,
+            wrapped=key.wrapped,
+            content_key=key.content_key,
+            page_path=page_path,
+            html=_pad(html),
+        )
+
+    def encrypt_page(self, engagement_id: str, page_path: str, html: str) -> str:
+        """The HTML that replaces a page's content: the ciphertext and the unlock form.
+
+        ``page_path`` is the page's site-relative URL (MkDocs' ``page.url``, e.g.
+        ``nw-ops-2026/actions/``); it is the associated data, so the ciphertext opens on
+        that page only. The fragment names no client, title or reader.
+        """
+        payload = self.payload(engagement_id, page_path, html)
+        return locked_fragment(payload)
+
+    def portfolio(self, entries: Mapping[str, Mapping[str, Any]]) -> str:
+        """JSON text for ``coachportal/portfolio.json``.
+
+        ``entries`` maps engagement id -> summary (``title``, ``stage``, ``progress``, ``url``
+        — the overview's site-relative URL — and optionally ``client``). Each entry holds
+        only its key id, the wrapped keys and the summary encrypted with the engagement's
+        content key; entries are shuffled.
+        """
+        unknown = [e for e in entries if e not in self.keys]
+        if unknown:
+            raise KeyError(f"coachportal: portfolio entries for unknown engagements: {', '.join(unknown)}")
+        items = []
+        for engagement_id, summary in entries.items():
+            key = self.keys[engagement_id]
+            clean = {k: str(v) for k, v in summary.items() if v is not None}
+            items.append(
+                {
+                    "kid": key.kid,
+                    "keys": [crypto.b64(w) for w in key.wrapped],
+                    **crypto.seal_summary(key.content_key, key.kid, clean),
+                }
+            )
+        secrets.SystemRandom().shuffle(items)
+        doc = {
+            "v": crypto.FORMAT_VERSION,
+            "salt": crypto.b64(self.salt),
+            "iterations": self.iterations,
+            "entries": items,
+        }
+        return json.dumps(doc, separators=(",", ":"))
+
+
+def _pad(html: str) -> str:
+    size = len(html.encode("utf-8"))
+    return html + " " * (-size % PAD_TO)
+
+
+# --- the locked fragment -------------------------------------------------------------------------
+
+
+def locked_fragment(payload: Mapping[str, Any]) -> str:
+    kid = html_lib.escape(str(payload["kid"]), quote=True)
+    data = json.dumps(payload, separators=(",", ":")).replace("<", "\\u003c")
+    field_id = f"coachportal-passphrase-{kid}"
+    return (
+        f'<div class="coachportal-locked" data-coachportal-kid="{kid}">\n'
+        f'<script type="application/json" class="coachportal-payload">{data}</script>\n'
+        '<form class="coachportal-unlock" autocomplete="off" novalidate>\n'
+        '<h1 class="coachportal-unlock__title">This page is private</h1>\n'
+        '<p class="coachportal-unlock__intro">Enter your passphrase to read it.</p>\n'
+        '<fieldset class="coachportal-unlock__fields" disabled>\n'
+        f'<label class="coachportal-unlock__label" for="{field_id}">Passphrase</label>\n'
+        '<span class="coachportal-unlock__row">'
+        f'<input class="coachportal-unlock__input" id="{field_id}" name="passphrase" type="password"'
+        ' autocomplete="current-password" autocapitalize="off" spellcheck="false" required>'
+        '<button class="md-button md-button--primary coachportal-unlock__submit" type="submit">'
+        "Unlock</button>"
+        "</span>\n"
+        "</fieldset>\n"
+        '<p class="coachportal-unlock__progress" role="status" aria-live="polite" hidden>'
+        '<span class="coachportal-spinner" aria-hidden="true"></span> Unlocking…</p>\n'
+        '<p class="coachportal-unlock__error" role="alert" hidden></p>\n'
+        '<noscript><p class="coachportal-unlock__error">'
+        "This page needs JavaScript to unlock.</p></noscript>\n"
+        "</form>\n"
+        "</div>\n"
+    )
+
+
+def payload_of(fragment: str) -> dict[str, Any]:
+    """The payload JSON inside a locked fragment (or a whole page holding one)."""
+    match = re.search(
+        r'<script type="application/json" class="coachportal-payload">(.*?)</script>', fragment, re.S
+    )
+    if not match:
+        raise ValueError("no coachportal payload in this HTML")
+    return json.loads(match.group(1))
+
+
+def decrypt_page(fragment: str, passphrase: str, page_path: str) -> str:
+    """Python counterpart of unlock.js: the page's content HTML (padding removed)."""
+    return crypto.open_payload(payload_of(fragment), passphrase, page_path).rstrip(" ")
+
+
+def open_portfolio(json_text: str, passphrase: str) -> list[dict[str, Any]]:
+    """The summaries of the engagements ``passphrase`` opens (what unlock.js lists)."""
+    doc = json.loads(json_text)
+    kek = crypto.derive_kek(passphrase, crypto.unb64(doc["salt"]), doc["iterations"])
+    out = []
+    for entry in doc["entries"]:
+        key = crypto.unwrap_key(kek, [crypto.unb64(w) for w in entry["keys"]], entry["kid"])
+        if key is not None:
+            out.append(crypto.open_summary(key, entry["kid"], entry))
+    return out
+
+
+# --- hygiene ----------------------------------------------------------------------------------------
+
+
+_ROBOTS_RE = re.compile(r"<meta\s+[^>]*name\s*=\s*[\"']?robots[\"']?[^>]*>", re.I)
+_HEAD_RE = re.compile(r"<head(\s[^>]*)?>", re.I)
+
+
+def add_noindex(html: str) -> str:
+    """Make sure the page carries ``<meta name="robots" content="noindex, nofollow">``."""
+    if _ROBOTS_RE.search(html):
+        return _ROBOTS_RE.sub(ROBOTS_META, html)
+    match = _HEAD_RE.search(html)
+    if match:
+        return html[: match.end()] + "\n  " + ROBOTS_META + html[match.end() :]
+    return ROBOTS_META + "\n" + html
+
+
+def _normal_prefixes(prefixes: Iterable[str]) -> list[str]:
+    out = []
+    for prefix in prefixes:
+        p = prefix.strip("/")
+        if p:
+            out.append(p + "/")
+    return out
+
+
+def _excluded(rel: str, prefixes: Sequence[str]) -> bool:
+    rel = rel.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+    return any(rel.startswith(p) or rel + "/" == p or rel == p.rstrip("/") + ".html" for p in prefixes)
+
+
+_URL_RE = re.compile(r"\s*<url>.*?</url>", re.S)
+_LOC_RE = re.compile(r"<loc>(.*?)</loc>", re.S)
+
+
+def filter_sitemap(xml: str, excluded_prefixes: Iterable[str], site_url: str | None = None) -> str:
+    """Drop every ``<url>`` whose page lies under an excluded site-relative prefix.
+
+    ``<loc>`` is an absolute URL (with ``site_url``) or an absolute path. With ``site_url``
+    the path is taken relative to its path; without it, a ``<url>`` is dropped when any
+    ``/``-aligned tail of its path starts with a prefix (errs on the side of dropping).
+    """
+    prefixes = _normal_prefixes(excluded_prefixes)
+    base = urlsplit(site_url).path if site_url else None
+    if base is not None and not base.endswith("/"):
+        base += "/"
+
+    def keep(block: re.Match[str]) -> str:
+        loc = _LOC_RE.search(block.group(0))
+        if not loc:
+            return block.group(0)
+        path = urlsplit(html_lib.unescape(loc.group(1).strip())).path or "/"
+        if base is not None and path.startswith(base):
+            tails = [path[len(base) :]]
+        else:
+            tails = [path[i + 1 :] for i, ch in enumerate(path) if ch == "/"]
+        return "" if any(_excluded(t, prefixes) for t in tails) else block.group(0)
+
+    return _URL_RE.sub(keep, xml)
+
+
+def sitemap_gz(xml: str) -> bytes:
+    """``sitemap.xml.gz`` for a (filtered) sitemap, reproducible (mtime 0)."""
+    return gzip.compress(xml.encode("utf-8"), mtime=0)
+
+
+def filter_search_index(json_text: str, excluded_prefixes: Iterable[str]) -> str:
+    """Drop search documents whose ``location`` is under an excluded prefix (Material or MkDocs index)."""
+    prefixes = _normal_prefixes(excluded_prefixes)
+    data = json.loads(json_text)
+    docs = data.get("docs", []) if isinstance(data, dict) else []
+    kept = [d for d in docs if not _excluded(str(d.get("location", "")), prefixes)]
+    data["docs"] = kept
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

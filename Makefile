@@ -50,3 +50,6 @@ lint: $(TSTAMP)
 
 clean:
 	rm -rf site .cache .pytest_cache .ruff_cache .hypothesis plugins/*.egg-info
+
+bench: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench.py $(N)

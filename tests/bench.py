@@ -1,0 +1,85 @@
+"""`make bench`: build N synthetic engagements and compare with plain Markdown pages.
+
+Prints pages per second for an encrypted coachportal build and for a build of the
+same number of plain Markdown pages with the same MkDocs and theme (whose pages all
+sit in the site-wide navigation), and the ratio between them.
+
+    python tests/bench.py [N ...]      (default: 20 100 300)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "examples" / "engagement.yml"
+REPO_EXAMPLE = Path(__file__).resolve().parent.parent / "engagements" / "nw-ops-2026.yml"
+PAGES_PER_ENGAGEMENT = 6
+
+
+def _config(root: Path, plugins: list) -> None:
+    config = {"site_name": "Bench", "docs_dir": "content", "theme": {"name": "material"}, "plugins": plugins}
+    (root / "mkdocs.yml").write_text(json.dumps(config), encoding="utf-8")
+
+
+def _build(root: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet"],
+        cwd=root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
+def coachportal_build(root: Path, n: int) -> float:
+    source = (EXAMPLE if EXAMPLE.exists() else REPO_EXAMPLE).read_text(encoding="utf-8")
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "index.md").write_text("# Bench\n", encoding="utf-8")
+    engagements = root / "engagements"
+    engagements.mkdir()
+    for i in range(n):
+        text = source.replace("id: nw-ops-2026", f"id: bench-{i:04d}").replace(
+            "access: [northwind-hr, marcus-lee]", "access: [bench-reader]"
+        )
+        (engagements / f"bench-{i:04d}.yml").write_text(text, encoding="utf-8")
+    _config(root, ["search", {"coachportal": {"readers": {"bench-reader": {"name": "Bench"}}}}])
+    return _build(root, {"COACHPORTAL_PASSPHRASE_BENCH_READER": "correct-horse-battery-staple-77"})
+
+
+def plain_build(root: Path, pages: int) -> float:
+    content = root / "content"
+    content.mkdir(parents=True)
+    (content / "index.md").write_text("# Bench\n", encoding="utf-8")
+    body = "\n\n".join(
+        f"## Section {j}\n\nSome text for paragraph {j}, with a [link](#section-{j})." for j in range(12)
+    )
+    for i in range(pages):
+        (content / f"page-{i:05d}.md").write_text(f"# Page {i}\n\n{body}\n", encoding="utf-8")
+    _config(root, ["search"])
+    return _build(root, {})
+
+
+def main(sizes: list[int]) -> None:
+    header = ("engagements", "pages", "coachportal s", "pages/s", "plain s", "pages/s", "ratio")
+    print(" ".join(f"{h:>{w}}" for h, w in zip(header, (11, 6, 13, 8, 8, 8, 6), strict=True)))
+    for n in sizes:
+        pages = n * PAGES_PER_ENGAGEMENT
+        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+            ours = coachportal_build(Path(a), n)
+            plain = plain_build(Path(b), pages)
+        print(
+            f"{n:>11} {pages:>6} {ours:>13.2f} {pages / ours:>8.1f} {plain:>8.2f} {pages / plain:>8.1f}"
+            f" {plain / ours:>6.2f}"
+        )
+    print("ratio = plain build time / coachportal build time (>1: coachportal is faster per page)")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [20, 100, 300])

@@ -1,0 +1,171 @@
+"""Cross-checks of one engagement file that a field-by-field schema cannot express.
+
+They run on the plain data read from YAML (not on the validated model), so that
+they report their problems together with the schema's, in one pass:
+
+* unique ids within the file: competencies, plan goals, action items; survey rounds;
+* references: goal -> competency, development need -> competency, action item ->
+  goal, survey result -> goal;
+* date order: engagement start <= end, every stage's planned start <= end, call
+  schedule first <= until, survey sent <= closed <= discussed, phase-down start <=
+  end; ``done_on`` only with ``status: done``.
+
+Values of the wrong type are skipped here: the schema reports them. The engagement
+id format (lowercase, no path traversal) is part of the schema
+(:data:`coachportal.models.Id`); the loader words its message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Loc = tuple[str | int, ...]
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One cross-check problem: where (a field path) and what (message with the expectation)."""
+
+    loc: Loc
+    message: str
+    at_key: bool = False
+
+
+def _get(data: Any, *path: str) -> Any:
+    for part in path:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(part)
+    return data
+
+
+def _items(data: Any, *path: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    seq = _get(data, *path)
+    if isinstance(seq, list):
+        for i, item in enumerate(seq):
+            if isinstance(item, Mapping):
+                yield i, item
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    from .loader import did_you_mean  # late import: the loader imports this module
+
+    best = did_you_mean(word, choices)
+    return f"; did you mean '{best}'?" if best and best != word else ""
+
+
+def cross_check(data: Mapping[str, Any], line_of: Callable[[Loc], int]) -> list[Finding]:
+    """Every cross-field problem of one engagement's data; ``line_of(loc)`` names earlier lines."""
+    found: list[Finding] = []
+
+    # --- unique ids ---------------------------------------------------------
+    def unique(kind: str, path: tuple[str, ...], key: str = "id") -> list[str]:
+        seen: dict[Any, Loc] = {}
+        for i, item in _items(data, *path):
+            value = item.get(key)
+            if not isinstance(value, str | int) or isinstance(value, bool):
+                continue
+            loc = (*path, i, key)
+            if value in seen:
+                found.append(
+                    Finding(
+                        loc,
+                        f"duplicate {kind} '{value}': already used on line "
+                        f"{line_of(seen[value])} (expected each {kind} once in the file)",
+                    )
+                )
+            else:
+                seen[value] = loc
+        return [str(v) for v in seen]
+
+    competencies = unique("competency id", ("stages", "analysis", "competencies"))
+    goals = unique("goal id", ("stages", "analysis", "plan", "goals"))
+    unique("action id", ("stages", "action", "items"))
+    unique("survey round", ("stages", "achievement", "surveys"), key="round")
+
+    # --- references ---------------------------------------------------------
+    def refer(
+        kind: str, known: list[str], defined_in: str, path: tuple[str, ...], key: str, optional: bool = False
+    ) -> None:
+        for i, item in _items(data, *path):
+            value = item.get(key)
+            if not isinstance(value, str) or (optional and value is None) or value in known:
+                continue
+            if known:
+                expected = f"one of the {kind} ids: {', '.join(known)}"
+            else:
+                expected = f"the id of a {kind} in {defined_in}; none is defined"
+            found.append(
+                Finding(
+                    (*path, i, key), f"unknown {kind} '{value}'{_suggest(value, known)} (expected {expected})"
+                )
+            )
+
+    comp_home = "stages.analysis.competencies"
+    goal_home = "stages.analysis.plan.goals"
+    refer("competency", competencies, comp_home, ("stages", "analysis", "plan", "goals"), "competency")
+    refer(
+        "competency",
+        competencies,
+        comp_home,
+        ("stages", "analysis", "development_needs"),
+        "competency",
+        optional=True,
+    )
+    refer("goal", goals, goal_home, ("stages", "action", "items"), "goal")
+    for s, _survey in _items(data, "stages", "achievement", "surveys"):
+        refer("goal", goals, goal_home, ("stages", "achievement", "surveys", s, "results"), "goal")
+
+    # --- date order ---------------------------------------------------------
+    def order(path: Loc, holder: Any, first: str, second: str) -> None:
+        if not isinstance(holder, Mapping):
+            return
+        a, b = _date(holder.get(first)), _date(holder.get(second))
+        if a and b and b < a:
+            found.append(
+                Finding(
+                    (*path, second),
+                    f"{second} {b} is before {first} {a} (expected {second} on or after {first})",
+                )
+            )
+
+    order((), data, "start", "end")
+    for stage in ("awareness", "analysis", "action", "achievement"):
+        order(("stages", stage, "planned"), _get(data, "stages", stage, "planned"), "start", "end")
+    order(("stages", "analysis", "calls"), _get(data, "stages", "analysis", "calls"), "first", "until")
+    for s, survey in _items(data, "stages", "achievement", "surveys"):
+        order(("stages", "achievement", "surveys", s), survey, "sent", "closed")
+        order(("stages", "achievement", "surveys", s), survey, "closed", "discussed")
+    order(
+        ("stages", "achievement", "phase_down"),
+        _get(data, "stages", "achievement", "phase_down"),
+        "start",
+        "end",
+    )
+
+    for i, item in _items(data, "stages", "action", "items"):
+        status = item.get("status", "todo")
+        if item.get("done_on") is not None and status in ("todo", "doing", "dropped"):
+            shown = f"'{status}'" + (", the default" if "status" not in item else "")
+            found.append(
+                Finding(
+                    ("stages", "action", "items", i, "done_on"),
+                    f"done_on is set but status is {shown} (expected status: done, or no done_on)",
+                )
+            )
+    return found

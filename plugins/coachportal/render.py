@@ -1,24 +1,180 @@
 """Render one (already redacted) engagement into its six Markdown pages.
 
-Placeholder body: the render issue replaces it with Jinja2 templates.
+The templates (``templates/*.md``) write Markdown with fixed, generic headings and
+raw HTML blocks for everything that comes from the engagement file. Jinja2 runs
+with autoescaping forced on, and every YAML string also has its line breaks turned
+into ``<br>``: so YAML text is HTML-escaped, can never end a raw HTML block early
+(a blank line would), and never reaches Python-Markdown's line-based processors
+(link references, fences, snippets). It is shown as text, never interpreted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
+import re
+from pathlib import Path
+from typing import Any
 
+from jinja2 import ChainableUndefined, Environment, FileSystemLoader
+from markupsafe import Markup, escape
+
+from . import derive
 from .models import Engagement
 from .pages import ENGAGEMENT_PAGES, PageSource
 
+TEMPLATES = Path(__file__).parent / "templates"
+ASSETS = Path(__file__).parent / "assets"
+STYLESHEET = ASSETS / "coachportal.css"
+
+_TEMPLATE_OF_SLUG = {
+    "": "overview.md",
+    "awareness": "awareness.md",
+    "development-plan": "development-plan.md",
+    "actions": "actions.md",
+    "progress": "progress.md",
+    "final-report": "final-report.md",
+}
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+_PARAGRAPH_BREAK = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)\s*")
+
+
+def text(value: Any) -> Markup:
+    """YAML text as safe, single-line HTML: escaped, line breaks as ``<br>``."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Markup):
+        return value
+    raw = str(value)
+    if "\n" in raw or "\r" in raw:
+        raw = raw.strip()  # YAML block scalars end with a line break
+    paragraphs = _PARAGRAPH_BREAK.split(raw)
+    return Markup("<br><br>").join(
+        Markup("<br>").join(escape(line) for line in _LINE_BREAK.split(p)) for p in paragraphs
+    )
+
+
+def oneline(value: Any) -> Markup:
+    """YAML text for an attribute value: escaped, line breaks as spaces."""
+    return escape(" ".join(_LINE_BREAK.split(str(value or "").strip())))
+
+
+def _finalize(value: Any) -> Any:
+    # Every {{ expression }} passes through here before autoescaping.
+    if value is None:
+        return ""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return text(value)
+    if isinstance(value, dt.date):
+        return derive.fmt_date(value)
+    return value
+
+
+def people(values: Any) -> str:
+    """["client", "manager", "hr"] -> "the client, the manager and HR"."""
+    names = [derive.PEOPLE.get(v, str(v)) for v in values or []]
+    names = [n if n.isupper() else f"the {n.lower()}" for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def truncate(value: Any, length: int = 22) -> str:
+    s = " ".join(str(value or "").split())
+    return s if len(s) <= length else s[: length - 1].rstrip() + "\u2026"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # forced: select_autoescape() would skip *.md
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=ChainableUndefined,
+        finalize=_finalize,
+    )
+    env.filters.update(
+        text=text,
+        oneline=oneline,
+        date=derive.fmt_date,
+        daterange=derive.fmt_range,
+        signed=derive.fmt_signed,
+        share=derive.fmt_share,
+        minutes=derive.fmt_minutes,
+        person=lambda v: derive.PEOPLE.get(v, v),
+        mode=lambda v: derive.SESSION_MODES.get(v, v),
+        stage=lambda v: derive.STAGE_LABELS.get(v, v),
+        truncate_label=truncate,
+        people=people,
+    )
+    env.globals.update(
+        STAGE_LABELS=derive.STAGE_LABELS,
+        ACTION_KINDS=derive.ACTION_KINDS,
+        ACTION_STATUSES=derive.ACTION_STATUSES,
+        STAGE_BLURBS=derive.STAGE_BLURBS,
+    )
+    return env
+
+
+_ENV = _environment()
+
+
+def _context(engagement: Engagement, audience: str, today: dt.date) -> dict[str, Any]:
+    e = engagement
+    comps = derive.competencies(e)
+    return {
+        "e": e,
+        "s": e.stages,
+        "audience": audience,
+        "view_label": derive.audience_label(audience),
+        "today": today,
+        "overview": derive.overview(e, today),
+        "goals": derive.goals(e),
+        "goal_by_id": {g.id: g for g in derive.goals(e)},
+        "competency_by_id": comps,
+        "progress": derive.goal_progress(e, today),
+        "overdue": derive.overdue(e, today),
+        "completion": derive.completion(e),
+        "sessions": derive.session_log(e),
+        "rounds": derive.survey_rounds(e),
+    }
+
+
+def render_page(engagement: Engagement, slug: str, audience: str, today: dt.date) -> str:
+    context = _context(engagement, audience, today)
+    title = dict(ENGAGEMENT_PAGES)[slug]
+    return _ENV.get_template(_TEMPLATE_OF_SLUG[slug]).render(context, page_title=title, slug=slug)
+
 
 def render_engagement(engagement: Engagement, audience: str, today: dt.date) -> list[PageSource]:
-    return [
-        PageSource(engagement.id, slug, title, f"# {title}\n\n<p>{html.escape(engagement.title)}</p>\n")
-        for slug, title in ENGAGEMENT_PAGES
-    ]
+    context = _context(engagement, audience, today)
+    pages: list[PageSource] = []
+    for slug, title in ENGAGEMENT_PAGES:
+        template = _ENV.get_template(_TEMPLATE_OF_SLUG[slug])
+        markdown = template.render(context, page_title=title, slug=slug)
+        pages.append(PageSource(engagement.id, slug, title, markdown))
+    return pages
+
+
+def _markdown_text(value: str) -> str:
+    """Plain text safe inside a Markdown line: punctuation backslash-escaped, HTML escaped."""
+    flat = " ".join(str(value).split())
+    # Python-Markdown unescapes only its own set of characters; the others keep a
+    # backslash, so escape just that set and leave ~^=:| alone.
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!>])", r"\\\1", flat)
+    return escaped.replace("&", "&amp;").replace("<", "&lt;")
 
 
 def render_engagement_list(engagements: list[Engagement]) -> str:
     """Markdown listing every engagement (only ever used for the coach audience)."""
-    return "\n".join(f"- [{html.escape(e.title)}]({e.id}/index.md)" for e in engagements) + "\n"
+    if not engagements:
+        return "*No engagements yet.*\n"
+    lines = []
+    for e in engagements:
+        stage = derive.STAGE_LABELS.get(e.stage, e.stage)
+        who = _markdown_text(e.client.name)
+        if e.client.organization:
+            who += f", {_markdown_text(e.client.organization)}"
+        lines.append(f"- [{_markdown_text(e.title)}]({e.id}/index.md) — {who} · {stage}")
+    return "\n".join(lines) + "\n"

@@ -29,7 +29,7 @@ $(TSTAMP): $(BIN)/python pyproject.toml
 	touch $@ $(STAMP)
 
 site: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(DEMO_PASSPHRASES) $(BIN)/mkdocs build --strict
+	@NO_MKDOCS_2_WARNING=1 $(DEMO_PASSPHRASES) $(BIN)/mkdocs build --strict
 	@echo
 	@echo "Built the demo portal into site/."
 	@echo "Open it with:  make serve-site   (then http://127.0.0.1:8000/)"
@@ -39,7 +39,7 @@ serve-site: site
 	$(BIN)/python -m http.server --directory site --bind 127.0.0.1 8000
 
 serve: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(DEMO_PASSPHRASES) $(BIN)/mkdocs serve
+	@NO_MKDOCS_2_WARNING=1 $(DEMO_PASSPHRASES) $(BIN)/mkdocs serve
 
 test: $(TSTAMP)
 	$(BIN)/python -m pytest -n auto

@@ -81,6 +81,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.portal, self.vault, self.local_navs, self.published = None, None, {}, False
+        if self.command == "build" and _served_at_dev_address(config):
+            self.command = "serve"  # `mkdocs serve --clean` reports itself as "build"
         self._private_by_default(config)
         config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
         config.extra_javascript = [*(f"{ASSET_DIR}/{name}" for name in JS), *config.extra_javascript]
@@ -259,6 +261,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         directory = Path(config.config_file_path or ".").parent / self.config.engagements_dir
         server.watch(str(directory))
         return server
+
+
+def _served_at_dev_address(config: MkDocsConfig) -> bool:
+    host, port = config.dev_addr
+    return (config.site_url or "").startswith(f"http://{host}:{port}/")
 
 
 __all__ = ["CoachPortalPlugin", "CoachPortalConfig", "ENGAGEMENT_PAGES"]

@@ -37,15 +37,18 @@ class Finding:
     at_key: bool = False
 
 
-def _get(data: Any, *path: str) -> Any:
+def _get(data: Any, *path: str | int) -> Any:
     for part in path:
-        if not isinstance(data, Mapping):
+        if isinstance(part, int) and isinstance(data, list) and 0 <= part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and isinstance(data, Mapping):
+            data = data.get(part)
+        else:
             return None
-        data = data.get(part)
     return data
 
 
-def _items(data: Any, *path: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
+def _items(data: Any, *path: str | int) -> Iterator[tuple[int, Mapping[str, Any]]]:
     seq = _get(data, *path)
     if isinstance(seq, list):
         for i, item in enumerate(seq):
@@ -99,12 +102,10 @@ def cross_check(data: Mapping[str, Any], line_of: Callable[[Loc], int]) -> list[
     unique("survey round", ("stages", "achievement", "surveys"), key="round")
 
     # --- references ---------------------------------------------------------
-    def refer(
-        kind: str, known: list[str], defined_in: str, path: tuple[str, ...], key: str, optional: bool = False
-    ) -> None:
+    def refer(kind: str, known: list[str], defined_in: str, path: tuple[str | int, ...], key: str) -> None:
         for i, item in _items(data, *path):
             value = item.get(key)
-            if not isinstance(value, str) or (optional and value is None) or value in known:
+            if not isinstance(value, str) or value in known:
                 continue
             if known:
                 expected = f"one of the {kind} ids: {', '.join(known)}"
@@ -125,7 +126,6 @@ def cross_check(data: Mapping[str, Any], line_of: Callable[[Loc], int]) -> list[
         comp_home,
         ("stages", "analysis", "development_needs"),
         "competency",
-        optional=True,
     )
     refer("goal", goals, goal_home, ("stages", "action", "items"), "goal")
     for s, _survey in _items(data, "stages", "achievement", "surveys"):

@@ -26,7 +26,7 @@ Limits
 ------
 * :data:`MAX_FILE_BYTES` = 1 MiB per file (the reference files are ~10 KB).
 * :data:`MAX_ALIASES` = 100 alias uses (``*name``) per file.
-* :data:`MAX_NODES` = 100,000 values per file counted with every alias expanded
+* :data:`MAX_NODES` = 20,000 values per file counted with every alias expanded
   (an "alias bomb" of nested aliases is refused at the alias that crosses it,
   without ever building the expanded structure).
 * :data:`MAX_DEPTH` = 32 levels of nesting (the model needs at most 9).
@@ -74,7 +74,7 @@ from .models import Engagement
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_ALIASES = 100
-MAX_NODES = 100_000
+MAX_NODES = 20_000
 MAX_DEPTH = 32
 
 Loc = tuple[str | int, ...]
@@ -140,7 +140,7 @@ def _read_text(path: Path) -> str:
             1, 1, f"cannot read the file: {exc.strerror or exc} (expected a readable file)"
         ) from None
     if size > MAX_FILE_BYTES:
-        raise _Fatal(1, 1, f"file is too large: {_size(size)} (expected at most {_size(MAX_FILE_BYTES)})")
+        raise _Fatal(1, 1, _too_large(f"{size:,} bytes"))
     try:
         with path.open("rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
@@ -149,12 +149,7 @@ def _read_text(path: Path) -> str:
             1, 1, f"cannot read the file: {exc.strerror or exc} (expected a readable file)"
         ) from None
     if len(data) > MAX_FILE_BYTES:  # grew since stat()
-        raise _Fatal(
-            1,
-            1,
-            f"file is too large: more than {_size(MAX_FILE_BYTES)} "
-            f"(expected at most {_size(MAX_FILE_BYTES)})",
-        )
+        raise _Fatal(1, 1, _too_large(f"more than {MAX_FILE_BYTES:,} bytes"))
     bom = data.startswith(b"\xef\xbb\xbf")
     try:
         text = data.decode("utf-8-sig")
@@ -181,12 +176,8 @@ def _read_text(path: Path) -> str:
     return text
 
 
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
-    if n >= 1024:
-        return f"{n / 1024:.1f} KB".replace(".0 KB", " KB")
-    return f"{n} bytes"
+def _too_large(size: str) -> str:
+    return f"file is too large: {size} (expected at most {MAX_FILE_BYTES:,} bytes, 1 MB)"
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -229,11 +220,11 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.root: Any = None
         self.has_root = False
-        self.resolver = YAML(typ="rt", pure=True).resolver
+        self.resolver = YAML(typ="safe", pure=True).resolver
 
     # -- entry point
     def build(self) -> Any:
-        yaml = YAML(typ="rt", pure=True)
+        yaml = YAML(typ="safe", pure=True)
         documents = 0
         try:
             for event in yaml.parse(self.text):
@@ -273,13 +264,18 @@ class _Builder:
         name = top.key[0]
         return (*top.loc, name if isinstance(name, str) else "<key>")
 
-    def _count(self, n: int, where: tuple[int, int]) -> None:
+    def _count(self, n: int, where: tuple[int, int], loc: Loc = ()) -> None:
         self.nodes += n
         if self.nodes > MAX_NODES:
+            if self.aliases:
+                raise _Fatal(
+                    *where,
+                    f"the file expands to more than {MAX_NODES:,} values through aliases "
+                    f"(expected at most {MAX_NODES:,}; avoid '*alias' repetition)",
+                    loc,
+                )
             raise _Fatal(
-                *where,
-                f"the file expands to more than {MAX_NODES:,} values through aliases "
-                f"(expected at most {MAX_NODES:,}; avoid '*alias' repetition)",
+                *where, f"the file holds more than {MAX_NODES:,} values (expected at most {MAX_NODES:,})"
             )
 
     def _tag_ok(self, tag: str | None, where: tuple[int, int], loc: Loc) -> bool:
@@ -350,14 +346,14 @@ class _Builder:
             self._emit(None, 1, where, None, poisoned=True)
             return
         value, size, text = self.anchors[name]
-        self._count(size, where)
+        self._count(size, where, loc)
         self._emit(value, size, where, None, scalar_text=text)
 
     def _start(self, event: MappingStartEvent | SequenceStartEvent) -> None:
         where = _mark(event)
         loc = self._child_loc()
         if len(self.stack) >= MAX_DEPTH:
-            raise _Fatal(*where, f"nested too deeply (expected at most {MAX_DEPTH} levels)", loc)
+            raise _Fatal(*where, f"nested too deeply (expected at most {MAX_DEPTH} levels)")
         self._count(1, where)
         ok = self._tag_ok(event.tag, where, loc)
         kind = "map" if isinstance(event, MappingStartEvent) else "seq"
@@ -452,11 +448,12 @@ class _Builder:
         loc = (*top.loc, name)
         if name in top.seen:
             line, _ = top.seen[name]
+            earlier = "earlier on this line" if line == key_where[0] else f"on line {line}"
             self.problems.append(
                 (
                     loc,
                     key_where,
-                    f"duplicate key '{name}': it is already set on line {line} "
+                    f"duplicate key '{name}': it is already set {earlier} "
                     f"(expected each key once per mapping)",
                 )
             )
@@ -524,13 +521,29 @@ def _syntax_error(exc: MarkedYAMLError, text: str) -> _Fatal:
             "invalid YAML: a ':' is not allowed here "
             "(expected a new 'key: value' line, or put text containing ': ' in quotes)",
         )
-    if "while scanning a quoted scalar" in context:
-        c = exc.context_mark
+    c = exc.context_mark
+    if "while scanning a quoted scalar" in context and c is not None:
+        return _Fatal(
+            c.line + 1,
+            c.column + 1,
+            "invalid YAML: the quoted text starting here is never closed (expected a closing quote)",
+        )
+    flow = re.match(r"while parsing a flow (sequence|mapping)", context)
+    if flow and c is not None and problem.startswith("expected ','"):
+        bracket, closing = ("[", "]") if flow.group(1) == "sequence" else ("{", "}")
+        return _Fatal(
+            c.line + 1,
+            c.column + 1,
+            f"invalid YAML: the '{bracket}' opened here is not closed before line {line}, column {column} "
+            f"(expected ',' between entries and '{closing}' at the end)",
+        )
+    if problem.startswith("expected <block end>, but found"):
+        started = f" started on line {c.line + 1}" if c is not None else ""
         return _Fatal(
             line,
             column,
-            f"invalid YAML: the quoted text started on line {c.line + 1}, "
-            f"column {c.column + 1} is never closed (expected a closing quote)",
+            f"invalid YAML: the indentation of this line does not fit the block{started} "
+            "(expected the same indentation as the keys or items next to it)",
         )
     if "could not find expected ':'" in problem:
         return _Fatal(
@@ -755,7 +768,7 @@ def _pydantic_problems(
                 (
                     loc,
                     pos.value(parent),
-                    f"required field '{name}' is missing (expected {name}: {expected or 'a value'})",
+                    f"required field '{name}' is missing (expected {expected or 'a value'})",
                 )
             )
         elif kind == "extra_forbidden":
@@ -822,13 +835,24 @@ def _pydantic_problems(
             out.append((loc, where, f"got {_got(value)} (expected {expected or err['msg'].lower()})"))
         elif kind == "value_error":
             msg = str(err["msg"]).removeprefix("Value error, ")
-            if "'aggregate'" in msg and isinstance(data, dict):
+            if "'aggregate'" in msg:
                 loc = (*loc, "aggregate")
                 where = pos.key(loc)
+                msg = "'aggregate' is computed by the portal (expected no aggregate: remove it from the file)"
             out.append((loc, where, msg))
         else:
             out.append((loc, where, f"{err['msg']} (expected {expected or 'a valid value'})"))
-    return out
+    # "unknown field 'titel'; did you mean 'title'?" already says that 'title' is missing.
+    suggested = {
+        (*loc[:-1], m.group(1))
+        for loc, _, msg in out
+        if (m := re.match(r"unknown field '[^']*'; did you mean '([^']*)'\?", msg))
+    }
+    return [
+        (loc, where, msg)
+        for loc, where, msg in out
+        if not (loc in suggested and msg.startswith("required field"))
+    ]
 
 
 # --- files ------------------------------------------------------------------
@@ -936,7 +960,7 @@ def load_engagements(directory: Path) -> list[Engagement]:
                         column,
                         "id",
                         f"duplicate engagement id '{_short(ident)}': "
-                        f"{first[ident]} already uses it (expected an id unique across files)",
+                        f"{first[ident].name} already uses it (expected an id unique across files)",
                     )
                 )
             else:

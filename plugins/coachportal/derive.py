@@ -373,7 +373,7 @@ class GoalProgress:
     @property
     def summary(self) -> str:
         if not self.total:
-            return "no actions yet" if not self.dropped else "no open actions"
+            return "No actions yet" if not self.dropped else "All actions dropped"
         return f"{self.done} of {self.total} done"
 
 

@@ -35,6 +35,9 @@ _TEMPLATE_OF_SLUG = {
     "final-report": "final-report.md",
 }
 
+# C0 controls other than tab/CR/LF, DEL and C1 controls: never meaningful in prose.
+# (ruamel.yaml's round-trip loader marks folds in `>` scalars with \a, for one.)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 _PARAGRAPH_BREAK = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)\s*")
 
@@ -45,7 +48,7 @@ def text(value: Any) -> Markup:
         return Markup("")
     if isinstance(value, Markup):
         return value
-    raw = str(value)
+    raw = _CONTROL.sub("", str(value))
     if "\n" in raw or "\r" in raw:
         raw = raw.strip()  # YAML block scalars end with a line break
     paragraphs = _PARAGRAPH_BREAK.split(raw)
@@ -56,7 +59,7 @@ def text(value: Any) -> Markup:
 
 def oneline(value: Any) -> Markup:
     """YAML text for an attribute value: escaped, line breaks as spaces."""
-    return escape(" ".join(_LINE_BREAK.split(str(value or "").strip())))
+    return escape(" ".join(_LINE_BREAK.split(_CONTROL.sub("", str(value or "")).strip())))
 
 
 def _finalize(value: Any) -> Any:
@@ -159,7 +162,7 @@ def render_engagement(engagement: Engagement, audience: str, today: dt.date) -> 
 
 def _markdown_text(value: str) -> str:
     """Plain text safe inside a Markdown line: punctuation backslash-escaped, HTML escaped."""
-    flat = " ".join(str(value).split())
+    flat = " ".join(_CONTROL.sub("", str(value)).split())
     # Python-Markdown unescapes only its own set of characters; the others keep a
     # backslash, so escape just that set and leave ~^=:| alone.
     escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!>])", r"\\\1", flat)

@@ -1,0 +1,272 @@
+"""derive.py: the view data behind the engagement pages (no MkDocs, no templates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from coachportal import derive
+from coachportal.loader import load_engagement
+from coachportal.models import Engagement
+
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "examples"
+if not EXAMPLES.is_dir():  # a clone without the shared directory: the demo copies
+    EXAMPLES = Path(__file__).resolve().parent.parent / "engagements"
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def active() -> Engagement:
+    path = EXAMPLES / "engagement.yml"
+    if not path.exists():
+        path = EXAMPLES / "nw-ops-2026.yml"
+    return load_engagement(path)
+
+
+@pytest.fixture(scope="module")
+def closed() -> Engagement:
+    path = EXAMPLES / "engagement-closed.yml"
+    if not path.exists():
+        path = EXAMPLES / "fin-cfo-2025.yml"
+    return load_engagement(path)
+
+
+def minimal(**extra) -> Engagement:
+    data = {
+        "id": "min",
+        "title": "T",
+        "stage": "awareness",
+        "start": "2026-01-05",
+        "end": "2026-06-30",
+        "client": {"name": "C"},
+        "coach": {"name": "K"},
+        **extra,
+    }
+    return Engagement.model_validate(data)
+
+
+# --- timeline -----------------------------------------------------------------
+
+
+def test_timeline_stage_status_follows_current_stage(active: Engagement) -> None:
+    tl = derive.timeline(active, D(2026, 5, 20))
+    assert [s.key for s in tl.stages] == ["awareness", "analysis", "action", "achievement"]
+    assert [s.status for s in tl.stages] == ["done", "done", "current", "upcoming"]
+    assert tl.current == "action"
+
+
+def test_timeline_closed_engagement_has_every_stage_done(closed: Engagement) -> None:
+    tl = derive.timeline(closed, D(2026, 5, 20))
+    assert tl.current == "closed"
+    assert {s.status for s in tl.stages} == {"done"}
+    # Today is long after the end of a closed engagement: no today line, axis not stretched.
+    assert tl.today_pct is None
+    assert tl.end == D(2025, 12, 12)
+
+
+def test_timeline_planned_and_actual(active: Engagement) -> None:
+    tl = derive.timeline(active, D(2026, 5, 20))
+    awareness, analysis, action, achievement = tl.stages
+    assert awareness.planned.start == D(2026, 2, 2) and awareness.planned.end == D(2026, 2, 20)
+    # actual = recorded activity: kickoff 4 Feb .. in-depth interview 10 Feb (unredacted file)
+    assert (awareness.actual_start, awareness.actual_end) == (D(2026, 2, 4), D(2026, 2, 10))
+    assert (analysis.actual_start, analysis.actual_end) == (D(2026, 2, 18), D(2026, 3, 6))
+    # the current stage runs on until today
+    assert (action.actual_start, action.actual_end) == (D(2026, 3, 12), D(2026, 5, 20))
+    assert action.ongoing
+    # nothing of the achievement stage has happened by 20 May (the survey goes out 1 Jun)
+    assert achievement.actual_start is None
+
+
+def test_timeline_milestones(active: Engagement) -> None:
+    tl = derive.timeline(active, D(2026, 5, 20))
+    labels = {s.key: [(m.label, m.date) for m in s.milestones] for s in tl.stages}
+    assert labels["awareness"] == [("Kickoff", D(2026, 2, 4))]
+    assert labels["analysis"] == [("Development plan finalized", D(2026, 3, 6))]
+    assert labels["action"] == [
+        ("First coaching session", D(2026, 3, 12)),
+        ("Latest coaching session", D(2026, 4, 23)),
+    ]
+    assert labels["achievement"] == [("Survey round 1 sent", D(2026, 6, 1))]
+    assert tl.stages[3].milestones[0].upcoming
+
+
+def test_timeline_closed_milestones(closed: Engagement) -> None:
+    tl = derive.timeline(closed, D(2026, 1, 1))
+    achievement = [m.label for m in tl.stages[3].milestones]
+    assert achievement == ["Survey round 1 sent", "Survey round 2 sent", "Expectations met", "Final report"]
+    assert [m.label for m in tl.stages[2].milestones] == ["First coaching session", "Last coaching session"]
+
+
+def test_timeline_positions(active: Engagement) -> None:
+    tl = derive.timeline(active, D(2026, 5, 20))
+    assert tl.start == D(2026, 2, 2) and tl.end == D(2026, 11, 30)
+    assert tl.pct(tl.start) == 0 and tl.pct(tl.end) == 100
+    assert tl.pct(D(2020, 1, 1)) == 0 and tl.pct(D(2030, 1, 1)) == 100  # clamped
+    assert 0 < tl.today_pct < 100
+    left, width = tl.span(D(2026, 2, 2), D(2026, 2, 20))
+    assert left == 0 and width > 0
+    assert [t.label for t in tl.ticks][:3] == ["Mar 2026", "Apr", "May"]
+
+
+def test_timeline_extends_to_today_when_running_late(active: Engagement) -> None:
+    tl = derive.timeline(active, D(2027, 2, 1))
+    assert tl.end == D(2027, 2, 1)
+    assert tl.today_pct == 100
+    assert "Jan 2027" in [t.label for t in tl.ticks]
+
+
+def test_timeline_of_a_bare_engagement() -> None:
+    e = minimal()
+    tl = derive.timeline(e, D(2026, 1, 10))
+    assert [s.status for s in tl.stages] == ["current", "upcoming", "upcoming", "upcoming"]
+    assert all(s.planned is None and s.actual_start is None and not s.milestones for s in tl.stages)
+    assert derive.key_dates(e, D(2026, 1, 10))[0].label == "Engagement start"
+    assert derive.status(e, D(2026, 1, 10)).schedule == "unknown"
+    assert derive.goal_progress(e, D(2026, 1, 10)) == []
+    assert derive.survey_rounds(e) == []
+    assert derive.session_log(e).count == 0
+
+
+# --- status and key dates -------------------------------------------------------------
+
+
+def test_status_on_schedule_and_behind(active: Engagement) -> None:
+    on = derive.status(active, D(2026, 5, 20))
+    assert (on.stage, on.schedule, on.closed) == ("action", "on-schedule", False)
+    assert on.next_date is not None and on.next_date.label == "Survey round 1 sent"
+    late = derive.status(active, D(2026, 10, 15))
+    assert late.schedule == "behind"
+    assert "30 Sep 2026" in late.schedule_text
+    done = derive.status(active.model_copy(update={"stage": "closed"}), D(2026, 5, 20))
+    assert done.closed and done.next_date is None
+
+
+def test_key_dates_sorted_with_start_and_end(active: Engagement) -> None:
+    dates = derive.key_dates(active, D(2026, 5, 20))
+    assert [k.date for k in dates] == sorted(k.date for k in dates)
+    assert dates[0].label == "Engagement start"
+    assert dates[-1].label == "Planned end" and dates[-1].upcoming
+    labels = [k.label for k in dates]
+    for expected in ("Kickoff", "Development plan finalized", "First coaching session", "Survey round 1 sent"):
+        assert expected in labels
+    assessment = [k for k in dates if k.label == "Assessment"]
+    assert {k.detail for k in assessment} == {"Leadership 360", "Hogan Personality Inventory"}
+
+
+def test_closed_key_dates_end_last_on_the_same_day(closed: Engagement) -> None:
+    dates = derive.key_dates(closed, D(2026, 5, 20))
+    assert dates[-1].label == "Engagement end"
+    assert not any(k.upcoming for k in dates)
+
+
+# --- goals, completion, overdue ----------------------------------------------------------
+
+
+def test_goal_completion_counts(active: Engagement) -> None:
+    progress = {p.goal.id: p for p in derive.goal_progress(active, D(2026, 4, 1))}
+    assert (progress["G1"].done, progress["G1"].total) == (2, 3)
+    assert (progress["G2"].done, progress["G2"].total) == (0, 2)
+    assert (progress["G3"].done, progress["G3"].total) == (0, 1)
+    assert progress["G1"].summary == "2 of 3 done"
+    assert progress["G1"].percent == 67
+    assert progress["G1"].competency.name == "Strategic delegation"
+    total = derive.completion(active)
+    assert (total.done, total.total) == (2, 6)
+
+
+def test_dropped_actions_are_not_counted(closed: Engagement) -> None:
+    (g1,) = derive.goal_progress(closed, D(2026, 1, 1))
+    assert (g1.done, g1.total, g1.dropped) == (2, 2, 1)
+    assert g1.summary == "2 of 2 done"
+    # dropped items come last in the checklist
+    assert g1.rows[-1].item.status == "dropped"
+
+
+def test_overdue_with_a_fixed_today(active: Engagement) -> None:
+    assert derive.overdue(active, D(2026, 4, 1)) == []
+    # 31 May passed: A2 (doing) and A5 (todo) are overdue; A1 and A4 are done.
+    assert [i.id for i in derive.overdue(active, D(2026, 6, 1))] == ["A2", "A5"]
+    # the due day itself is not overdue yet
+    assert derive.overdue(active, D(2026, 5, 31)) == []
+    assert [i.id for i in derive.overdue(active, D(2026, 12, 1))] == ["A2", "A5", "A3", "A6"]
+    progress = {p.goal.id: p for p in derive.goal_progress(active, D(2026, 6, 1))}
+    assert progress["G2"].overdue == 2 and progress["G1"].overdue == 0
+    assert derive.status(active, D(2026, 6, 1)).overdue == 2
+
+
+def test_dropped_and_done_items_are_never_overdue(closed: Engagement) -> None:
+    assert derive.overdue(closed, D(2030, 1, 1)) == []
+
+
+def test_actions_of_an_unknown_goal_are_grouped_last() -> None:
+    e = minimal(
+        stages={
+            "action": {
+                "items": [
+                    {"id": "A1", "kind": "training", "goal": "GX", "title": "x", "status": "done", "done_on": "2026-02-01"}
+                ]
+            }
+        }
+    )
+    (other,) = derive.goal_progress(e, D(2026, 3, 1))
+    assert other.goal is None and other.summary == "1 of 1 done"
+
+
+# --- sessions and surveys -------------------------------------------------------------------
+
+
+def test_session_log(active: Engagement) -> None:
+    log = derive.session_log(active)
+    assert log.count == 4 and log.minutes == 255 and log.duration == "4 h 15 min"
+    assert [s.date for s in log.sessions] == sorted(s.date for s in log.sessions)
+    assert log.has_details
+
+
+def test_survey_rows_and_change_between_rounds(closed: Engagement) -> None:
+    rounds = derive.survey_rounds(closed)
+    assert [r.survey.round for r in rounds] == [1, 2]
+    (first,), (second,) = rounds[0].rows, rounds[1].rows
+    assert first.goal.id == "G1" and first.change is None and first.previous_round is None
+    assert first.aggregate.total is not None
+    assert second.previous_round == 1
+    assert second.change == pytest.approx(second.aggregate.total.mean - first.aggregate.total.mean, abs=0.011)
+    assert second.change > 0
+    assert rounds[1].has_comments and not rounds[0].has_comments
+
+
+def test_survey_change_skips_rounds_without_enough_responses() -> None:
+    def rnd(n, ratings):
+        return {"round": n, "sent": f"2026-0{n}-01", "results": [{"goal": "G1", "groups": {"peers": ratings}}]}
+
+    e = minimal(
+        stages={
+            "analysis": {
+                "competencies": [{"id": "c", "name": "C"}],
+                "plan": {"goals": [{"id": "G1", "competency": "c", "goal": "g"}]},
+            },
+            "achievement": {"surveys": [rnd(1, [1, 1, 1]), rnd(2, [2]), rnd(3, [2, 2, 2])]},
+        }
+    )
+    r1, r2, r3 = (r.rows[0] for r in derive.survey_rounds(e))
+    assert r2.aggregate.total is None and r2.change is None and not r2.enough
+    assert r3.change == pytest.approx(1.0) and r3.previous_round == 1
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+
+def test_formatting_helpers() -> None:
+    assert derive.fmt_date(D(2026, 2, 4)) == "4 Feb 2026"
+    assert derive.fmt_range(D(2026, 2, 2), D(2026, 2, 20)) == "2 – 20 Feb 2026"
+    assert derive.fmt_range(D(2026, 2, 16), D(2026, 3, 13)) == "16 Feb – 13 Mar 2026"
+    assert derive.fmt_range(D(2025, 12, 1), D(2026, 1, 13)) == "1 Dec 2025 – 13 Jan 2026"
+    assert derive.fmt_range(D(2026, 1, 1), None) == "from 1 Jan 2026"
+    assert derive.fmt_minutes(45) == "45 min" and derive.fmt_minutes(120) == "2 h"
+    assert derive.fmt_signed(1.25) in ("+1.2", "+1.3") and derive.fmt_signed(-0.5) == "\u22120.5"
+    assert derive.fmt_signed(0.01) == "0.0" and derive.fmt_signed(None) == ""
+    assert derive.fmt_share(0.67) == "67%"
+    assert derive.audience_label("client") == "Client view"

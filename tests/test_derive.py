@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from coachportal import derive
 from coachportal.loader import load_engagement
 from coachportal.models import Engagement
@@ -151,7 +150,12 @@ def test_key_dates_sorted_with_start_and_end(active: Engagement) -> None:
     assert dates[0].label == "Engagement start"
     assert dates[-1].label == "Planned end" and dates[-1].upcoming
     labels = [k.label for k in dates]
-    for expected in ("Kickoff", "Development plan finalized", "First coaching session", "Survey round 1 sent"):
+    for expected in (
+        "Kickoff",
+        "Development plan finalized",
+        "First coaching session",
+        "Survey round 1 sent",
+    ):
         assert expected in labels
     assessment = [k for k in dates if k.label == "Assessment"]
     assert {k.detail for k in assessment} == {"Leadership 360", "Hogan Personality Inventory"}
@@ -207,7 +211,14 @@ def test_actions_of_an_unknown_goal_are_grouped_last() -> None:
         stages={
             "action": {
                 "items": [
-                    {"id": "A1", "kind": "training", "goal": "GX", "title": "x", "status": "done", "done_on": "2026-02-01"}
+                    {
+                        "id": "A1",
+                        "kind": "training",
+                        "goal": "GX",
+                        "title": "x",
+                        "status": "done",
+                        "done_on": "2026-02-01",
+                    }
                 ]
             }
         }
@@ -240,7 +251,11 @@ def test_survey_rows_and_change_between_rounds(closed: Engagement) -> None:
 
 def test_survey_change_skips_rounds_without_enough_responses() -> None:
     def rnd(n, ratings):
-        return {"round": n, "sent": f"2026-0{n}-01", "results": [{"goal": "G1", "groups": {"peers": ratings}}]}
+        return {
+            "round": n,
+            "sent": f"2026-0{n}-01",
+            "results": [{"goal": "G1", "groups": {"peers": ratings}}],
+        }
 
     e = minimal(
         stages={

@@ -37,7 +37,12 @@ ACTION_KINDS: dict[str, str] = {
     "training": "Training",
     "other": "Other",
 }
-ACTION_STATUSES: dict[str, str] = {"todo": "To do", "doing": "In progress", "done": "Done", "dropped": "Dropped"}
+ACTION_STATUSES: dict[str, str] = {
+    "todo": "To do",
+    "doing": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
 SESSION_MODES: dict[str, str] = {"video": "Video", "phone": "Phone", "in-person": "In person"}
 PEOPLE: dict[str, str] = {
     "client": "Client",
@@ -136,7 +141,9 @@ def milestones(e: Engagement, today: dt.date) -> list[Milestone]:
     s = e.stages
     out: list[Milestone] = []
 
-    def add(date: dt.date | None, label: str, stage: str, detail: str | None = None, on_timeline: bool = True):
+    def add(
+        date: dt.date | None, label: str, stage: str, detail: str | None = None, on_timeline: bool = True
+    ):
         if date is not None:
             out.append(Milestone(date, label, stage, detail, on_timeline, date > today))
 
@@ -152,7 +159,12 @@ def milestones(e: Engagement, today: dt.date) -> list[Milestone]:
     for assessment in an.assessments:
         add(assessment.date, "Assessment", "analysis", assessment.name, on_timeline=False)
     if an.stakeholder_interviews:
-        add(an.stakeholder_interviews.completed, "Stakeholder interviews completed", "analysis", on_timeline=False)
+        add(
+            an.stakeholder_interviews.completed,
+            "Stakeholder interviews completed",
+            "analysis",
+            on_timeline=False,
+        )
     if an.plan:
         add(an.plan.finalized, "Development plan finalized", "analysis")
 
@@ -293,7 +305,9 @@ def key_dates(e: Engagement, today: dt.date) -> list[KeyDate]:
     out += [KeyDate(m.date, m.label, m.stage, m.detail, m.upcoming) for m in milestones(e, today)]
     calls = e.stages.analysis.calls
     if calls and calls.first and not e.stages.action.sessions:
-        out.append(KeyDate(calls.first, "First coaching call (scheduled)", "action", upcoming=calls.first > today))
+        out.append(
+            KeyDate(calls.first, "First coaching call (scheduled)", "action", upcoming=calls.first > today)
+        )
     end_label = "Engagement end" if e.stage == "closed" else "Planned end"
     out.append(KeyDate(e.end, end_label, None, upcoming=e.end > today))
 
@@ -329,9 +343,15 @@ def status(e: Engagement, today: dt.date) -> Status:
         schedule = "behind"
         text = f"Past the planned end of the {label.lower()} stage ({fmt_date(planned.end)})."
     elif today < planned.start:
-        schedule, text = "ahead", f"Ahead of plan: the {label.lower()} stage was planned to start {fmt_date(planned.start)}."
+        schedule, text = (
+            "ahead",
+            f"Ahead of plan: the {label.lower()} stage was planned to start {fmt_date(planned.start)}.",
+        )
     else:
-        schedule, text = "on-schedule", f"On schedule: the {label.lower()} stage is planned until {fmt_date(planned.end)}."
+        schedule, text = (
+            "on-schedule",
+            f"On schedule: the {label.lower()} stage is planned until {fmt_date(planned.end)}.",
+        )
     return Status(e.stage, label, False, schedule, text, overdue_count, next_date)
 
 
@@ -382,7 +402,9 @@ def _rows(items: Iterable[ActionItem], today: dt.date) -> tuple[ActionRow, ...]:
         return (i.status == "dropped", i.due or dt.date.max, i.id)
 
     return tuple(
-        ActionRow(i, is_overdue(i, today), ACTION_KINDS.get(i.kind, i.kind), ACTION_STATUSES.get(i.status, i.status))
+        ActionRow(
+            i, is_overdue(i, today), ACTION_KINDS.get(i.kind, i.kind), ACTION_STATUSES.get(i.status, i.status)
+        )
         for i in sorted(items, key=order)
     )
 
@@ -417,7 +439,9 @@ def goal_progress(e: Engagement, today: dt.date) -> list[GoalProgress]:
     plan_goals = goals(e)
     known = {g.id for g in plan_goals}
     items = e.stages.action.items
-    out = [_progress(g, comps.get(g.competency), [i for i in items if i.goal == g.id], today) for g in plan_goals]
+    out = [
+        _progress(g, comps.get(g.competency), [i for i in items if i.goal == g.id], today) for g in plan_goals
+    ]
     orphans = [i for i in items if i.goal not in known]
     if orphans:
         out.append(_progress(None, None, orphans, today))

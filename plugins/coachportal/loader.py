@@ -293,6 +293,9 @@ class _Builder:
         loc = self._child_loc()
         self._count(1, where)
         is_key = bool(self.stack) and self.stack[-1].kind == "map" and self.stack[-1].key is None
+        top = self.stack[-1] if self.stack else None
+        if event.value == "" and event.style is None and top is not None and top.kind == "map" and top.key:
+            where = top.key[1]  # `key:` with nothing after it: the scanner's mark is on the next line
         tag = event.tag
         value: Any
         ok = self._tag_ok(tag, where, loc)
@@ -311,7 +314,7 @@ class _Builder:
                         loc,
                         where,
                         f"'{_short(event.value)}' does not match its tag '{shown}' "
-                        f"(expected a plain value without a '!' tag)",
+                        "(expected a value of that type, or no tag)",
                     )
                 )
                 value = None

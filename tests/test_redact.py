@@ -5,12 +5,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+import typing
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
 import pytest
 from coachportal.models import Engagement, Item, Level, Model
-from coachportal.redact import ENV_VAR, AudienceError, audience_from, redact
+from coachportal.redact import ENV_VAR, AudienceError, _marker, audience_from, redact
+from pydantic import BaseModel
 from ruamel.yaml import YAML
 
 HERE = Path(__file__).resolve().parent
@@ -409,3 +411,58 @@ def test_audience_from_rejects_unknown_names(config: str, env: dict[str, str], w
     assert where in message
     assert "sponsor, client, coach" in message
     assert isinstance(info.value, ValueError)
+
+
+# --- the visibility table of DESIGN.md, pinned ------------------------------------------------
+
+
+def _reachable(cls: type, seen: dict[str, type]) -> dict[str, type]:
+    """Every pydantic model class reachable from ``cls`` through its fields."""
+    seen[cls.__name__] = cls
+    stack = [f.annotation for f in cls.model_fields.values()]
+    while stack:
+        annotation = stack.pop()
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation.__name__ not in seen:
+                _reachable(annotation, seen)
+            continue
+        stack.extend(typing.get_args(annotation))
+    return seen
+
+
+def test_markers_and_defaults_match_design() -> None:
+    """DESIGN.md's table as the models declare it; a change here needs a visibility review."""
+    classes = _reachable(Engagement, {})
+    marked = {
+        f"{name}.{field}": _marker(info).label
+        for name, cls in classes.items()
+        for field, info in cls.model_fields.items()
+        if _marker(info) is not None
+    }
+    assert marked == {
+        "OneOnOne.recap": "client",
+        "Interview.notes": "coach",
+        "Assessment.summary": "client",
+        "ActionReport.text": "client",
+        "Session.topics": "client",
+        "Session.successes": "client",
+        "Session.problems": "client",
+        "Session.notes": "coach",
+        "SurveyComment.text": "client",
+        "SurveyResult.groups": "coach",
+        "FollowUp.feedback": "client",
+    }
+    defaults = {
+        name: cls.default_visibility.label
+        for name, cls in classes.items()
+        if getattr(cls, "default_visibility", Level.SPONSOR) != Level.SPONSOR
+    }
+    assert defaults == {
+        "Interview": "coach",
+        "Assessment": "client",
+        "ActionReport": "client",
+        "SurveyComment": "client",
+    }
+    # blocks that may carry `visibility:` are Items; the plain containers are not
+    for name in ("Engagement", "Stages", "Awareness", "Analysis", "Action", "Achievement"):
+        assert not issubclass(classes[name], Item), name

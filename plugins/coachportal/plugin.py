@@ -36,7 +36,7 @@ log = logging.getLogger("mkdocs.plugins.coachportal")
 
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "coachportal"  # where assets land in site/
-CSS = ("coachportal.css", "unlock.css")
+CSS = ("portal.css", "coachportal.css", "unlock.css")
 JS = ("unlock.js",)
 PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 
@@ -205,14 +205,26 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return protect.add_noindex(output)
+        return self._every_html_page(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
             return protect.filter_sitemap(output_content, self._engagement_urls())
         if template_name.endswith(".html"):
-            return protect.add_noindex(output_content)
+            return self._every_html_page(output_content)
         return output_content
+
+    def _every_html_page(self, output: str) -> str:
+        """noindex, and a small note of which view this portal is, even on locked pages."""
+        assert self.portal is not None
+        label = f"{self.portal.audience.label.capitalize()} view"
+        note = f'<div class="coachportal-view" title="What this portal shows: the {label}">{label}</div>'
+        marker = '<div class="md-footer-meta__inner md-grid">'
+        if marker in output:
+            output = output.replace(marker, marker + note, 1)
+        else:
+            output = output.replace("</body>", note + "</body>", 1)
+        return protect.add_noindex(output)
 
     def _engagement_urls(self) -> list[str]:
         assert self.portal is not None

@@ -87,14 +87,26 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the browser went away mid-response (navigation, closed context)
+        super().handle_error(request, client_address)
+
+
 @dataclass
 class Server:
     """A site directory served over http://127.0.0.1:<free port>/ from a thread."""
 
     directory: Path
+    port: int = 0  # 0: any free port
     url: str = ""
     requests: list[str] = field(default_factory=list)  # paths the server answered
-    _httpd: http.server.ThreadingHTTPServer | None = None
+    _httpd: _Server | None = None
     _thread: threading.Thread | None = None
 
     @property
@@ -104,8 +116,7 @@ class Server:
 
     def start(self) -> Server:
         handler = functools.partial(_QuietHandler, directory=str(self.directory))
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", self.port), handler)
         self._httpd.requests = self.requests  # type: ignore[attr-defined]
         host, port = self._httpd.server_address[:2]
         self.url = f"http://{host}:{port}/"
@@ -120,9 +131,18 @@ class Server:
             self._httpd = None
 
 
+def free_port() -> int:
+    """A port that was free a moment ago (to build a site whose site_url names it)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[Server]:
-    server = Server(Path(directory)).start()
+def serve(directory: Path, port: int = 0) -> Iterator[Server]:
+    server = Server(Path(directory), port=port).start()
     try:
         yield server
     finally:

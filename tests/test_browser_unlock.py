@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import Browser, RecordingContext, Server, browser, serve  # noqa: F401  (fixtures)
+from browser import Browser, RecordingContext, Server, browser, free_port, serve  # noqa: F401  (fixtures)
 from portal import Portal, new_portal
 
 pytestmark = pytest.mark.browser
@@ -41,19 +41,23 @@ class ConfiguredPortal(Portal):
     """A user's portal with extra theme features (Material's instant navigation)."""
 
     features: tuple[str, ...] = ()
+    site_url: str | None = None
 
     def write_config(self) -> None:
         super().write_config()
         path = self.root / "mkdocs.yml"
         config = json.loads(path.read_text(encoding="utf-8"))
         config["theme"]["features"] = list(self.features)
+        if self.site_url:
+            config["site_url"] = self.site_url
         path.write_text(json.dumps(config, indent=2), encoding="utf-8")
 
 
-def build(root: Path, features: tuple[str, ...]) -> Portal:
+def build(root: Path, features: tuple[str, ...], site_url: str | None = None) -> Portal:
     base = new_portal(root, plugin={"readers": READERS})
     portal = ConfiguredPortal(root=base.root, plugin=base.plugin)
     portal.features = features
+    portal.site_url = site_url
     portal.add_example("engagement.yml")
     portal.add_example("engagement-closed.yml")
     portal.env = {f"COACHPORTAL_PASSPHRASE_{r.upper().replace('-', '_')}": p for r, p in PASSPHRASES.items()}
@@ -64,8 +68,11 @@ def build(root: Path, features: tuple[str, ...]) -> Portal:
 @pytest.fixture(scope="module", params=["instant", "classic"])
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     features = ("navigation.instant",) if request.param == "instant" else ()
-    portal = build(tmp_path_factory.mktemp(request.param), features)
-    with serve(portal.site) as server:
+    # Material's instant navigation follows only links listed in sitemap.xml, matched with
+    # the port: site_url names the port the site is served on.
+    port = free_port()
+    portal = build(tmp_path_factory.mktemp(request.param), features, f"http://127.0.0.1:{port}/")
+    with serve(portal.site, port) as server:
         yield server
 
 
@@ -188,8 +195,18 @@ def test_next_page_opens_without_prompt_fresh_context_locked(
     page.locator("nav.md-nav a.md-nav__link", has_text="Development plan").first.click()
     page.wait_for_url(re.compile(r"/development-plan/$"))
     page.wait_for_selector(".coachportal-unlocked", timeout=5_000)
-    # with instant navigation the document was swapped, not reloaded
-    assert page.evaluate("window.__same_document === true") is instant
+    # engagement pages are absent from sitemap.xml, so even with instant navigation
+    # Material loads them in full
+    assert page.evaluate("window.__same_document === true") is False
+    if instant:
+        # ... but a link to the home page is followed instantly: the portfolio there is
+        # filled from this tab's key through Material's document$
+        page.evaluate("window.__same_document = true")
+        page.locator("a.md-logo").first.click()
+        page.wait_for_selector(".coachportal-portfolio__item", timeout=5_000)
+        assert page.evaluate("window.__same_document === true") is True
+        assert page.locator(".coachportal-portfolio__item").count() == 1
+        page.go_back()
     assert page.locator(".coachportal-locked").count() == 0
     assert NW_MARKER in article_text(page)
     # a full load of yet another page of the engagement: no prompt either
@@ -276,7 +293,11 @@ def test_ciphertext_moved_to_another_page_does_not_open(
     progress_path = copy / NW / "progress" / "index.html"
     progress = progress_path.read_text(encoding="utf-8")
     progress = re.sub(
-        r'<div class="coachportal-locked".*?</form>\n</div>', lambda _: locked.group(0), progress, 1, re.S
+        r'<div class="coachportal-locked".*?</form>\n</div>',
+        lambda _: locked.group(0),
+        progress,
+        count=1,
+        flags=re.S,
     )
     progress_path.write_text(progress, encoding="utf-8")
     with serve(copy) as server, browser.context() as context:
@@ -306,3 +327,45 @@ def test_no_request_leaves_the_origin_on_any_page(ctx: RecordingContext, site: S
         page.wait_for_load_state("networkidle")
     assert ctx.requests, "requests are recorded"
     assert ctx.foreign_requests(site.origin) == []
+
+
+def test_instant_navigation_into_engagement_pages(
+    browser: Browser,  # noqa: F811
+    site: Server,
+    tmp_path: Path,
+) -> None:
+    """If Material navigates instantly to an engagement page (a sitemap that lists them),
+    locked pages still unlock and unlocked keys still open the next page."""
+    config = (site.directory / "index.html").read_text(encoding="utf-8")
+    if "navigation.instant" not in config:
+        pytest.skip("this build has no instant navigation")
+    copy = tmp_path / "site"
+    shutil.copytree(site.directory, copy)
+    port = free_port()
+    pages = sorted(p.parent.relative_to(copy).as_posix() for p in copy.rglob("index.html"))
+    urls = "".join(
+        f"<url><loc>http://127.0.0.1:{port}/{'' if p == '.' else p + '/'}</loc></url>" for p in pages
+    )
+    (copy / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{urls}</urlset>",
+        encoding="utf-8",
+    )
+    with serve(copy, port) as server, browser.context() as context:
+        page = context.new_page()
+        page.goto(server.url + f"{NW}/")
+        assert_locked(page)
+        page.wait_for_load_state("networkidle")  # Material has read the sitemap
+        page.evaluate("window.__same_document = true")
+        page.locator("nav.md-nav a.md-nav__link", has_text="Actions").first.click()
+        page.wait_for_url(re.compile(r"/actions/$"))
+        assert_locked(page)
+        assert page.evaluate("window.__same_document === true") is True
+        unlock(page, PASSPHRASES["marcus-lee"])
+        page.locator("nav.md-nav a.md-nav__link", has_text="Progress").first.click()
+        page.wait_for_url(re.compile(r"/progress/$"))
+        page.wait_for_selector(".coachportal-unlocked", timeout=5_000)
+        assert page.evaluate("window.__same_document === true") is True
+        assert NW_MARKER in article_text(page)
+        assert not [m for m in context.console if m.startswith("pageerror")]
+        assert context.foreign_requests(server.origin) == []

@@ -6,7 +6,6 @@ import base64
 import gzip
 import json
 import re
-import time
 
 import pytest
 from coachportal import crypto, protect
@@ -242,18 +241,17 @@ def test_kek_matches_reference_pbkdf2() -> None:
     assert crypto.derive_kek(ALICE, salt) == expected
 
 
-def test_parallel_derivation_gives_same_keys_and_is_not_slower() -> None:
+def test_parallel_derivation_gives_the_same_keys() -> None:
+    """Threads (cryptography's PBKDF2 releases the GIL) give the serial result.
+
+    The speed-up is measured by ``python -m coachportal.crypto`` rather than asserted here:
+    timing assertions are flaky on loaded CI machines.
+    """
     salt = crypto.new_salt()
     passphrases = {f"r{i}": f"{ALICE} {i}" for i in range(4)}
-    started = time.perf_counter()
     serial = crypto.derive_keks(passphrases, salt, max_workers=1)
-    serial_s = time.perf_counter() - started
-    started = time.perf_counter()
-    parallel = crypto.derive_keks(passphrases, salt)
-    parallel_s = time.perf_counter() - started
-    assert serial == parallel
-    # generous: on one core they are equal, on two or more the threads win
-    assert parallel_s < serial_s * 1.5
+    assert crypto.derive_keks(passphrases, salt) == serial
+    assert crypto.derive_keks(passphrases, salt, max_workers=4) == serial
 
 
 def test_shared_passphrase_derived_once(monkeypatch: pytest.MonkeyPatch) -> None:

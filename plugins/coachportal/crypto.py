@@ -248,3 +248,25 @@ def seal_summary(content_key: bytes, kid: str, summary: Mapping[str, Any]) -> di
 def open_summary(content_key: bytes, kid: str, entry: Mapping[str, Any]) -> dict[str, Any]:
     aad = (PORTFOLIO_AAD_PREFIX + kid).encode("utf-8")
     return json.loads(decrypt(content_key, unb64(entry["iv"]), unb64(entry["ct"]), aad).decode("utf-8"))
+
+
+def _benchmark(readers: int = 4) -> None:
+    """``python -m coachportal.crypto``: serial vs parallel derivation of ``readers`` KEKs."""
+    import time
+
+    salt = new_salt()
+    passphrases = {f"r{i}": f"benchmark passphrase {i}" for i in range(readers)}
+    started = time.perf_counter()
+    derive_keks(passphrases, salt, max_workers=1)
+    serial = time.perf_counter() - started
+    started = time.perf_counter()
+    derive_keks(passphrases, salt)
+    parallel = time.perf_counter() - started
+    print(
+        f"{readers} PBKDF2-HMAC-SHA256 derivations x {MIN_ITERATIONS:,} iterations on {_cores()} cores: "
+        f"serial {serial:.2f} s, threads {parallel:.2f} s (x{serial / parallel:.1f})"
+    )
+
+
+if __name__ == "__main__":
+    _benchmark()

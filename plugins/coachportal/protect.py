@@ -6,8 +6,8 @@ then replaces each engagement page's content with :meth:`Vault.encrypt_page` and
 ``assets/unlock.js``:
 
 * ``<div class="coachportal-locked" data-coachportal-kid="KID">`` holds
-  ``<script type="application/json" class="coachportal-payload">`` (salt, iterations, key id,
-  shuffled wrapped keys, iv, ciphertext; base64) and the unlock form
+  ``<template class="coachportal-payload">`` with JSON (salt, iterations, key id, shuffled
+  wrapped keys, iv, ciphertext; base64) and the unlock form
   (``form.coachportal-unlock``); unlock.js replaces the whole container with the decrypted
   HTML, inside ``<div class="coachportal-unlocked">`` with a Lock button;
 * ``<div class="coachportal-portfolio"></div>`` on the home page: unlock.js puts the
@@ -177,11 +177,13 @@ def _pad(html: str) -> str:
 
 def locked_fragment(payload: Mapping[str, Any]) -> str:
     kid = html_lib.escape(str(payload["kid"]), quote=True)
-    data = json.dumps(payload, separators=(",", ":")).replace("<", "\\u003c")
+    # A <template>, not a <script>: Material's instant navigation re-creates the content's
+    # scripts without their type, which would run the JSON as JavaScript.
+    data = html_lib.escape(json.dumps(payload, separators=(",", ":")), quote=False)
     field_id = f"coachportal-passphrase-{kid}"
     return (
         f'<div class="coachportal-locked" data-coachportal-kid="{kid}">\n'
-        f'<script type="application/json" class="coachportal-payload">{data}</script>\n'
+        f'<template class="coachportal-payload">{data}</template>\n'
         '<form class="coachportal-unlock" autocomplete="off" novalidate>\n'
         '<h1 class="coachportal-unlock__title">This page is private</h1>\n'
         '<p class="coachportal-unlock__intro">Enter your passphrase to read it.</p>\n'
@@ -206,12 +208,10 @@ def locked_fragment(payload: Mapping[str, Any]) -> str:
 
 def payload_of(fragment: str) -> dict[str, Any]:
     """The payload JSON inside a locked fragment (or a whole page holding one)."""
-    match = re.search(
-        r'<script type="application/json" class="coachportal-payload">(.*?)</script>', fragment, re.S
-    )
+    match = re.search(r'<template class="coachportal-payload">(.*?)</template>', fragment, re.S)
     if not match:
         raise ValueError("no coachportal payload in this HTML")
-    return json.loads(match.group(1))
+    return json.loads(html_lib.unescape(match.group(1)))
 
 
 def decrypt_page(fragment: str, passphrase: str, page_path: str) -> str:

@@ -181,6 +181,12 @@
     return aesOpen(raw, unb64(payload.iv), unb64(payload.ct), pagePath());
   }
 
+  /* The JSON inside <template class="coachportal-payload"> (or any element). */
+  function templateText(node) {
+    if (!node) throw new Error("no payload");
+    return node.content ? node.content.textContent : node.textContent;
+  }
+
   // --- engagement pages ---------------------------------------------------------------------------
 
   function reveal(container, html, ms) {
@@ -292,10 +298,9 @@
   async function processLocked(container) {
     if (container.hasAttribute("data-coachportal-bound")) return;
     container.setAttribute("data-coachportal-bound", "");
-    var script = container.querySelector("script.coachportal-payload");
     var payload;
     try {
-      payload = JSON.parse(script.textContent);
+      payload = JSON.parse(templateText(container.querySelector(".coachportal-payload")));
     } catch (e) {
       return;
     }
@@ -364,8 +369,8 @@
   }
 
   async function loadPortfolio(container) {
-    var inline = container.querySelector("script.coachportal-portfolio-data");
-    if (inline) return JSON.parse(inline.textContent);
+    var inline = container.querySelector(".coachportal-portfolio-data");
+    if (inline) return JSON.parse(templateText(inline));
     var response = await fetch(ROOT + PORTFOLIO_PATH, { credentials: "same-origin", cache: "no-cache" });
     if (!response.ok) throw new Error("portfolio: HTTP " + response.status);
     return response.json();

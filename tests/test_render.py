@@ -322,7 +322,7 @@ def test_a_bare_engagement_renders_every_page_for_every_audience() -> None:
             html = to_html(md_text)
             assert html.count("<div") == html.count("</div>")
         assert "The kickoff has not taken place yet." in pages["awareness"]
-        assert "No stakeholder survey has been sent yet." in pages["progress"]
+        assert "Nothing to show yet." in pages["progress"]
 
 
 # --- escaping -----------------------------------------------------------------------------

@@ -381,13 +381,24 @@
     return stage ? stage.charAt(0).toUpperCase() + stage.slice(1) : "";
   }
 
-  function renderList(container, opened) {
+  function renderList(container, opened, form) {
     var old = container.querySelector(".coachportal-portfolio__list");
     if (old) old.remove();
     if (!opened.length) return;
+    // The list replaces the form; "Another passphrase" brings it back (e.g. for a second role).
+    form.hidden = true;
     var box = el("div", "coachportal-portfolio__list");
     var bar = el("div", "coachportal-toolbar");
     bar.appendChild(el("span", "coachportal-toolbar__note", "Your engagements"));
+    var again = el("button", "md-button coachportal-lock coachportal-again", "Another passphrase");
+    again.type = "button";
+    again.addEventListener("click", function () {
+      form.hidden = false;
+      again.remove();
+      var input = form.querySelector("input[type=password]");
+      if (input) input.focus();
+    });
+    bar.appendChild(again);
     var lockButton = el("button", "md-button coachportal-lock", "Lock");
     lockButton.type = "button";
     lockButton.setAttribute("data-coachportal-lock", "");
@@ -448,7 +459,8 @@
         container,
         Object.keys(opened).map(function (kid) {
           return opened[kid];
-        })
+        }),
+        form
       );
     }
     // Engagements already unlocked in this tab are listed at once.

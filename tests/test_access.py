@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 from pathlib import Path
 
@@ -219,3 +220,52 @@ def test_tracked_secrets_file_warns(tmp_path: Path, caplog: pytest.LogCaptureFix
 
 def test_untracked_file_outside_any_repository(tmp_path: Path) -> None:
     assert access.is_tracked_by_git(write_secrets(tmp_path / "s.yml", STRONG)) is False
+
+
+# --- real builds fail closed -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("plugin", "env", "expected"),
+    [
+        ({"readers": {"northwind-hr": {"name": "HR"}}}, {"northwind-hr": STRONG["northwind-hr"]},
+         "engagement 'nw-ops-2026': access: lists unknown reader 'marcus-lee'"),
+        ({"readers": READERS}, {"northwind-hr": STRONG["northwind-hr"]},
+         "reader 'marcus-lee': no passphrase"),
+        ({"readers": READERS}, {"northwind-hr": STRONG["northwind-hr"], "marcus-lee": "marcus123"},
+         "reader 'marcus-lee': passphrase too weak"),
+    ],
+    ids=["unknown-reader", "missing-passphrase", "weak-passphrase"],
+)  # fmt: skip
+def test_build_fails_closed(tmp_path: Path, plugin: dict, env: dict[str, str], expected: str) -> None:
+    import os
+
+    from portal import new_portal
+
+    portal = new_portal(tmp_path, plugin=plugin)
+    portal.add_example("engagement.yml")
+    for key in [k for k in os.environ if k.startswith("COACHPORTAL_")]:
+        portal.env[key] = ""
+    portal.env.update(env_for(env))
+    result = portal.build(check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert expected in output, output
+    assert "Traceback" not in output
+    assert not (portal.site / "index.html").exists()
+    for passphrase in env.values():
+        assert passphrase not in output
+
+
+def test_build_fails_for_engagement_without_reader(tmp_path: Path) -> None:
+    from portal import EXAMPLES, new_portal
+
+    portal = new_portal(tmp_path, plugin={"readers": READERS})
+    text = (EXAMPLES / "engagement.yml").read_text(encoding="utf-8")
+    portal.add("engagement.yml", re.sub(r"(?m)^access: .*$", "access: []", text))
+    portal.env = env_for(STRONG)
+    result = portal.build(check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "nw-ops-2026" in output and "no reader" in output, output
+    assert "Traceback" not in output

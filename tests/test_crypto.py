@@ -344,3 +344,59 @@ def test_filter_search_index() -> None:
 
 def test_robots_txt() -> None:
     assert protect.ROBOTS_TXT == "User-agent: *\nDisallow: /\n"
+
+
+# --- a real encrypted build ----------------------------------------------------------------------------
+
+
+def _leaves(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _leaves(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _leaves(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_encrypted_build_leaks_nothing(tmp_path) -> None:  # noqa: ANN001
+    """Every file of site/ (gzip too) is scanned for the engagements' free text, names,
+    readers and passphrases: none may appear outside ciphertext."""
+    from portal import EXAMPLES, new_portal
+    from ruamel.yaml import YAML
+
+    readers = {"northwind-hr": {"name": "Northwind People Team"}, "marcus-lee": {"name": "Marcus Lee"},
+               "harbor-hr": {"name": "Harbor Health People"}}  # fmt: skip
+    passphrases = {"northwind-hr": ALICE, "marcus-lee": BOB, "harbor-hr": CAROL}
+    portal = new_portal(tmp_path, plugin={"readers": readers})
+    markers = {"Dana", "Whitfield"}
+    for name in ("engagement.yml", "engagement-closed.yml"):
+        portal.add_example(name)
+        data = YAML(typ="safe", pure=True).load((EXAMPLES / name).read_text(encoding="utf-8"))
+        markers |= {s.strip() for s in _leaves(data) if " " in s.strip() and len(s.strip()) >= 10}
+        markers |= {data["client"]["name"], data["title"]}
+    markers |= set(passphrases.values()) | set(readers) | {r["name"] for r in readers.values()}
+    portal.env = {f"COACHPORTAL_PASSPHRASE_{r.upper().replace('-', '_')}": p for r, p in passphrases.items()}
+    portal.build()
+    texts = portal.text_of_every_file()
+    assert (portal.site / "coachportal" / "portfolio.json").is_file()
+    assert texts[portal.site / "robots.txt"] == protect.ROBOTS_TXT
+    found = sorted(
+        {
+            (m, str(path.relative_to(portal.site)))
+            for path, text in texts.items()
+            for m in markers
+            if m in text
+        }
+    )
+    assert found == []
+    # and the pages do open with the right passphrase
+    html = (portal.site / "nw-ops-2026" / "actions" / "index.html").read_text(encoding="utf-8")
+    assert "Operations leadership programme" in protect.decrypt_page(html, BOB, "nw-ops-2026/actions/")
+    assert [e["title"] for e in protect.open_portfolio(texts[portal.site / PORTFOLIO], CAROL)] != []
+    for path, text in texts.items():
+        if path.suffix == ".html":
+            assert 'name="robots" content="noindex, nofollow"' in text, path
+        if path.name in {"sitemap.xml", "sitemap.xml.gz", "search_index.json"}:
+            assert "nw-ops-2026" not in text and "fin-cfo-2025" not in text, path
+
+
+PORTFOLIO = "coachportal/portfolio.json"

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from coachportal import loader
+from coachportal import checks, loader
 from coachportal.errors import EngagementError, Problem
 from coachportal.loader import load_engagement, load_engagements
 from coachportal.schema import engagement_json_schema
@@ -379,3 +379,15 @@ def test_json_schema():
         "done",
         "dropped",
     ]
+
+
+def test_id_problem_for_other_callers():
+    assert checks.id_problem("hr-reader") is None and checks.id_problem("G1", item_id=True) is None
+    assert checks.id_problem("../x") == (
+        "'../x' is not a valid id: it must not contain '/', '\\' or '..' "
+        "(expected lowercase letters, digits and dashes, starting with a letter or digit)"
+    )
+    assert checks.id_problem("Marcus Lee") == (
+        "'Marcus Lee' is not a valid id; did you mean 'marcus-lee'? "
+        "(expected lowercase letters, digits and dashes, starting with a letter or digit)"
+    )

@@ -12,7 +12,8 @@ they report their problems together with the schema's, in one pass:
 
 Values of the wrong type are skipped here: the schema reports them. The engagement
 id format (lowercase, no path traversal) is part of the schema
-(:data:`coachportal.models.Id`); the loader words its message.
+(:data:`coachportal.models.Id`); :func:`id_problem` words its message (the loader
+uses it; so can anything else that checks an id, such as reader ids).
 """
 
 from __future__ import annotations
@@ -26,6 +27,33 @@ from typing import Any
 Loc = tuple[str | int, ...]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # engagement and reader ids: URL slugs
+ITEM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # goal, competency and action ids
+_ID_EXPECTED = "lowercase letters, digits and dashes, starting with a letter or digit"
+_ITEM_ID_EXPECTED = "letters, digits, '-' and '_', starting with a letter or digit"
+
+
+def id_problem(value: str, item_id: bool = False) -> str | None:
+    """Why ``value`` is not a valid id, as ``message (expected ...)``; None when it is valid.
+
+    ``item_id``: the goal/competency/action id format (upper case allowed), else the
+    engagement/reader id format (a URL slug).
+    """
+    pattern, expected = (ITEM_ID, _ITEM_ID_EXPECTED) if item_id else (ID, _ID_EXPECTED)
+    if pattern.fullmatch(value):
+        return None
+    shown = value if len(value) <= 40 else value[:39] + "…"
+    if "/" in value or "\\" in value or ".." in value:
+        return f"'{shown}' is not a valid id: it must not contain '/', '\\' or '..' (expected {expected})"
+    if value == "":
+        return f"the id is empty (expected {expected})"
+    if not item_id and ID.fullmatch(value.lower()):
+        lower = value.lower()
+        return f"'{shown}' is not a valid id: it must be lower case; did you mean '{lower}'? (expected {expected})"
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") if not item_id else ""
+    if slug and ID.fullmatch(slug):
+        return f"'{shown}' is not a valid id; did you mean '{slug}'? (expected {expected})"
+    return f"'{shown}' is not a valid id (expected {expected})"
 
 
 @dataclass(frozen=True)

@@ -700,29 +700,6 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-_LOWER_ID = "lowercase letters, digits and dashes, starting with a letter or digit"
-_ITEM_ID = "letters, digits, '-' and '_', starting with a letter or digit"
-
-
-def _bad_id(value: str, pattern: str) -> str:
-    expected = _LOWER_ID if "A-Z" not in pattern else _ITEM_ID
-    shown = _short(value)
-    if "/" in value or "\\" in value or ".." in value:
-        return f"'{shown}' is not a valid id: it must not contain '/', '\\' or '..' (expected {expected})"
-    if value == "":
-        return f"the id is empty (expected {expected})"
-    if "A-Z" not in pattern and re.fullmatch(r"[a-z0-9][a-z0-9-]*", value.lower()):
-        return (
-            f"'{shown}' is not a valid id: it must be lower case; did you mean '{value.lower()}'? "
-            f"(expected {expected})"
-        )
-    if "A-Z" not in pattern:
-        slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-        if slug and re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
-            return f"'{shown}' is not a valid id; did you mean '{slug}'? (expected {expected})"
-    return f"'{shown}' is not a valid id (expected {expected})"
-
-
 _TYPE_ERRORS = {
     "string_type",
     "int_type",
@@ -803,7 +780,9 @@ def _pydantic_problems(
         elif kind.startswith("date"):
             out.append((loc, where, f"{_bad_date(value)} (expected a date as YYYY-MM-DD)"))
         elif kind == "string_pattern_mismatch" and isinstance(value, str):
-            out.append((loc, where, _bad_id(value, str(ctx.get("pattern", "")))))
+            item_id = "A-Z" in str(ctx.get("pattern", ""))
+            message = checks.id_problem(value, item_id=item_id) or f"'{_short(value)}' is not valid"
+            out.append((loc, where, message))
         elif kind == "string_too_short":
             out.append((loc, where, f"the text is empty (expected {expected or 'text'})"))
         elif kind == "string_too_long":

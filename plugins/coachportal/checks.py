@@ -49,7 +49,10 @@ def id_problem(value: str, item_id: bool = False) -> str | None:
         return f"the id is empty (expected {expected})"
     if not item_id and ID.fullmatch(value.lower()):
         lower = value.lower()
-        return f"'{shown}' is not a valid id: it must be lower case; did you mean '{lower}'? (expected {expected})"
+        return (
+            f"'{shown}' is not a valid id: it must be lower case; did you mean '{lower}'? "
+            f"(expected {expected})"
+        )
     slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") if not item_id else ""
     if slug and ID.fullmatch(slug):
         return f"'{shown}' is not a valid id; did you mean '{slug}'? (expected {expected})"

@@ -369,3 +369,40 @@ def test_instant_navigation_into_engagement_pages(
         assert NW_MARKER in article_text(page)
         assert not [m for m in context.console if m.startswith("pageerror")]
         assert context.foreign_requests(server.origin) == []
+
+
+def test_pages_and_embedded_portfolio_open_from_files(
+    browser: Browser,  # noqa: F811
+    site: Server,
+    tmp_path: Path,
+) -> None:
+    """``site/index.html`` opened as a file: pages unlock; the portfolio works when embedded
+    (protect.portfolio_element) and explains itself when it has to be fetched."""
+    from coachportal import protect
+
+    copy = tmp_path / "site"
+    shutil.copytree(site.directory, copy)
+    home = (copy / "index.html").read_text(encoding="utf-8")
+    assert '<div class="coachportal-portfolio"></div>' in home
+    (copy / "fetched.html").write_text(home, encoding="utf-8")
+    portfolio = (copy / "coachportal" / "portfolio.json").read_text(encoding="utf-8")
+    home = home.replace('<div class="coachportal-portfolio"></div>', protect.portfolio_element(portfolio))
+    (copy / "index.html").write_text(home, encoding="utf-8")
+    base = copy.as_uri() + "/"
+    with browser.context() as context:
+        page = context.new_page()
+        page.goto(base + f"{NW}/actions/index.html")
+        assert_locked(page)
+        unlock(page, PASSPHRASES["northwind-hr"])
+        page.goto(base + f"{NW}/progress/index.html")
+        page.wait_for_selector(".coachportal-unlocked", timeout=5_000)
+        page.goto(base + "index.html")
+        page.wait_for_selector(".coachportal-portfolio__item", timeout=5_000)  # from this tab's key
+        assert NW_MARKER in page.locator(".coachportal-portfolio").inner_text()
+    with browser.context() as context:
+        page = context.new_page()
+        page.goto(base + "fetched.html")
+        page.wait_for_selector(".coachportal-portfolio.coachportal-ready input[type=password]")
+        expect_refused(
+            page, PASSPHRASES["marcus-lee"], "serve the portal over HTTP", ".coachportal-portfolio"
+        )

@@ -167,6 +167,20 @@ class Vault:
         return json.dumps(doc, separators=(",", ":"))
 
 
+def portfolio_element(portfolio_json: str | None = None) -> str:
+    """The home page's ``.coachportal-portfolio`` element (unlock.js builds the form in it).
+
+    With ``portfolio_json`` (the text of :meth:`Vault.portfolio`) the data is embedded, so
+    the list also works from ``file://`` where the browser refuses to fetch
+    ``coachportal/portfolio.json``; without it, unlock.js fetches that file.
+    """
+    if portfolio_json is None:
+        return '<div class="coachportal-portfolio"></div>'
+    data = html_lib.escape(portfolio_json, quote=False)
+    template = f'<template class="coachportal-portfolio-data">{data}</template>'
+    return f'<div class="coachportal-portfolio">{template}</div>'
+
+
 def _pad(html: str) -> str:
     size = len(html.encode("utf-8"))
     return html + " " * (-size % PAD_TO)

@@ -528,7 +528,13 @@
         parts.input.value = "";
         show();
       } catch (e) {
-        showError(parts, "The list of engagements could not be loaded.");
+        showError(
+          parts,
+          location.protocol === "file:"
+            ? "Your browser does not let a page opened from a file load the list of engagements: " +
+                "serve the portal over HTTP (for example make serve-site)."
+            : "The list of engagements could not be loaded."
+        );
       } finally {
         busy = false;
       }

@@ -391,3 +391,16 @@ def test_id_problem_for_other_callers():
         "'Marcus Lee' is not a valid id; did you mean 'marcus-lee'? "
         "(expected lowercase letters, digits and dashes, starting with a letter or digit)"
     )
+
+
+def test_problems_before_a_syntax_error_are_kept(tmp_path: Path):
+    path = write(tmp_path, "id: a\nid: b\ntitle: \"never closed\n")
+    assert problems(path) == [
+        f"{path}:2:1: id: duplicate key 'id': it is already set on line 1 "
+        "(expected each key once per mapping)",
+        f"{path}:3:8: invalid YAML: the quoted text starting here is never closed (expected a closing quote)",
+    ]
+
+
+def test_a_string_path_is_accepted(tmp_path: Path):
+    assert load_engagement(str(write(tmp_path, MINIMAL))).id == "small"

@@ -727,103 +727,111 @@ def _pydantic_problems(
 ) -> list[tuple[Loc, tuple[int, int], str]]:
     out: list[tuple[Loc, tuple[int, int], str]] = []
     for err in exc.errors(include_url=False):
-        loc: Loc = tuple(err["loc"])
-        kind = err["type"]
-        value = err.get("input")
-        ctx = err.get("ctx") or {}
-        ann = _annotation_at(loc)
-        expected = _describe(ann) if ann is not None else None
-        where = pos.value(loc)
+        try:
+            loc: Loc = tuple(err["loc"])
+            kind = err["type"]
+            value = err.get("input")
+            ctx = err.get("ctx") or {}
+            ann = _annotation_at(loc)
+            expected = _describe(ann) if ann is not None else None
+            where = pos.value(loc)
 
-        if loc and loc[-1] == "[key]":
-            loc = loc[:-1]
-            where = pos.key(loc)
-            reason = "an empty name" if kind == "string_too_short" else f"the name '{_short(value)}'"
-            out.append((loc, where, f"{reason} is not allowed here (expected a non-empty name)"))
-            continue
-        if kind == "missing":
-            parent = loc[:-1]
-            name = str(loc[-1])
-            out.append(
-                (
-                    loc,
-                    pos.value(parent),
-                    f"required field '{name}' is missing (expected {expected or 'a value'})",
-                )
-            )
-        elif kind == "extra_forbidden":
-            parent_ann = _unwrap(_annotation_at(loc[:-1]))
-            names = (
-                list(parent_ann.model_fields)
-                if isinstance(parent_ann, type) and issubclass(parent_ann, BaseModel)
-                else []
-            )
-            names = [n for n in names if n != "aggregate"]
-            name = str(loc[-1])
-            if name == "<key>":
+            if loc and loc[-1] == "[key]":
+                loc = loc[:-1]
+                where = pos.key(loc)
+                reason = "an empty name" if kind == "string_too_short" else f"the name '{_short(value)}'"
+                out.append((loc, where, f"{reason} is not allowed here (expected a non-empty name)"))
                 continue
-            out.append(
-                (
-                    loc,
-                    pos.key(loc),
-                    f"unknown field '{_short(name)}'{_suggest(name, names)} "
-                    f"(expected one of: {', '.join(names)})",
+            if kind == "missing":
+                parent = loc[:-1]
+                name = str(loc[-1])
+                out.append(
+                    (
+                        loc,
+                        pos.value(parent),
+                        f"required field '{name}' is missing (expected {expected or 'a value'})",
+                    )
                 )
-            )
-        elif kind == "literal_error":
-            choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-            if isinstance(value, str):
-                msg = f"unknown value '{_short(value)}'{_suggest(value, choices)}"
-            else:
-                msg = f"got {_got(value)}"
-            out.append((loc, where, f"{msg} (expected one of: {', '.join(choices)})"))
-        elif kind.startswith("date"):
-            out.append((loc, where, f"{_bad_date(value)} (expected a date as YYYY-MM-DD)"))
-        elif kind == "string_pattern_mismatch" and isinstance(value, str):
-            item_id = "A-Z" in str(ctx.get("pattern", ""))
-            message = checks.id_problem(value, item_id=item_id) or f"'{_short(value)}' is not valid"
-            out.append((loc, where, message))
-        elif kind == "string_too_short":
-            out.append((loc, where, f"the text is empty (expected {expected or 'text'})"))
-        elif kind == "string_too_long":
-            out.append(
-                (
-                    loc,
-                    where,
-                    f"the text is too long: {len(value):,} characters "
-                    f"(expected at most {ctx.get('max_length'):,})",
+            elif kind == "extra_forbidden":
+                parent_ann = _unwrap(_annotation_at(loc[:-1]))
+                names = (
+                    list(parent_ann.model_fields)
+                    if isinstance(parent_ann, type) and issubclass(parent_ann, BaseModel)
+                    else []
                 )
-            )
-        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            if "groups" in loc and isinstance(loc[-1], int):
+                names = [n for n in names if n != "aggregate"]
+                name = str(loc[-1])
+                if name == "<key>":
+                    continue
+                out.append(
+                    (
+                        loc,
+                        pos.key(loc),
+                        f"unknown field '{_short(name)}'{_suggest(name, names)} "
+                        f"(expected one of: {', '.join(names)})",
+                    )
+                )
+            elif kind == "literal_error":
+                choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+                if isinstance(value, str):
+                    msg = f"unknown value '{_short(value)}'{_suggest(value, choices)}"
+                else:
+                    msg = f"got {_got(value)}"
+                out.append((loc, where, f"{msg} (expected one of: {', '.join(choices)})"))
+            elif kind.startswith("date"):
+                out.append((loc, where, f"{_bad_date(value)} (expected a date as YYYY-MM-DD)"))
+            elif kind == "string_pattern_mismatch" and isinstance(value, str):
+                item_id = "A-Z" in str(ctx.get("pattern", ""))
+                message = checks.id_problem(value, item_id=item_id) or f"'{_short(value)}' is not valid"
+                out.append((loc, where, message))
+            elif kind == "string_too_short":
+                out.append((loc, where, f"the text is empty (expected {expected or 'text'})"))
+            elif kind == "string_too_long":
                 out.append(
                     (
                         loc,
                         where,
-                        f"rating {value} is outside the survey scale (expected a whole number from -3 to +3)",
+                        f"the text is too long: {len(value):,} characters "
+                        f"(expected at most {ctx.get('max_length'):,})",
                     )
                 )
+            elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+                if "groups" in loc and isinstance(loc[-1], int):
+                    out.append(
+                        (
+                            loc,
+                            where,
+                            f"rating {value} is outside the survey scale "
+                            "(expected a whole number from -3 to +3)",
+                        )
+                    )
+                else:
+                    bound = {
+                        "greater_than_equal": f"{ctx.get('ge')} or more",
+                        "less_than_equal": f"{ctx.get('le')} or less",
+                        "greater_than": f"more than {ctx.get('gt')}",
+                        "less_than": f"less than {ctx.get('lt')}",
+                    }[kind]
+                    out.append((loc, where, f"{value} is out of range (expected {bound})"))
+            elif kind in _TYPE_ERRORS:
+                if kind == "int_from_float":
+                    expected = "a whole number"
+                out.append((loc, where, f"got {_got(value)} (expected {expected or err['msg'].lower()})"))
+            elif kind == "value_error":
+                msg = str(err["msg"]).removeprefix("Value error, ")
+                if "'aggregate'" in msg:
+                    loc = (*loc, "aggregate")
+                    where = pos.key(loc)
+                    msg = (
+                        "'aggregate' is computed by the portal "
+                        "(expected no aggregate: remove it from the file)"
+                    )
+                out.append((loc, where, msg))
             else:
-                bound = {
-                    "greater_than_equal": f"{ctx.get('ge')} or more",
-                    "less_than_equal": f"{ctx.get('le')} or less",
-                    "greater_than": f"more than {ctx.get('gt')}",
-                    "less_than": f"less than {ctx.get('lt')}",
-                }[kind]
-                out.append((loc, where, f"{value} is out of range (expected {bound})"))
-        elif kind in _TYPE_ERRORS:
-            if kind == "int_from_float":
-                expected = "a whole number"
-            out.append((loc, where, f"got {_got(value)} (expected {expected or err['msg'].lower()})"))
-        elif kind == "value_error":
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            if "'aggregate'" in msg:
-                loc = (*loc, "aggregate")
-                where = pos.key(loc)
-                msg = "'aggregate' is computed by the portal (expected no aggregate: remove it from the file)"
-            out.append((loc, where, msg))
-        else:
-            out.append((loc, where, f"{err['msg']} (expected {expected or 'a valid value'})"))
+                out.append((loc, where, f"{err['msg']} (expected {expected or 'a valid value'})"))
+        except Exception:  # a wording bug must not hide the problem itself
+            fallback = tuple(err["loc"])
+            out.append((fallback, pos.value(fallback), f"{err['msg']} (expected a valid value)"))
     # "unknown field 'titel'; did you mean 'title'?" already says that 'title' is missing.
     suggested = {
         (*loc[:-1], m.group(1))
@@ -859,14 +867,16 @@ def _under(loc: Loc, poisoned: set[Loc]) -> bool:
 
 def _load(path: Path) -> _Loaded:
     pos = Positions()
+    builder: _Builder | None = None
     try:
         text = _read_text(path)
         builder = _Builder(text)
         data = builder.build()
     except _Fatal as fatal:
-        return _Loaded(
-            None, None, pos, [_problem(path, (fatal.line, fatal.column), fatal.loc, fatal.message)]
-        )
+        # problems found before a fatal one (duplicate keys, tags) are reported too
+        earlier = [_problem(path, where, loc, msg) for loc, where, msg in builder.problems] if builder else []
+        fatal_problem = _problem(path, (fatal.line, fatal.column), fatal.loc, fatal.message)
+        return _Loaded(None, None, pos, [*earlier, fatal_problem])
     pos = builder.pos
     problems = [_problem(path, where, loc, msg) for loc, where, msg in builder.problems]
     if not builder.has_root or data is None:
@@ -899,7 +909,7 @@ def _load(path: Path) -> _Loaded:
 
 def load_engagement(path: Path) -> Engagement:
     """Load and validate one engagement file; raise :class:`EngagementError` with every problem."""
-    loaded = _load(path)
+    loaded = _load(Path(path))
     if loaded.problems or loaded.engagement is None:
         raise EngagementError(loaded.problems)
     return loaded.engagement

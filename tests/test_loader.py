@@ -404,3 +404,10 @@ def test_problems_before_a_syntax_error_are_kept(tmp_path: Path):
 
 def test_a_string_path_is_accepted(tmp_path: Path):
     assert load_engagement(str(write(tmp_path, MINIMAL))).id == "small"
+
+
+def test_tab_after_a_key(tmp_path: Path):
+    path = write(tmp_path, MINIMAL.replace("title: Small", "title:\tSmall"))
+    assert problems(path) == [
+        f"{path}:2:7: tab character here (expected a space: YAML does not allow this tab)"
+    ]

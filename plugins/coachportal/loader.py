@@ -514,6 +514,10 @@ def _syntax_error(exc: MarkedYAMLError, text: str) -> _Fatal:
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
     if "'\\t'" in problem or "\t" in problem:
+        lines = text.splitlines()
+        before = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
+        if before.strip(" \t-"):
+            return _Fatal(line, column, "tab character here (expected a space: YAML does not allow this tab)")
         return _Fatal(
             line, column, "tab character in the indentation (expected spaces: YAML does not allow tabs)"
         )

@@ -10,9 +10,7 @@ from coachportal import derive
 from coachportal.loader import load_engagement
 from coachportal.models import Engagement
 
-EXAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "examples"
-if not EXAMPLES.is_dir():  # a clone without the shared directory: the demo copies
-    EXAMPLES = Path(__file__).resolve().parent.parent / "engagements"
+EXAMPLES = Path(__file__).resolve().parent / "fixtures" / "reference"
 
 D = dt.date
 
@@ -77,7 +75,10 @@ def test_timeline_planned_and_actual(active: Engagement) -> None:
     assert (action.actual_start, action.actual_end) == (D(2026, 3, 12), D(2026, 5, 20))
     assert action.ongoing
     # nothing of the achievement stage has happened by 20 May (the survey goes out 1 Jun)
-    assert achievement.actual_start is None
+    assert achievement.actual_start is None and achievement.status_label == "Upcoming"
+    # by July the first survey has gone out although the stage is still "action"
+    later = derive.timeline(active, D(2026, 7, 1)).stages[3]
+    assert later.status == "upcoming" and later.status_label == "Started early"
 
 
 def test_timeline_milestones(active: Engagement) -> None:

@@ -91,6 +91,8 @@ class StageView:
 
     @property
     def status_label(self) -> str:
+        if self.status == "upcoming" and self.actual_start is not None:
+            return "Started early"  # e.g. a first mini-survey during the action stage
         return {"done": "Done", "current": "Current", "upcoming": "Upcoming"}[self.status]
 
     @property

@@ -17,8 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "examples" / "engagement.yml"
-REPO_EXAMPLE = Path(__file__).resolve().parent.parent / "engagements" / "nw-ops-2026.yml"
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "reference" / "engagement.yml"
 PAGES_PER_ENGAGEMENT = 6
 
 
@@ -39,7 +38,7 @@ def _build(root: Path, env: dict[str, str]) -> float:
 
 
 def coachportal_build(root: Path, n: int) -> float:
-    source = (EXAMPLE if EXAMPLE.exists() else REPO_EXAMPLE).read_text(encoding="utf-8")
+    source = EXAMPLE.read_text(encoding="utf-8")
     (root / "content").mkdir(parents=True)
     (root / "content" / "index.md").write_text("# Bench\n", encoding="utf-8")
     engagements = root / "engagements"

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO.parent / "shared" / "examples"
+# Copies of shared/examples/*.yml (the reference files users already have), so a
+# clean clone tests against them; test_reference_copies checks they stay identical.
+EXAMPLES = REPO / "tests" / "fixtures" / "reference"
 DEMO_ENGAGEMENTS = REPO / "engagements"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
@@ -89,7 +90,8 @@ def new_portal(root: Path, plugin: dict[str, Any] | None = None, home: str | Non
     """A portal with a home page and an empty engagements/ directory under ``root``."""
     (root / "content").mkdir(parents=True, exist_ok=True)
     (root / "engagements").mkdir(exist_ok=True)
-    (root / "content" / "index.md").write_text(home or "# Welcome\n\nOur coaching portal.\n", encoding="utf-8")
+    home = home or "# Welcome\n\nOur coaching portal.\n"
+    (root / "content" / "index.md").write_text(home, encoding="utf-8")
     return Portal(root=root, plugin=dict(plugin or {}))
 
 

@@ -20,9 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-EXAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "examples"
-if not EXAMPLES.is_dir():
-    EXAMPLES = Path(__file__).resolve().parent.parent / "engagements"
+EXAMPLES = Path(__file__).resolve().parent / "fixtures" / "reference"
 SOURCES = [p.read_bytes() for p in sorted(EXAMPLES.glob("*.yml"))]
 FUZZ = settings(
     max_examples=int(os.environ.get("COACHPORTAL_FUZZ_EXAMPLES", "120")),  # more for a long hunt

@@ -12,9 +12,7 @@ from coachportal.errors import EngagementError, Problem
 from coachportal.loader import load_engagement, load_engagements
 from coachportal.schema import engagement_json_schema
 
-EXAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "examples"
-if not EXAMPLES.is_dir():  # a clone elsewhere: the demo ships copies of the reference files
-    EXAMPLES = Path(__file__).resolve().parent.parent / "engagements"
+EXAMPLES = Path(__file__).resolve().parent / "fixtures" / "reference"
 REFERENCE = EXAMPLES / "engagement.yml"
 CLOSED = EXAMPLES / "engagement-closed.yml"
 

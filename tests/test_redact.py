@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 
 HERE = Path(__file__).resolve().parent
-EXAMPLES = HERE.parent.parent / "shared" / "examples"
+EXAMPLES = HERE / "fixtures" / "reference"
 MARKERS = HERE / "fixtures" / "markers.yml"
 IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 MARKER = re.compile(r"\b(CLIENTMARK|COACHMARK|SHAREDMARK)\d\d\b")

@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-EXAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "examples"
+EXAMPLES = Path(__file__).resolve().parent / "fixtures" / "reference"
 
 
 def rows(aggregate: SurveyAggregate) -> dict[str, tuple[int, float, float]]:

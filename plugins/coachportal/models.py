@@ -16,8 +16,9 @@ import datetime as dt
 import enum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from .surveys import SurveyAggregate, aggregate_groups
 
@@ -53,6 +54,16 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_lengt
 ItemId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Rating = Annotated[int, Field(ge=-3, le=3)]
+
+
+def _no_number_as_date(value: Any) -> Any:
+    # pydantic would read `start: 0` as a Unix timestamp (1970-01-01); coaches mean a date.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_no_number_as_date)]
 
 # Field-level privacy markers, read by redact.py.
 ClientLevel = Level.CLIENT
@@ -101,18 +112,18 @@ class TeamMember(Item):
 
 
 class Period(Model):
-    start: dt.date
-    end: dt.date
+    start: Date
+    end: Date
 
 
 class Commitment(Model):
     client: bool
     team: bool
-    confirmed: dt.date | None = None
+    confirmed: Date | None = None
 
 
 class Kickoff(Item):
-    date: dt.date
+    date: Date
     attendees: list[Attendee] = []
     background: Text | None = None
     goals: list[Text] = []
@@ -121,13 +132,13 @@ class Kickoff(Item):
 
 
 class OneOnOne(Item):
-    date: dt.date
+    date: Date
     recap: Annotated[Text | None, ClientLevel] = None
 
 
 class Interview(Item):
     default_visibility: ClassVar[Level] = Level.COACH
-    date: dt.date
+    date: Date
     notes: Annotated[Text | None, CoachLevel] = None
 
 
@@ -146,13 +157,13 @@ class Assessment(Item):
     default_visibility: ClassVar[Level] = Level.CLIENT
     name: Text
     kind: Text
-    date: dt.date | None = None
+    date: Date | None = None
     summary: Annotated[Text | None, ClientLevel] = None
 
 
 class StakeholderInterviews(Item):
     count: Annotated[int, Field(ge=0)]
-    completed: dt.date | None = None
+    completed: Date | None = None
     themes: list[Text] = []
 
 
@@ -178,11 +189,11 @@ class Goal(Item):
     competency: ItemId
     goal: Text
     measures: list[Text] = []
-    target: dt.date | None = None
+    target: Date | None = None
 
 
 class Plan(Item):
-    finalized: dt.date | None = None
+    finalized: Date | None = None
     shared_with: list[Attendee] = []
     goals: list[Goal] = []
 
@@ -190,8 +201,8 @@ class Plan(Item):
 class Calls(Item):
     cadence: Text
     mode: SessionMode
-    first: dt.date | None = None
-    until: dt.date | None = None
+    first: Date | None = None
+    until: Date | None = None
 
 
 class Analysis(Model):
@@ -210,7 +221,7 @@ class Analysis(Model):
 
 class ActionReport(Item):
     default_visibility: ClassVar[Level] = Level.CLIENT
-    date: dt.date
+    date: Date
     text: Annotated[Text, ClientLevel]
 
 
@@ -219,15 +230,15 @@ class ActionItem(Item):
     kind: ActionKind
     goal: ItemId
     title: Text
-    due: dt.date | None = None
+    due: Date | None = None
     status: ActionStatus = "todo"
-    done_on: dt.date | None = None
+    done_on: Date | None = None
     reason: Text | None = None  # why an item was dropped
     reports: list[ActionReport] = []
 
 
 class Session(Item):
-    date: dt.date
+    date: Date
     mode: SessionMode
     minutes: Annotated[int, Field(ge=1, le=24 * 60)]
     topics: Annotated[list[Text], ClientLevel] = []
@@ -275,37 +286,37 @@ class SurveyResult(Item):
 
 class Survey(Item):
     round: Annotated[int, Field(ge=1)]
-    sent: dt.date
-    closed: dt.date | None = None
-    discussed: dt.date | None = None
+    sent: Date
+    closed: Date | None = None
+    discussed: Date | None = None
     results: list[SurveyResult] = []
 
 
 class CourseCorrection(Item):
-    date: dt.date
+    date: Date
     change: Text
     reason: Text | None = None
 
 
 class ExpectationsMet(Item):
-    date: dt.date
+    date: Date
     agreed_by: list[Attendee] = []
 
 
 class PhaseDown(Item):
-    start: dt.date
-    end: dt.date | None = None
+    start: Date
+    end: Date | None = None
     cadence: Text | None = None
 
 
 class FollowUp(Item):
-    date: dt.date
+    date: Date
     feedback: Annotated[Text | None, ClientLevel] = None
     accomplishments: list[Text] = []
 
 
 class FinalReport(Item):
-    date: dt.date
+    date: Date
     summary: Text
     outcomes: list[Text] = []
     recommendations: list[Text] = []
@@ -332,8 +343,8 @@ class Engagement(Model):
     id: Id
     title: Text
     stage: Stage
-    start: dt.date
-    end: dt.date
+    start: Date
+    end: Date
     client: Client
     coach: Coach
     sponsor: Sponsor | None = None

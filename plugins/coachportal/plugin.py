@@ -122,15 +122,18 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if self.encrypting:
             try:
                 passphrases = access.resolve_passphrases(
-                    self.config.readers, [(e.id, e.access) for e in self.portal.engagements], os.environ
+                    self.config.readers,
+                    [(e.id, e.access) for e in self.portal.engagements],
+                    os.environ,
+                    base_dir=Path(config.config_file_path or ".").parent,
+                )
+                self.vault = protect.Vault.create(
+                    {e.id: list(e.access) for e in self.portal.engagements},
+                    passphrases,
+                    iterations=self.config.iterations,
                 )
             except access.AccessError as exc:
                 raise PluginError(str(exc)) from None
-            self.vault = protect.Vault.create(
-                {e.id: list(e.access) for e in self.portal.engagements},
-                passphrases,
-                iterations=self.config.iterations,
-            )
 
     # --- files and navigation ---------------------------------------------------
 
@@ -266,6 +269,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         staging.rename(final)
         shutil.rmtree(old, ignore_errors=True)
         self.final_site_dir = None
+        log.info(f"coachportal: published the new site to {final}")
 
     # --- preview --------------------------------------------------------------------
 

@@ -255,7 +255,8 @@ def _wait_for(fetch, ok, timeout: float = 60.0) -> str:
 
 def test_too_few_iterations_is_refused_in_one_line(tmp_path: Path) -> None:
     portal = new_portal(tmp_path, plugin={"readers": {"hr": {"name": "HR"}}, "iterations": 1000})
-    portal.add("e.yml", (EXAMPLES / "engagement.yml").read_text().replace("[northwind-hr, marcus-lee]", "[hr]"))
+    text = (EXAMPLES / "engagement.yml").read_text()
+    portal.add("e.yml", text.replace("[northwind-hr, marcus-lee]", "[hr]"))
     portal.env = {"COACHPORTAL_PASSPHRASE_HR": "amber-harbor-lantern-42"}
     result = portal.build(check=False)
     log = result.stdout + result.stderr

@@ -18,11 +18,9 @@ from coachportal.render import render_engagement, render_engagement_list
 from ruamel.yaml import YAML
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO.parent / "shared" / "examples"
+EXAMPLES = REPO / "tests" / "fixtures" / "reference"
 ACTIVE = EXAMPLES / "engagement.yml"
 CLOSED = EXAMPLES / "engagement-closed.yml"
-if not ACTIVE.exists():  # a clone without the shared directory: the demo copies
-    ACTIVE, CLOSED = REPO / "engagements" / "nw-ops-2026.yml", REPO / "engagements" / "fin-cfo-2025.yml"
 
 TODAY = dt.date(2026, 6, 1)  # after 31 May: A2 and A5 of the active example are overdue
 AUDIENCES = ("sponsor", "client", "coach")

@@ -219,17 +219,17 @@ def test_visibility_client_on_a_sponsor_item_hides_it_and_its_children() -> None
     def hide(data: dict[str, Any]) -> None:
         data["stages"]["action"]["items"][0]["visibility"] = "client"
         data["stages"]["action"]["items"][0]["reports"][0]["visibility"] = "sponsor"
-        data["stages"]["analysis"]["plan"]["visibility"] = "client"
+        data["stages"]["analysis"]["calls"]["visibility"] = "client"
         data["stages"]["analysis"]["strengths"][1]["visibility"] = "coach"
 
     engagement = variant(hide)
     s = redact(engagement, SPONSOR)
     assert [i.id for i in s.stages.action.items] == ["A2", "A3", "A4", "A5", "A6"]
-    assert s.stages.analysis.plan is None
+    assert s.stages.analysis.calls is None
     assert len(s.stages.analysis.strengths) == 1
     c = redact(engagement, CLIENT)
     assert c.stages.action.items[0].id == "A1" and len(c.stages.action.items[0].reports) == 1
-    assert c.stages.analysis.plan is not None
+    assert c.stages.analysis.calls is not None
     assert len(c.stages.analysis.strengths) == 1
     assert len(redact(engagement, COACH).stages.analysis.strengths) == 2
 
@@ -466,3 +466,17 @@ def test_markers_and_defaults_match_design() -> None:
     # blocks that may carry `visibility:` are Items; the plain containers are not
     for name in ("Engagement", "Stages", "Awareness", "Analysis", "Action", "Achievement"):
         assert not issubclass(classes[name], Item), name
+
+
+def test_actions_and_survey_results_of_a_hidden_goal_are_dropped() -> None:
+    data = copy.deepcopy(data_of(EXAMPLES / "engagement.yml"))
+    data["stages"]["analysis"]["plan"]["goals"][1]["visibility"] = "client"  # G2
+    data["stages"]["analysis"]["competencies"][2]["visibility"] = "client"  # finance-partnership -> G3
+    engagement = Engagement.model_validate(data)
+    sponsor = redact(engagement, SPONSOR)
+    assert [g.id for g in sponsor.stages.analysis.plan.goals] == ["G1"]
+    assert {i.goal for i in sponsor.stages.action.items} == {"G1"}
+    assert [r.goal for r in sponsor.stages.achievement.surveys[0].results] == ["G1"]
+    assert all(n.competency != "finance-partnership" for n in sponsor.stages.analysis.development_needs)
+    client = redact(engagement, CLIENT)
+    assert {i.goal for i in client.stages.action.items} == {"G1", "G2", "G3"}

@@ -73,7 +73,44 @@ def redact(engagement: Engagement, audience: Level) -> Engagement:
     redacted = _walk_model(engagement, audience, _Context(Level.SPONSOR, None))
     if redacted is _DROP:  # pragma: no cover - the engagement itself has no level
         raise AssertionError("the engagement itself cannot be redacted away")
-    return redacted
+    if not isinstance(redacted, Engagement):  # the generic walk also serves other models
+        return redacted
+    return _without_orphans(engagement, redacted)
+
+
+def _goal_ids(engagement: Engagement) -> set[str]:
+    plan = engagement.stages.analysis.plan
+    return {g.id for g in plan.goals} if plan else set()
+
+
+def _without_orphans(original: Engagement, redacted: Engagement) -> Engagement:
+    """Drop what points at a hidden competency or goal: an action titled after a
+    client-only goal would tell the sponsor what the goal is about."""
+    analysis, action, achievement = (
+        redacted.stages.analysis,
+        redacted.stages.action,
+        redacted.stages.achievement,
+    )
+    competencies = {c.id for c in original.stages.analysis.competencies}
+    hidden_competencies = competencies - {c.id for c in analysis.competencies}
+    plan = analysis.plan
+    if plan is not None and hidden_competencies:
+        plan = plan.model_copy(
+            update={"goals": [g for g in plan.goals if g.competency not in hidden_competencies]}
+        )
+    needs = [n for n in analysis.development_needs if n.competency not in hidden_competencies]
+    analysis = analysis.model_copy(update={"plan": plan, "development_needs": needs})
+    hidden_goals = _goal_ids(original) - ({g.id for g in plan.goals} if plan else set())
+    action = action.model_copy(update={"items": [i for i in action.items if i.goal not in hidden_goals]})
+    surveys = [
+        s.model_copy(update={"results": [r for r in s.results if r.goal not in hidden_goals]})
+        for s in achievement.surveys
+    ]
+    achievement = achievement.model_copy(update={"surveys": surveys})
+    stages = redacted.stages.model_copy(
+        update={"analysis": analysis, "action": action, "achievement": achievement}
+    )
+    return redacted.model_copy(update={"stages": stages})
 
 
 # --- internals ----------------------------------------------------------------

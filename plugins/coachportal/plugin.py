@@ -27,6 +27,7 @@ from mkdocs.structure.toc import TableOfContents
 
 from . import access, protect
 from .errors import EngagementError
+from .models import Level
 from .pages import ENGAGEMENT_PAGES, url
 from .portal import Portal, build_portal, summary, today
 from .redact import audience_from
@@ -179,10 +180,12 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         assert self.portal is not None
         if not page.is_homepage:
             return markdown
-        if self.portal.audience.label == "coach":
-            return markdown + "\n\n## Engagements\n\n" + render_engagement_list(list(self.portal.engagements))
         if self.encrypting:
+            # Every audience, the coach's too: a plaintext list would tell the host
+            # (and every visitor) which engagements exist.
             return markdown + '\n\n<div class="coachportal-portfolio"></div>\n'
+        if self.portal.audience == Level.COACH:
+            return markdown + "\n\n## Engagements\n\n" + render_engagement_list(list(self.portal.engagements))
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

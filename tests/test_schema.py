@@ -1,0 +1,31 @@
+"""engagement.schema.json (committed, for editor completion) matches the models."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from coachportal.schema import engagement_json_schema
+
+from portal import REPO
+
+
+def test_committed_schema_is_up_to_date() -> None:
+    committed = json.loads((REPO / "engagement.schema.json").read_text(encoding="utf-8"))
+    assert committed == engagement_json_schema(), "run `coachportal schema` and commit the result"
+
+
+def test_cli_check_reports_ok_and_problems(tmp_path) -> None:
+    ok = subprocess.run(
+        [sys.executable, "-m", "coachportal.cli", "check", str(REPO / "engagements")],
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0 and "3 engagement file(s) OK" in ok.stdout
+    (tmp_path / "bad.yml").write_text("id: Bad\n", encoding="utf-8")
+    bad = subprocess.run(
+        [sys.executable, "-m", "coachportal.cli", "check", str(tmp_path)], capture_output=True, text=True
+    )
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert f"{tmp_path / 'bad.yml'}:1:5: id: " in bad.stderr

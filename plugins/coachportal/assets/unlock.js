@@ -245,17 +245,10 @@
     parts.fields.disabled = true;
   }
 
-  function bindPageForm(container, payload) {
-    var parts = formParts(container);
-    container.classList.add("coachportal-ready");
-    if (!subtle) {
-      showError(parts, NO_CRYPTO);
-      parts.fields.disabled = true;
-      return;
-    }
-    parts.fields.disabled = false;
+  // One submit at a time; an empty passphrase is refused before any work.
+  function onPassphrase(form, parts, handler) {
     var busy = false;
-    parts.form.addEventListener("submit", async function (event) {
+    form.addEventListener("submit", async function (event) {
       event.preventDefault();
       if (busy) return;
       var passphrase = parts.input.value;
@@ -265,6 +258,24 @@
       }
       busy = true;
       startBusy(parts);
+      try {
+        await handler(passphrase);
+      } finally {
+        busy = false;
+      }
+    });
+  }
+
+  function bindPageForm(container, payload) {
+    var parts = formParts(container);
+    container.classList.add("coachportal-ready");
+    if (!subtle) {
+      showError(parts, NO_CRYPTO);
+      parts.fields.disabled = true;
+      return;
+    }
+    parts.fields.disabled = false;
+    onPassphrase(parts.form, parts, async function (passphrase) {
       var started = performance.now();
       try {
         var kek = await deriveKek(passphrase, unb64(payload.salt), payload.iterations);
@@ -288,8 +299,6 @@
         reveal(container, html, ms);
       } catch (e) {
         showError(parts, WRONG);
-      } finally {
-        busy = false;
       }
     });
     if (!document.activeElement || document.activeElement === document.body) parts.input.focus();
@@ -488,17 +497,7 @@
     }
     parts.fields.disabled = false;
     container.classList.add("coachportal-ready");
-    var busy = false;
-    form.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      if (busy) return;
-      var passphrase = parts.input.value;
-      if (!passphrase) {
-        showError(parts, EMPTY);
-        return;
-      }
-      busy = true;
-      startBusy(parts);
+    onPassphrase(form, parts, async function (passphrase) {
       var started = performance.now();
       try {
         var data = await getDoc();
@@ -535,8 +534,6 @@
                 "serve the portal over HTTP (for example make serve-site)."
             : "The list of engagements could not be loaded."
         );
-      } finally {
-        busy = false;
       }
     });
   }

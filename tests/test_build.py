@@ -263,3 +263,29 @@ def test_too_few_iterations_is_refused_in_one_line(tmp_path: Path) -> None:
     assert result.returncode != 0 and "Traceback" not in log
     assert re.search(r"coachportal: .*600,?000", log), log
     assert not portal.site.exists()
+
+
+def test_sitemap_with_site_url_lists_only_hand_written_pages(tmp_path: Path) -> None:
+    import gzip
+    import json
+
+    portal = new_portal(tmp_path, plugin={"encryption": False})
+    portal.add_example("engagement.yml")
+    (portal.root / "content" / "about.md").write_text("# About\n", encoding="utf-8")
+    portal.write_config()
+    config = json.loads((portal.root / "mkdocs.yml").read_text())
+    config["site_url"] = "https://coach.example/portal/"
+    (portal.root / "mkdocs.yml").write_text(json.dumps(config))
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=portal.root,
+        env=_clean_env(),
+        check=True,
+        capture_output=True,
+    )
+    xml = (portal.site / "sitemap.xml").read_text()
+    assert re.findall(r"<loc>(.*?)</loc>", xml) == [
+        "https://coach.example/portal/",
+        "https://coach.example/portal/about/",
+    ]
+    assert gzip.decompress((portal.site / "sitemap.xml.gz").read_bytes()).decode() == xml

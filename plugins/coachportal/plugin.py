@@ -215,7 +215,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
-            return protect.filter_sitemap(output_content, self._engagement_urls())
+            return protect.filter_sitemap(output_content, self._engagement_urls(), config.site_url)
         if template_name.endswith(".html"):
             return self._every_html_page(output_content)
         return output_content

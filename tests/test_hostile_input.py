@@ -107,7 +107,7 @@ PAYLOADS = (
     "<img src=x onerror=\"window.__pwned='img'\">",
     "<svg onload=\"window.__pwned='svg'\"></svg>",
     "[click me](javascript:window.__pwned='link')",
-    "\"><a href=\"javascript:window.__pwned='attr'\">x</a>",
+    '"><a href="javascript:window.__pwned=\'attr\'">x</a>',
     "{{ config }} ${7*7} --8<-- 'secret.txt'",
 )
 EVIL = " ".join(PAYLOADS)

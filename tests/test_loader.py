@@ -392,7 +392,7 @@ def test_id_problem_for_other_callers():
 
 
 def test_problems_before_a_syntax_error_are_kept(tmp_path: Path):
-    path = write(tmp_path, "id: a\nid: b\ntitle: \"never closed\n")
+    path = write(tmp_path, 'id: a\nid: b\ntitle: "never closed\n')
     assert problems(path) == [
         f"{path}:2:1: id: duplicate key 'id': it is already set on line 1 "
         "(expected each key once per mapping)",

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 from coachportal.schema import engagement_json_schema
-
 from portal import REPO
 
 

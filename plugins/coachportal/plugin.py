@@ -158,14 +158,12 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Each engagement page gets a navigation of its own engagement's pages only."""
         assert self.portal is not None
-        for engagement in self.portal.engagements:
-            pages: list[Page] = []
-            for page in self.portal.pages:
-                if page.engagement_id != engagement.id:
-                    continue
-                file = files.get_file_from_path(page.src_uri)
-                assert file is not None and file.page is not None
-                pages.append(file.page)
+        by_engagement: dict[str, list[Page]] = {}
+        for source in self.portal.pages:  # in ENGAGEMENT_PAGES order
+            file = files.get_file_from_path(source.src_uri)
+            assert file is not None and file.page is not None
+            by_engagement.setdefault(source.engagement_id, []).append(file.page)
+        for pages in by_engagement.values():
             for before, after in zip(pages, pages[1:], strict=False):
                 before.next_page, after.previous_page = after, before
             local = Navigation(pages, pages)

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .loader import load_engagements
@@ -20,14 +21,18 @@ from .render import render_engagement
 
 
 @dataclass(frozen=True)
-class Portal:
+class Portal:  # not slotted: cached_property needs __dict__
     audience: Level
     engagements: tuple[Engagement, ...]  # already redacted for `audience`
     pages: tuple[PageSource, ...]
 
+    @cached_property
+    def _owners(self) -> dict[str, str]:
+        return {p.src_uri: p.engagement_id for p in self.pages}
+
     def engagement_of(self, src_uri: str) -> str | None:
         """The engagement id a generated page belongs to (None for hand-written pages)."""
-        return next((p.engagement_id for p in self.pages if p.src_uri == src_uri), None)
+        return self._owners.get(src_uri)
 
 
 def today(environ: Mapping[str, str] = os.environ) -> dt.date:

@@ -63,6 +63,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.command = "build"
         self.portal: Portal | None = None
         self.vault: protect.Vault | None = None
+        self.portfolio_json: str | None = None
         self.local_navs: dict[str, Navigation] = {}
         self.final_site_dir: str | None = None
         self.published = False
@@ -82,6 +83,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.portal, self.vault, self.local_navs, self.published = None, None, {}, False
+        self.portfolio_json: str | None = None
         if self.command == "build" and _served_at_dev_address(config):
             self.command = "serve"  # `mkdocs serve --clean` reports itself as "build"
         self._private_by_default(config)
@@ -135,6 +137,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 )
             except access.AccessError as exc:
                 raise PluginError(str(exc)) from None
+            summaries = {e.id: summary(e) for e in self.portal.engagements}
+            self.portfolio_json = self.vault.portfolio(summaries)
 
     # --- files and navigation ---------------------------------------------------
 
@@ -181,7 +185,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if self.encrypting:
             # Every audience, the coach's too: a plaintext list would tell the host
             # (and every visitor) which engagements exist.
-            return markdown + '\n\n<div class="coachportal-portfolio"></div>\n'
+            # Embedded, so the list also works from file://; the same data is in PORTFOLIO.
+            return markdown + "\n\n" + protect.portfolio_element(self.portfolio_json) + "\n"
         if self.portal.audience == Level.COACH:
             return markdown + "\n\n## Engagements\n\n" + render_engagement_list(list(self.portal.engagements))
         return markdown
@@ -244,11 +249,10 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if index.exists():
             text = index.read_text(encoding="utf-8")
             index.write_text(protect.filter_search_index(text, self._engagement_urls()), encoding="utf-8")
-        if self.vault is not None:
+        if self.portfolio_json is not None:
             portfolio = site / PORTFOLIO
             portfolio.parent.mkdir(parents=True, exist_ok=True)
-            summaries = {e.id: summary(e) for e in self.portal.engagements}
-            portfolio.write_text(self.vault.portfolio(summaries), encoding="utf-8")
+            portfolio.write_text(self.portfolio_json, encoding="utf-8")
         self.published = True
 
     def on_build_error(self, *, error: Exception) -> None:

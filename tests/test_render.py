@@ -469,3 +469,12 @@ def test_no_blank_line_inside_an_html_block(active: Engagement, closed: Engageme
                         opened = len(re.findall(rf"<{tag}[\s>]", block))
                         closed_ = block.count(f"</{tag}>")
                         assert opened == closed_, f"{e.id} {audience} {slug}: {block[:80]}"
+
+
+def test_individual_ratings_only_in_the_coach_view() -> None:
+    progress = {a: pages_of(redacted(CLOSED, a), a)["progress"] for a in AUDIENCES}
+    assert "Individual ratings" in progress["coach"]
+    # round 2, G1: direct reports rated 2, 2, 1
+    assert re.search(r"Direct reports</td><td>\+2, \+2, \+1</td>", progress["coach"])
+    assert "Individual ratings" not in progress["sponsor"]
+    assert "Individual ratings" not in progress["client"]

@@ -502,6 +502,7 @@ class SurveyRow:
     change: float | None  # mean change vs the previous round with figures for this goal
     previous_round: int | None
     comments: tuple[SurveyComment, ...]
+    ratings: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (group, ratings); coach view only
 
     @property
     def enough(self) -> bool:
@@ -538,6 +539,7 @@ def survey_rounds(e: Engagement) -> list[SurveyRound]:
                     change=delta,
                     previous_round=before[0] if before and delta is not None else None,
                     comments=tuple(result.comments),
+                    ratings=tuple((group, tuple(values)) for group, values in result.groups.items()),
                 )
             )
             if aggregate.total is not None:

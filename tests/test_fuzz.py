@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from coachportal.errors import EngagementError
-from coachportal.loader import _Builder, load_engagement
+from coachportal.loader import load_engagement
 from coachportal.models import Engagement
+from coachportal.yamltext import Builder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -173,7 +174,7 @@ def _get(node: Any, path: tuple) -> Any:
 
 
 def _parse(source: bytes) -> Any:
-    return _Builder(source.decode("utf-8")).build()
+    return Builder(source.decode("utf-8")).build()
 
 
 PARSED = [_parse(s) for s in SOURCES]

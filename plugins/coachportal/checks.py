@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .suggest import suggestion
+
 Loc = tuple[str | int, ...]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -96,13 +98,6 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
-def _suggest(word: str, choices: list[str]) -> str:
-    from .loader import did_you_mean  # late import: the loader imports this module
-
-    best = did_you_mean(word, choices)
-    return f"; did you mean '{best}'?" if best and best != word else ""
-
-
 def cross_check(data: Mapping[str, Any], line_of: Callable[[Loc], int]) -> list[Finding]:
     """Every cross-field problem of one engagement's data; ``line_of(loc)`` names earlier lines."""
     found: list[Finding] = []
@@ -144,7 +139,8 @@ def cross_check(data: Mapping[str, Any], line_of: Callable[[Loc], int]) -> list[
                 expected = f"the id of a {kind} in {defined_in}; none is defined"
             found.append(
                 Finding(
-                    (*path, i, key), f"unknown {kind} '{value}'{_suggest(value, known)} (expected {expected})"
+                    (*path, i, key),
+                    f"unknown {kind} '{value}'{suggestion(value, known)} (expected {expected})",
                 )
             )
 

@@ -6,6 +6,7 @@ import base64
 import gzip
 import json
 import re
+from pathlib import Path
 
 import pytest
 from coachportal import crypto, protect
@@ -231,6 +232,18 @@ def test_vault_fails_closed() -> None:
         protect.Vault.create({"e": ["r"]}, {"r": ALICE}, iterations=1000)
     with pytest.raises(ValueError):
         crypto.derive_kek(ALICE, b"s" * 16, 100_000)
+
+
+def test_iterations_above_what_unlock_js_accepts_refused() -> None:
+    """unlock.js refuses more than MAX_ITERATIONS: such a portal could never be opened."""
+    crypto.check_iterations(crypto.MAX_ITERATIONS)
+    with pytest.raises(ValueError, match="at most 10,000,000") as exc:
+        crypto.check_iterations(20_000_000)
+    assert "\n" not in str(exc.value)
+    with pytest.raises(AccessError, match="iterations: .*at most 10,000,000"):
+        protect.Vault.create({"e": ["r"]}, {"r": ALICE}, iterations=crypto.MAX_ITERATIONS + 1)
+    unlock_js = (Path(protect.__file__).parent / "assets" / "unlock.js").read_text(encoding="utf-8")
+    assert re.search(r"MAX_ITERATIONS = (\d+);", unlock_js).group(1) == str(crypto.MAX_ITERATIONS)
 
 
 def test_kek_matches_reference_pbkdf2() -> None:

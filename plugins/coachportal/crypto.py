@@ -3,7 +3,8 @@
 Scheme (one build):
 
 * one random 16-byte salt for the whole build, published with the site;
-* per reader: KEK = PBKDF2-HMAC-SHA256(NFC(passphrase), salt, iterations >= 600,000), 32 bytes;
+* per reader: KEK = PBKDF2-HMAC-SHA256(NFC(passphrase), salt, 600,000 <= iterations <= 10,000,000),
+  32 bytes;
 * per engagement: a random 256-bit content key and a random key id (not derived from the
   engagement id);
 * per page: AES-256-GCM(content key, fresh 96-bit IV, plaintext, AAD = the page's
@@ -35,6 +36,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 MIN_ITERATIONS = 600_000  # OWASP 2023 recommendation for PBKDF2-HMAC-SHA256
+MAX_ITERATIONS = 10_000_000  # unlock.js refuses more (MAX_ITERATIONS there): keep them equal
 SALT_BYTES = 16
 KEY_BYTES = 32
 IV_BYTES = 12
@@ -98,6 +100,11 @@ def check_iterations(iterations: int) -> None:
     if not isinstance(iterations, int) or isinstance(iterations, bool) or iterations < MIN_ITERATIONS:
         raise ValueError(
             f"PBKDF2 iterations must be an integer of at least {MIN_ITERATIONS:,}, got {iterations!r}"
+        )
+    if iterations > MAX_ITERATIONS:
+        raise ValueError(
+            f"PBKDF2 iterations must be at most {MAX_ITERATIONS:,} (browsers would refuse to unlock"
+            f" the portal), got {iterations:,}"
         )
 
 

@@ -124,6 +124,31 @@ def test_strong_passphrases_pass(good: str) -> None:
     assert access.passphrase_problem(good) is None, access.estimate_bits(good)
 
 
+STRONG_ONE = "correct horse battery staple"
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "expected"),
+    [
+        (STRONG_ONE + "\n", "ends with whitespace"),  # a CI secret pasted with its newline
+        (STRONG_ONE + "\r\n", "ends with whitespace"),
+        (" " + STRONG_ONE, "starts or ends with whitespace"),
+        (STRONG_ONE + "\u00a0", "ends with whitespace"),
+        ("correct horse\tbattery staple", "control character"),
+        ("correct horse\x00battery staple", "control character"),
+        ("correct horse\x1bbattery staple", "control character"),
+    ],
+)
+def test_untypable_passphrase_refused(passphrase: str, expected: str) -> None:
+    with pytest.raises(AccessError) as exc:
+        resolve_passphrases(READERS, ENGAGEMENTS, env_for({**STRONG, "harbor-hr": passphrase}))
+    message = one_problem(exc)
+    assert message.startswith("coachportal: reader 'harbor-hr': passphrase ")
+    assert expected in message
+    assert "correct" not in message and "staple" not in message  # never echo a passphrase
+    assert "\n" not in message  # one line
+
+
 def test_strength_rule_edges() -> None:
     assert "11 characters" in access.passphrase_problem("k7#Qm2pZ9xL")
     assert access.passphrase_problem("            ") == "passphrase is empty"

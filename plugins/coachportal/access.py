@@ -11,7 +11,9 @@ passphrase comes from, in this order:
 
 The build fails closed (:class:`AccessError`, one line per problem naming the reader or
 engagement) on: an unknown reader id in ``access:``, an engagement with no reader, a
-missing passphrase, a weak passphrase. Passphrases never appear in a message.
+missing passphrase, a weak passphrase, a passphrase that starts or ends with whitespace or
+contains a control character (nobody could type it in the browser). Passphrases never
+appear in a message.
 
 Passphrase rule (:func:`passphrase_problem`): at least 12 characters (after Unicode NFC
 normalisation) AND an estimated strength of at least 50 bits, where the estimate is
@@ -258,6 +260,14 @@ def passphrase_problem(passphrase: str) -> str | None:
     text = unicodedata.normalize("NFC", passphrase)
     if not text.strip():
         return "passphrase is empty"
+    if text != text.strip():
+        # e.g. a CI secret pasted with its trailing newline: a key no reader can type
+        return (
+            "passphrase starts or ends with whitespace (a space, tab or line break, often pasted by"
+            " mistake); remove it"
+        )
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        return "passphrase contains a control character (such as a tab or line break) that nobody can type"
     if len(text) < MIN_LENGTH:
         return (
             f"passphrase too weak: {len(text)} characters (at least {MIN_LENGTH}; four random words are best)"

@@ -157,12 +157,36 @@ def test_strength_rule_edges() -> None:
 
 
 def test_bad_reader_ids() -> None:
-    readers = {"Bad Id": {"name": "x"}, "a-b": {}, "a_b": {}}
+    readers = {"Bad Id": {"name": "x"}, "a-b": {}, "hr_team": {}, "x" * 65: {}, 42: {}, "a" * 64: {}}
     with pytest.raises(AccessError) as exc:
         resolve_passphrases(readers, [("e", ["a-b"])], {access.env_var("a-b"): STRONG["harbor-hr"]})
-    text = str(exc.value)
-    assert "'Bad Id': bad reader id" in text
-    assert "would share the variable COACHPORTAL_PASSPHRASE_A_B" in text
+    problems = exc.value.problems
+    assert len(problems) == 4
+    expected = "(expected lowercase letters, digits and dashes, starting with a letter or digit)"
+    assert problems[0].startswith("reader 'Bad Id' under readers: in mkdocs.yml: bad reader id: ")
+    assert "did you mean 'bad-id'?" in problems[0] and expected in problems[0]
+    # the same rule as an engagement's access: list (models.Id), so hr_team is refused here too
+    assert problems[1].startswith("reader 'hr_team' under readers: in mkdocs.yml: bad reader id: ")
+    assert "did you mean 'hr-team'?" in problems[1] and expected in problems[1]
+    assert "65 characters long (at most 64)" in problems[2]
+    assert (
+        problems[3] == "reader 42 under readers: in mkdocs.yml: bad reader id: the id must be text (quote it)"
+    )
+
+
+@pytest.mark.parametrize("reader_id", ["hr_team", "HR", "-hr", "a/b", "", "x" * 65])
+def test_reader_id_rule_is_the_access_list_rule(reader_id: str) -> None:
+    """A reader id is valid exactly when an engagement's access: list may name it."""
+    from coachportal.models import Id
+    from pydantic import TypeAdapter, ValidationError
+
+    for candidate in (reader_id, "hr-team", "a" * 64, "9-lives"):
+        try:
+            TypeAdapter(Id).validate_python(candidate)
+            valid = True
+        except ValidationError:
+            valid = False
+        assert (access.reader_id_problem(candidate) is None) == valid, candidate
 
 
 # --- secrets file -----------------------------------------------------------------------------------

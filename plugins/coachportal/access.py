@@ -49,13 +49,18 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .checks import id_problem
+from .models import Id
+
 log = logging.getLogger("mkdocs.plugins.coachportal")
 
 ENV_PREFIX = "COACHPORTAL_PASSPHRASE_"
 SECRETS_ENV = "COACHPORTAL_SECRETS"
 MIN_LENGTH = 12
 MIN_BITS = 50.0
-READER_ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$")
+# Reader ids follow the rule of every id an engagement file names in access:
+# (models.Id: checks.ID, at most this many characters).
+MAX_READER_ID = next(m.max_length for m in Id.__metadata__ if getattr(m, "max_length", None))
 
 KEYBOARD_ROWS = (
     "`1234567890-=",
@@ -106,23 +111,27 @@ def reader_name(reader: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def reader_id_problem(reader_id: Any) -> str | None:
+    """Why ``reader_id`` is not a valid reader id (the rule of ``access:``); None when it is valid.
+
+    Valid ids never share a variable: :func:`env_var` only upper-cases them and turns
+    dashes into underscores, which no id contains.
+    """
+    if not isinstance(reader_id, str):
+        return "the id must be text (quote it)"
+    problem = id_problem(reader_id)
+    if problem is None and len(reader_id) > MAX_READER_ID:
+        problem = f"the id is {len(reader_id)} characters long (at most {MAX_READER_ID})"
+    return problem
+
+
 def check_readers(readers: Mapping[str, Any]) -> list[str]:
-    """Problems with the reader declarations themselves (ids usable as variable names)."""
+    """Problems with the reader declarations themselves (the ids under ``readers:`` in mkdocs.yml)."""
     problems: list[str] = []
-    by_var: dict[str, str] = {}
     for reader_id in readers:
-        if not isinstance(reader_id, str) or not READER_ID.match(reader_id):
-            problems.append(
-                f"reader {reader_id!r}: bad reader id (lower-case letters, digits, dashes and underscores,"
-                " starting and ending with a letter or digit)"
-            )
-            continue
-        var = env_var(reader_id)
-        if var in by_var:
-            problems.append(
-                f"readers {by_var[var]!r} and {reader_id!r} would share the variable {var}; rename one"
-            )
-        by_var[var] = reader_id
+        problem = reader_id_problem(reader_id)
+        if problem is not None:
+            problems.append(f"reader {reader_id!r} under readers: in mkdocs.yml: bad reader id: {problem}")
     return problems
 
 

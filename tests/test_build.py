@@ -289,3 +289,92 @@ def test_sitemap_with_site_url_lists_only_hand_written_pages(tmp_path: Path) -> 
         "https://coach.example/portal/about/",
     ]
     assert gzip.decompress((portal.site / "sitemap.xml.gz").read_bytes()).decode() == xml
+
+
+def _encrypted(tmp_path: Path, **plugin: object) -> Portal:
+    portal = new_portal(tmp_path, plugin={"readers": {"hr": {"name": "HR"}}, **plugin})
+    portal.add(
+        "nw.yml", (EXAMPLES / "engagement.yml").read_text().replace("[northwind-hr, marcus-lee]", "[hr]")
+    )
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "amber-harbor-lantern-42"}
+    return portal
+
+
+def _with_config(portal: Portal, **settings: object) -> None:
+    import json
+
+    portal.write_config()
+    config = {**json.loads((portal.root / "mkdocs.yml").read_text()), **settings}
+    (portal.root / "mkdocs.yml").write_text(json.dumps(config))
+    portal.write_config = lambda: None  # type: ignore[method-assign]  # keep these settings
+
+
+def test_site_url_at_the_dev_address_still_encrypts(tmp_path: Path) -> None:
+    portal = _encrypted(tmp_path)
+    _with_config(portal, site_url="http://127.0.0.1:8000/")
+    portal.build()
+    html = page(portal, "nw-ops-2026/")
+    assert "coachportal-locked" in html and "Dana Whitfield" not in html
+
+
+def test_a_sponsor_passphrase_never_opens_a_coach_portal(tmp_path: Path) -> None:
+    portal = _encrypted(tmp_path, audience="coach")
+    result = portal.build(check=False)
+    assert result.returncode != 0
+    assert "reader 'hr' has level sponsor, below this coach portal" in result.stdout + result.stderr
+    portal.plugin["readers"] = {"hr": {"name": "HR", "level": "coach"}}
+    portal.build()
+
+
+def test_third_party_resources_fail_the_build_and_analytics_are_dropped(tmp_path: Path) -> None:
+    portal = _encrypted(tmp_path)
+    _with_config(portal, extra={"analytics": {"provider": "google", "property": "G-XXXX"}})
+    portal.build()
+    assert not any("googletagmanager" in text for text in portal.text_of_every_file().values())
+    (portal.root / "content" / "index.md").write_text(
+        '# Home\n\n<script src="https://cdn.example.com/x.js"></script>\n', encoding="utf-8"
+    )
+    result = portal.build(check=False)
+    assert result.returncode != 0
+    assert "would load from another origin" in result.stdout + result.stderr
+    assert "https://cdn.example.com/x.js" in result.stdout + result.stderr
+
+
+def test_publishing_keeps_the_sites_dot_entries(tmp_path: Path) -> None:
+    portal = _encrypted(tmp_path)
+    portal.build()
+    (portal.site / ".git").mkdir()
+    (portal.site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (portal.site / ".htaccess").write_text("Options -Indexes\n")
+    portal.build()
+    assert (portal.site / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (portal.site / ".htaccess").exists()
+
+
+def test_engagement_ids_cannot_collide_with_pages_or_portal_files(tmp_path: Path) -> None:
+    portal = _encrypted(tmp_path)
+    (portal.root / "content" / "nw-ops-2026").mkdir()
+    (portal.root / "content" / "nw-ops-2026" / "notes.md").write_text("# Notes\n")
+    result = portal.build(check=False)
+    assert result.returncode != 0
+    assert (
+        "'nw-ops-2026/notes.md' lies where engagement 'nw-ops-2026' is published"
+        in result.stdout + result.stderr
+    )
+    (portal.root / "content" / "nw-ops-2026" / "notes.md").unlink()
+    portal.add("nw.yml", (portal.engagements / "nw.yml").read_text().replace("id: nw-ops-2026", "id: search"))
+    result = portal.build(check=False)
+    assert "engagement id 'search' is reserved" in result.stdout + result.stderr
+
+
+def test_portfolio_links_follow_use_directory_urls(tmp_path: Path) -> None:
+    from coachportal import protect
+
+    portal = _encrypted(tmp_path)
+    _with_config(portal, use_directory_urls=False)
+    portal.build()
+    opened = protect.open_portfolio(
+        (portal.site / "coachportal" / "portfolio.json").read_text(), "amber-harbor-lantern-42"
+    )
+    assert [entry["url"] for entry in opened] == ["nw-ops-2026/index.html"]
+    assert (portal.site / "nw-ops-2026" / "index.html").is_file()

@@ -131,7 +131,7 @@ def hostile_engagement() -> str:
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Portal:
     portal = new_portal(
         tmp_path_factory.mktemp("hostile"),
-        plugin={"audience": "coach", "readers": {"hr": {"name": "HR"}}},
+        plugin={"audience": "coach", "readers": {"hr": {"name": "HR", "level": "coach"}}},
     )
     portal.add("evil.yml", hostile_engagement())
     portal.env = {"COACHPORTAL_PASSPHRASE_HR": "amber-harbor-lantern-42"}

@@ -24,9 +24,11 @@ def src_uri(engagement_id: str, slug: str) -> str:
     return f"{engagement_id}/index.md" if not slug else f"{engagement_id}/{slug}.md"
 
 
-def url(engagement_id: str, slug: str) -> str:
-    """Site-relative URL of a page (with MkDocs' default use_directory_urls)."""
-    return f"{engagement_id}/" if not slug else f"{engagement_id}/{slug}/"
+def url(engagement_id: str, slug: str, directory_urls: bool = True) -> str:
+    """Site-relative URL of a page, as MkDocs makes it (``use_directory_urls``)."""
+    if directory_urls:
+        return f"{engagement_id}/" if not slug else f"{engagement_id}/{slug}/"
+    return f"{engagement_id}/index.html" if not slug else f"{engagement_id}/{slug}.html"
 
 
 @dataclass(frozen=True)

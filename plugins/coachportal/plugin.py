@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,10 @@ from mkdocs.structure.toc import TableOfContents
 from . import access, protect
 from .errors import EngagementError
 from .models import Level
-from .pages import ENGAGEMENT_PAGES, url
-from .portal import Portal, build_portal, summary, today
+from .origins import foreign_resources
+from .pages import ENGAGEMENT_PAGES
+from .portal import Portal, build_portal, readers_below, summary, today
+from .publish import Staging
 from .redact import audience_from
 from .render import render_engagement_list
 
@@ -40,12 +42,16 @@ ASSET_DIR = "coachportal"  # where assets land in site/
 CSS = ("portal.css", "coachportal.css", "unlock.css")
 JS = ("unlock.js",)
 PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
+RESERVED_IDS = frozenset({ASSET_DIR, "assets", "search"})  # the theme's and the plugin's own folders
 
 
 class ReaderConfig(base.Config):
-    """A person who may unlock engagements: `readers: {id: {name: ...}}`."""
+    """A person who may unlock engagements: `readers: {id: {name: ..., level: ...}}`."""
 
     name = c.Type(str)
+    # The most private view this reader may open: a sponsor's passphrase never
+    # unlocks a client or coach portal.
+    level = c.Choice(("sponsor", "client", "coach"), default="sponsor")
 
 
 class CoachPortalConfig(base.Config):
@@ -65,7 +71,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.vault: protect.Vault | None = None
         self.portfolio_json: str | None = None
         self.local_navs: dict[str, Navigation] = {}
-        self.final_site_dir: str | None = None
+        self.staging: Staging | None = None
         self.published = False
 
     # --- lifecycle ------------------------------------------------------------
@@ -82,9 +88,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return self.config.encryption and not self.previewing
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.portal, self.vault, self.local_navs, self.published = None, None, {}, False
-        self.portfolio_json: str | None = None
-        if self.command == "build" and _served_at_dev_address(config):
+        self.portal, self.vault, self.portfolio_json = None, None, None
+        self.local_navs, self.staging, self.published = {}, None, False
+        if self.command == "build" and _is_serve_directory(config.site_dir):
             self.command = "serve"  # `mkdocs serve --clean` reports itself as "build"
         self._private_by_default(config)
         config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
@@ -92,8 +98,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if self.command == "build":
             # Build into a staging directory; on_shutdown swaps it in only after
             # success, so a failed build leaves the previous site/ untouched.
-            self.final_site_dir = config.site_dir
-            config.site_dir = config.site_dir.rstrip("/\\") + ".coachportal-staging"
+            self.staging = Staging(Path(config.site_dir))
+            config.site_dir = str(self.staging.path)
         if not self.config.encryption:
             log.warning("coachportal: encryption is off (encryption: false); engagement pages are PLAINTEXT")
         elif self.previewing:
@@ -101,14 +107,23 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return config
 
     def _private_by_default(self, config: MkDocsConfig) -> None:
-        """No request to another origin: Material's Google Fonts go off."""
+        """No request to another origin: web fonts, analytics and CDN scripts go off."""
         theme = config.theme
         if theme.name == "material" and theme.get("font") is not False:
             log.info("coachportal: turning off the theme's Google Fonts (no third-party requests)")
             theme["font"] = False
+        if theme.get("highlightjs"):  # the mkdocs and readthedocs themes load it from a CDN
+            log.info("coachportal: turning off the theme's highlight.js from a CDN (no third-party requests)")
+            theme["highlightjs"] = False
+        if config.extra.get("analytics"):
+            log.warning("coachportal: removing extra.analytics (a private portal sends nothing to others)")
+            del config.extra["analytics"]
+
+    def _engagements_dir(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").parent / self.config.engagements_dir
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        directory = Path(config.config_file_path or ".").parent / self.config.engagements_dir
+        directory = self._engagements_dir(config)
         if not directory.is_dir():
             raise PluginError(f"coachportal: engagements directory not found: {directory}")
         try:
@@ -123,27 +138,36 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             + (", encrypted" if self.encrypting else "")
         )
         if self.encrypting:
-            try:
-                passphrases = access.resolve_passphrases(
-                    self.config.readers,
-                    [(e.id, e.access) for e in self.portal.engagements],
-                    os.environ,
-                    base_dir=Path(config.config_file_path or ".").parent,
-                )
-                self.vault = protect.Vault.create(
-                    {e.id: list(e.access) for e in self.portal.engagements},
-                    passphrases,
-                    iterations=self.config.iterations,
-                )
-            except access.AccessError as exc:
-                raise PluginError(str(exc)) from None
-            summaries = {e.id: summary(e) for e in self.portal.engagements}
-            self.portfolio_json = self.vault.portfolio(summaries)
+            self._lock(config)
+
+    def _lock(self, config: MkDocsConfig) -> None:
+        """Keys for every engagement; fails closed on any access problem."""
+        assert self.portal is not None
+        engagements = self.portal.engagements
+        levels = {rid: Level.parse(reader.level) for rid, reader in self.config.readers.items()}
+        problems = readers_below(self.portal.audience, engagements, levels)
+        if problems:
+            raise PluginError("\n".join(problems))
+        try:
+            passphrases = access.resolve_passphrases(
+                self.config.readers,
+                [(e.id, e.access) for e in engagements],
+                os.environ,
+                base_dir=Path(config.config_file_path or ".").parent,
+            )
+            self.vault = protect.Vault.create(
+                {e.id: list(e.access) for e in engagements}, passphrases, iterations=self.config.iterations
+            )
+        except (access.AccessError, ValueError) as exc:
+            raise PluginError(str(exc)) from None
+        summaries = {e.id: summary(e, config.use_directory_urls) for e in engagements}
+        self.portfolio_json = self.vault.portfolio(summaries)
 
     # --- files and navigation ---------------------------------------------------
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.portal is not None
+        self._refuse_collisions(files)
         for page in self.portal.pages:
             front_matter = f"---\ntitle: {page.title}\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n"
             files.append(
@@ -158,6 +182,24 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         files.append(File.generated(config, "robots.txt", content=protect.ROBOTS_TXT))
         return files
+
+    def _refuse_collisions(self, files: Files) -> None:
+        """An engagement id owns its directory: a hand-written page there would be
+        published unencrypted, and one with the same path would be replaced."""
+        assert self.portal is not None
+        ids = {e.id for e in self.portal.engagements}
+        problems = [
+            f"coachportal: engagement id {i!r} is reserved for the portal's own files (choose another id)"
+            for i in sorted(ids & RESERVED_IDS)
+        ]
+        problems += [
+            f"coachportal: docs_dir file {f.src_uri!r} lies where engagement {f.src_uri.split('/')[0]!r}"
+            " is published (move the file or rename the engagement)"
+            for f in files
+            if f.src_uri.split("/")[0] in ids and "/" in f.src_uri
+        ]
+        if problems:
+            raise PluginError("\n".join(problems))
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Each engagement page gets a navigation of its own engagement's pages only."""
@@ -214,16 +256,16 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._every_html_page(output)
+        return self._every_html_page(output, config)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
             return protect.filter_sitemap(output_content, self._engagement_urls(), config.site_url)
         if template_name.endswith(".html"):
-            return self._every_html_page(output_content)
+            return self._every_html_page(output_content, config)
         return output_content
 
-    def _every_html_page(self, output: str) -> str:
+    def _every_html_page(self, output: str, config: MkDocsConfig) -> str:
         """noindex, and a small note of which view this portal is, even on locked pages."""
         assert self.portal is not None
         label = f"{self.portal.audience.label.capitalize()} view"
@@ -233,11 +275,17 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             output = output.replace(marker, marker + note, 1)
         else:
             output = output.replace("</body>", note + "</body>", 1)
+        foreign = foreign_resources(output, config.site_url)
+        if foreign:
+            raise PluginError(
+                "coachportal: a page would load from another origin (a private portal loads nothing"
+                f" from third parties): {', '.join(sorted(set(foreign)))}"
+            )
         return protect.add_noindex(output)
 
     def _engagement_urls(self) -> list[str]:
         assert self.portal is not None
-        return [url(e.id, "") for e in self.portal.engagements]
+        return [f"{e.id}/" for e in self.portal.engagements]
 
     # --- after the build ----------------------------------------------------------
 
@@ -257,36 +305,27 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.published = False
-        if self.final_site_dir is not None:
-            staging = self.final_site_dir.rstrip("/\\") + ".coachportal-staging"
-            shutil.rmtree(staging, ignore_errors=True)
+        if self.staging is not None:
+            self.staging.discard()
             log.error("coachportal: build failed; the previous site was left untouched")
 
     def on_shutdown(self) -> None:
-        if self.final_site_dir is None or not self.published:
-            return
-        staging = Path(self.final_site_dir.rstrip("/\\") + ".coachportal-staging")
-        final = Path(self.final_site_dir)
-        old = final.with_name(final.name + ".coachportal-old")
-        shutil.rmtree(old, ignore_errors=True)
-        if final.exists():
-            final.rename(old)
-        staging.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-        self.final_site_dir = None
-        log.info(f"coachportal: published the new site to {final}")
+        if self.staging is not None and self.published:
+            self.staging.publish()
+            log.info(f"coachportal: published the new site to {self.staging.site_dir}")
+        self.staging = None
 
     # --- preview --------------------------------------------------------------------
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        directory = Path(config.config_file_path or ".").parent / self.config.engagements_dir
-        server.watch(str(directory))
+        server.watch(str(self._engagements_dir(config)))
         return server
 
 
-def _served_at_dev_address(config: MkDocsConfig) -> bool:
-    host, port = config.dev_addr
-    return (config.site_url or "").startswith(f"http://{host}:{port}/")
+def _is_serve_directory(site_dir: str) -> bool:
+    """`mkdocs serve` builds into a fresh tempfile.mkdtemp(prefix="mkdocs_")."""
+    path = Path(site_dir)
+    return path.name.startswith("mkdocs_") and path.parent == Path(tempfile.gettempdir())
 
 
 __all__ = ["CoachPortalPlugin", "CoachPortalConfig", "ENGAGEMENT_PAGES"]

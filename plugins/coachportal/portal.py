@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -51,7 +51,24 @@ def build_portal(engagements_dir: Path, audience: Level, on: dt.date) -> Portal:
     return Portal(audience=audience, engagements=engagements, pages=pages)
 
 
-def summary(engagement: Engagement) -> dict[str, str]:
+def readers_below(
+    audience: Level, engagements: Sequence[Engagement], reader_levels: Mapping[str, Level]
+) -> list[str]:
+    """Readers an engagement names in ``access:`` who may not read this audience's view.
+
+    A client or coach portal must not open for a sponsor's passphrase.
+    """
+    return [
+        f"coachportal: engagement {e.id!r}: reader {reader!r} has level {reader_levels[reader].label},"
+        f" below this {audience.label} portal (set `level: {audience.label}` for that reader,"
+        " or build the view for their level)"
+        for e in engagements
+        for reader in e.access
+        if reader in reader_levels and reader_levels[reader] < audience
+    ]
+
+
+def summary(engagement: Engagement, directory_urls: bool = True) -> dict[str, str]:
     """What a reader's portfolio shows of one engagement (encrypted before publishing)."""
     items = [i for i in engagement.stages.action.items if i.status != "dropped"]
     done = sum(1 for i in items if i.status == "done")
@@ -61,5 +78,5 @@ def summary(engagement: Engagement) -> dict[str, str]:
         "client": engagement.client.name,
         "stage": engagement.stage,
         "progress": progress,
-        "url": url(engagement.id, ""),
+        "url": url(engagement.id, "", directory_urls),
     }

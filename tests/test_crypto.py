@@ -207,6 +207,24 @@ def test_portfolio_lists_only_a_readers_engagements(vault: protect.Vault) -> Non
     assert protect.open_portfolio(text, "some other long passphrase") == []
 
 
+def test_portfolio_summaries_are_padded(vault: protect.Vault) -> None:
+    """The ciphertext length must not tell the size of a title or client name."""
+
+    def sizes(summary: dict[str, str]) -> int:
+        doc = json.loads(vault.portfolio({"nw-ops-2026": summary}))
+        return len(base64.b64decode(doc["entries"][0]["ct"]))
+
+    lengths = {
+        sizes({"title": "t" * n, "client": "Ünïcødé " * (n % 7), "url": "nw-ops-2026/"}) for n in range(100)
+    }
+    assert lengths == {protect.PAD_TO + 16}  # one padded block plus the GCM tag
+    assert sizes({"title": "x" * 300, "url": "nw-ops-2026/"}) == 2 * protect.PAD_TO + 16
+    opened = protect.open_portfolio(
+        vault.portfolio({"nw-ops-2026": {"title": "Ops", "url": "nw-ops-2026/"}}), BOB
+    )
+    assert opened == [{"title": "Ops", "url": "nw-ops-2026/"}]
+
+
 def test_portfolio_key_opens_the_pages(vault: protect.Vault) -> None:
     """The key unwrapped from the portfolio is the engagement's page key (no second prompt)."""
     doc = json.loads(vault.portfolio({"nw-ops-2026": {"title": "t", "url": "nw-ops-2026/"}}))

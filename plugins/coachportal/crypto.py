@@ -246,8 +246,16 @@ def open_payload(payload: Mapping[str, Any], passphrase: str, page_path: str) ->
     return open_payload_with_key(payload, unlock_content_key(payload, passphrase), page_path)
 
 
-def seal_summary(content_key: bytes, kid: str, summary: Mapping[str, Any]) -> dict[str, str]:
+def seal_summary(
+    content_key: bytes, kid: str, summary: Mapping[str, Any], *, pad_to: int = 1
+) -> dict[str, str]:
+    """A portfolio summary encrypted as JSON, padded with spaces to a multiple of ``pad_to`` bytes.
+
+    The padding keeps the ciphertext length from telling the size of the title and client
+    name; ``json.loads`` and the browser's ``JSON.parse`` ignore trailing spaces.
+    """
     text = json.dumps(dict(summary), ensure_ascii=False, sort_keys=True)
+    text += " " * (-len(text.encode("utf-8")) % pad_to)
     iv, ct = encrypt(content_key, text.encode("utf-8"), (PORTFOLIO_AAD_PREFIX + kid).encode("utf-8"))
     return {"iv": b64(iv), "ct": b64(ct)}
 

@@ -141,7 +141,8 @@ class Vault:
         ``entries`` maps engagement id -> summary (``title``, ``stage``, ``progress``, ``url``
         — the overview's site-relative URL — and optionally ``client``). Each entry holds
         only its key id, the wrapped keys and the summary encrypted with the engagement's
-        content key; entries are shuffled.
+        content key (padded like pages, to a multiple of :data:`PAD_TO` bytes); entries are
+        shuffled.
         """
         unknown = [e for e in entries if e not in self.keys]
         if unknown:
@@ -154,7 +155,7 @@ class Vault:
                 {
                     "kid": key.kid,
                     "keys": [crypto.b64(w) for w in key.wrapped],
-                    **crypto.seal_summary(key.content_key, key.kid, clean),
+                    **crypto.seal_summary(key.content_key, key.kid, clean, pad_to=PAD_TO),
                 }
             )
         secrets.SystemRandom().shuffle(items)

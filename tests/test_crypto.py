@@ -373,6 +373,59 @@ def test_filter_search_index() -> None:
     assert out["config"] == index["config"]
 
 
+def test_filter_search_index_strips_payloads(vault: protect.Vault) -> None:
+    """Ciphertext never belongs in a search index, whichever search plugin indexed the page."""
+    portfolio = vault.portfolio({"nw-ops-2026": {"title": "t", "url": "nw-ops-2026/"}})
+    payload = json.dumps(vault.payload("fin-cfo-2025", "fin-cfo-2025/", "x"), separators=(",", ":"))
+    index = {
+        "docs": [
+            {"location": "", "title": "Home", "text": f"<p>Enter it.</p> {portfolio}"},
+            {"location": "#open", "title": "Open", "text": portfolio},
+            {"location": "how/", "title": "How", "text": f"before {payload} after"},
+            {"location": "json/", "title": "JSON", "text": 'an example: {"v": 2, "name": "kept"} {"v":'},
+        ],
+    }
+    out = json.loads(protect.filter_search_index(json.dumps(index), ["nw-ops-2026/"]))
+    assert [d["text"] for d in out["docs"]] == [
+        "<p>Enter it.</p>",
+        "",
+        "before after",
+        'an example: {"v": 2, "name": "kept"} {"v":',
+    ]
+    assert [d["title"] for d in out["docs"]] == ["Home", "Open", "How", "JSON"]
+
+
+def test_portfolio_is_not_in_the_search_index(tmp_path) -> None:  # noqa: ANN001
+    """A real build: the home page embeds the portfolio, the search index must not."""
+    from portal import new_portal
+
+    home = "# Welcome\n\nOur coaching portal.\n\n## Open your engagements\n\nEnter your passphrase.\n"
+    portal = new_portal(tmp_path, plugin={"readers": {"northwind-hr": {"name": "N"}}}, home=home)
+    portal.add("engagement.yml", portal_example_for("northwind-hr"))
+    portal.env = {"COACHPORTAL_PASSPHRASE_NORTHWIND_HR": ALICE}
+    portal.build()
+    portfolio = json.loads((portal.site / PORTFOLIO).read_text(encoding="utf-8"))
+    home_html = (portal.site / "index.html").read_text(encoding="utf-8")
+    assert portfolio["salt"] in home_html  # embedded for file:// ...
+    assert '<div class="coachportal-portfolio" data-search-exclude>' in home_html  # (Material skips it)
+    index = (portal.site / "search" / "search_index.json").read_text(encoding="utf-8")
+    docs = json.loads(index)["docs"]
+    # ... but not indexed: neither the salt, the key ids, the wrapped keys nor the ciphertext
+    entry = portfolio["entries"][0]
+    for secret in (portfolio["salt"], entry["kid"], entry["ct"][:40], *(k[:40] for k in entry["keys"])):
+        assert secret not in index
+    assert '"entries"' not in index and "iterations" not in index
+    heading = next(d for d in docs if d["title"] == "Open your engagements")
+    assert heading["text"] == "<p>Enter your passphrase.</p>"
+
+
+def portal_example_for(reader: str) -> str:
+    from portal import EXAMPLES
+
+    text = (EXAMPLES / "engagement.yml").read_text(encoding="utf-8")
+    return re.sub(r"(?m)^access: .*$", f"access: [{reader}]", text)
+
+
 def test_robots_txt() -> None:
     assert protect.ROBOTS_TXT == "User-agent: *\nDisallow: /\n"
 

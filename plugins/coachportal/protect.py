@@ -174,12 +174,15 @@ def portfolio_element(portfolio_json: str | None = None) -> str:
     With ``portfolio_json`` (the text of :meth:`Vault.portfolio`) the data is embedded, so
     the list also works from ``file://`` where the browser refuses to fetch
     ``coachportal/portfolio.json``; without it, unlock.js fetches that file.
+
+    ``data-search-exclude`` keeps the element (and the ciphertext in it) out of
+    Material's search index; :func:`filter_search_index` strips it from any other index.
     """
     if portfolio_json is None:
-        return '<div class="coachportal-portfolio"></div>'
+        return '<div class="coachportal-portfolio" data-search-exclude></div>'
     data = html_lib.escape(portfolio_json, quote=False)
     template = f'<template class="coachportal-portfolio-data">{data}</template>'
-    return f'<div class="coachportal-portfolio">{template}</div>'
+    return f'<div class="coachportal-portfolio" data-search-exclude>{template}</div>'
 
 
 def _pad(html: str) -> str:
@@ -312,11 +315,53 @@ def sitemap_gz(xml: str) -> bytes:
     return gzip.compress(xml.encode("utf-8"), mtime=0)
 
 
+_PAYLOAD_START = re.compile(r'\{\s*"v"\s*:')
+_JSON = json.JSONDecoder()
+
+
+def _is_payload(value: Any) -> bool:
+    """A page payload or the portfolio: the JSON this module publishes for unlock.js."""
+    return (
+        isinstance(value, dict) and "v" in value and "salt" in value and ("entries" in value or "ct" in value)
+    )
+
+
+def strip_payloads(text: str) -> str:
+    """``text`` without any page payload or portfolio JSON in it (as a search index holds it)."""
+    out: list[str] = []
+    pos = 0
+    for match in _PAYLOAD_START.finditer(text):
+        if match.start() < pos:
+            continue
+        try:
+            value, end = _JSON.raw_decode(text, match.start())
+        except ValueError:
+            continue
+        if _is_payload(value):
+            out.append(text[pos : match.start()])
+            pos = end
+    if not pos:
+        return text
+    out.append(text[pos:])
+    return " ".join(part.strip() for part in out if part.strip())
+
+
 def filter_search_index(json_text: str, excluded_prefixes: Iterable[str]) -> str:
-    """Drop search documents whose ``location`` is under an excluded prefix (Material or MkDocs index)."""
+    """Drop search documents whose ``location`` is under an excluded prefix (Material or MkDocs index).
+
+    Any payload or portfolio JSON left in a kept document's text or title (a theme or
+    search plugin that does not honour ``data-search-exclude``) is removed as well.
+    """
     prefixes = _normal_prefixes(excluded_prefixes)
     data = json.loads(json_text)
     docs = data.get("docs", []) if isinstance(data, dict) else []
-    kept = [d for d in docs if not _excluded(str(d.get("location", "")), prefixes)]
+    kept = []
+    for doc in docs:
+        if _excluded(str(doc.get("location", "")), prefixes):
+            continue
+        for key in ("text", "title"):
+            if isinstance(doc.get(key), str):
+                doc[key] = strip_payloads(doc[key])
+        kept.append(doc)
     data["docs"] = kept
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

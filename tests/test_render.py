@@ -271,6 +271,30 @@ def test_not_enough_responses_shows_no_figures(active: Engagement) -> None:
     assert md_text.count('<svg class="cp-chart__svg"') == 1  # only G1 gets a chart
 
 
+def test_group_labels_are_escaped_exactly_once() -> None:
+    data = YAML(typ="safe").load(ACTIVE.read_text(encoding="utf-8"))
+    result = data["stages"]["achievement"]["surveys"][0]["results"][0]
+    long_name = "research & development <lab>"  # truncated in the chart: not inside an entity
+    result["groups"] = {"a & co": [1, 2, 3], "x<y_team": [2, 2, 1], long_name: [0, 1, 1], "manager": [1]}
+    result["comments"] = [{"group": "a & co", "text": "Better."}]
+    e = Engagement.model_validate(data)
+    for audience in AUDIENCES:
+        md_text = pages_of(redact(e, Level.parse(audience)), audience)["progress"]
+        assert "&amp;amp;" not in md_text and "&amp;lt;" not in md_text, audience
+        assert "<title>A &amp; co</title>" in md_text, audience
+        assert "A &amp; co (n=3)<title>A &amp; co</title>" in md_text, audience
+        assert "X&lt;y team (n=3)<title>X&lt;y team</title>" in md_text, audience
+        assert "Research &amp; developmen\u2026 (n=3)<title>" in md_text, audience
+        assert "<title>Research &amp; development &lt;lab&gt;</title>" in md_text, audience
+        text = visible_text(to_html(md_text))
+        assert "A & co (n=3)" in text and "X<y team (n=3)" in text, audience
+        if audience != "sponsor":  # comments are client-level
+            assert "A & co · on" in text, audience
+        if audience == "coach":  # individual ratings
+            assert "<td>A &amp; co</td><td>+1, +2, +3</td>" in md_text
+            assert "<td>X&lt;y team</td>" in md_text
+
+
 def test_final_report(closed: Engagement, active: Engagement) -> None:
     md_text = pages_of(redacted(CLOSED, "sponsor"))["final-report"]
     assert '<button class="md-button" data-coachportal-print>Print</button>' in md_text

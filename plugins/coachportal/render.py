@@ -87,6 +87,11 @@ def truncate(value: Any, length: int = 22) -> str:
     return s if len(s) <= length else s[: length - 1].rstrip() + "\u2026"
 
 
+def group_label(value: Any) -> str:
+    """A rater group as a label, plain text: "direct-reports" -> "Direct reports"."""
+    return str(value or "").replace("-", " ").replace("_", " ").capitalize()
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -109,6 +114,7 @@ def _environment() -> Environment:
         mode=lambda v: derive.SESSION_MODES.get(v, v),
         stage=lambda v: derive.STAGE_LABELS.get(v, v),
         truncate_label=truncate,
+        group_label=group_label,
         people=people,
     )
     env.globals.update(

@@ -103,6 +103,17 @@ def test_six_pages_in_order_with_generic_titles(active: Engagement) -> None:
         assert p.markdown.strip()
 
 
+def test_one_template_per_engagement_page(active: Engagement) -> None:
+    """Templates follow ENGAGEMENT_PAGES (<slug>.md, overview.md for ""): none missing, none left over."""
+    from coachportal.render import TEMPLATES
+
+    pages = [p for p in TEMPLATES.glob("*.md") if not p.name.startswith("_")]
+    assert sorted(p.stem for p in pages) == sorted(slug or "overview" for slug, _ in ENGAGEMENT_PAGES)
+    rendered = {p.slug: p.markdown for p in render_engagement(active, "sponsor", TODAY)}
+    assert "## Stakeholder surveys" in rendered["progress"]
+    assert "## Stakeholder surveys" not in rendered[""]
+
+
 @pytest.mark.parametrize(
     "audience,label", [("sponsor", "Sponsor view"), ("client", "Client view"), ("coach", "Coach view")]
 )

@@ -23,17 +23,12 @@ from .models import Engagement
 from .pages import ENGAGEMENT_PAGES, PageSource
 
 TEMPLATES = Path(__file__).parent / "templates"
-ASSETS = Path(__file__).parent / "assets"
-STYLESHEET = ASSETS / "coachportal.css"
 
-_TEMPLATE_OF_SLUG = {
-    "": "overview.md",
-    "awareness": "awareness.md",
-    "development-plan": "development-plan.md",
-    "actions": "actions.md",
-    "progress": "progress.md",
-    "final-report": "final-report.md",
-}
+
+def _template_of(slug: str) -> str:
+    """The template of a page of :data:`ENGAGEMENT_PAGES`: ``<slug>.md``, ``overview.md`` for ``""``."""
+    return f"{slug or 'overview'}.md"
+
 
 # C0 controls other than tab/CR/LF, DEL and C1 controls: never meaningful in prose.
 # (ruamel.yaml's round-trip loader marks folds in `>` scalars with \a, for one.)
@@ -140,7 +135,6 @@ def _context(engagement: Engagement, audience: str, today: dt.date) -> dict[str,
         "today": today,
         "overview": derive.overview(e, today),
         "goals": derive.goals(e),
-        "goal_by_id": {g.id: g for g in derive.goals(e)},
         "competency_by_id": comps,
         "progress": derive.goal_progress(e, today),
         "overdue": derive.overdue(e, today),
@@ -150,17 +144,11 @@ def _context(engagement: Engagement, audience: str, today: dt.date) -> dict[str,
     }
 
 
-def render_page(engagement: Engagement, slug: str, audience: str, today: dt.date) -> str:
-    context = _context(engagement, audience, today)
-    title = dict(ENGAGEMENT_PAGES)[slug]
-    return _ENV.get_template(_TEMPLATE_OF_SLUG[slug]).render(context, page_title=title, slug=slug)
-
-
 def render_engagement(engagement: Engagement, audience: str, today: dt.date) -> list[PageSource]:
     context = _context(engagement, audience, today)
     pages: list[PageSource] = []
     for slug, title in ENGAGEMENT_PAGES:
-        template = _ENV.get_template(_TEMPLATE_OF_SLUG[slug])
+        template = _ENV.get_template(_template_of(slug))
         markdown = template.render(context, page_title=title, slug=slug)
         pages.append(PageSource(engagement.id, slug, title, markdown))
     return pages

@@ -100,17 +100,6 @@ def env_var(reader_id: str) -> str:
     return ENV_PREFIX + reader_id.upper().replace("-", "_")
 
 
-def reader_name(reader: Any) -> str | None:
-    """The ``name:`` of a reader declaration (a dict, an MkDocs sub-config or None)."""
-    if reader is None:
-        return None
-    if isinstance(reader, Mapping) or hasattr(reader, "get"):
-        value = reader.get("name")
-    else:
-        value = getattr(reader, "name", None)
-    return value if isinstance(value, str) else None
-
-
 def reader_id_problem(reader_id: Any) -> str | None:
     """Why ``reader_id`` is not a valid reader id (the rule of ``access:``); None when it is valid.
 

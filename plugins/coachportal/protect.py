@@ -10,17 +10,17 @@ then replaces each engagement page's content with :meth:`Vault.encrypt_page` and
   wrapped keys, iv, ciphertext; base64) and the unlock form
   (``form.coachportal-unlock``); unlock.js replaces the whole container with the decrypted
   HTML, inside ``<div class="coachportal-unlocked">`` with a Lock button;
-* ``<div class="coachportal-portfolio"></div>`` on the home page: unlock.js puts the
-  "Open my engagements" form in it and reads ``<site root>/coachportal/portfolio.json``;
+* ``<div class="coachportal-portfolio" data-search-exclude>`` on the home page
+  (:func:`portfolio_element`): unlock.js puts the "Open my engagements" form in it and
+  reads the portfolio embedded in it, else ``<site root>/coachportal/portfolio.json``;
 * any ``[data-coachportal-lock]`` forgets the keys, any ``[data-coachportal-print]`` prints.
 
-Hygiene helpers: :func:`add_noindex`, :func:`filter_sitemap`, :func:`sitemap_gz`,
-:func:`filter_search_index` and :data:`ROBOTS_TXT`.
+Hygiene helpers: :func:`add_noindex`, :func:`filter_sitemap` (MkDocs gzips the filtered
+sitemap itself), :func:`filter_search_index` and :data:`ROBOTS_TXT`.
 """
 
 from __future__ import annotations
 
-import gzip
 import html as html_lib
 import json
 import re
@@ -35,7 +35,6 @@ from .access import AccessError
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
 ROBOTS_META = '<meta name="robots" content="noindex, nofollow">'
-PORTFOLIO_PATH = "coachportal/portfolio.json"
 PAD_TO = 256  # plaintext padded to a multiple of this many bytes (hides exact sizes)
 
 
@@ -102,10 +101,6 @@ class Vault:
 
     def key_id(self, engagement_id: str) -> str:
         return self._key(engagement_id).kid
-
-    def url_prefixes(self) -> list[str]:
-        """Site-relative URL prefixes of the engagements (``<id>/``), for the hygiene filters."""
-        return [f"{e}/" for e in self.keys]
 
     def _key(self, engagement_id: str) -> _EngagementKey:
         try:
@@ -308,11 +303,6 @@ def filter_sitemap(xml: str, excluded_prefixes: Iterable[str], site_url: str | N
         return "" if any(_excluded(t, prefixes) for t in tails) else block.group(0)
 
     return _URL_RE.sub(keep, xml)
-
-
-def sitemap_gz(xml: str) -> bytes:
-    """``sitemap.xml.gz`` for a (filtered) sitemap, reproducible (mtime 0)."""
-    return gzip.compress(xml.encode("utf-8"), mtime=0)
 
 
 _PAYLOAD_START = re.compile(r'\{\s*"v"\s*:')

@@ -212,8 +212,6 @@
     wrapper.appendChild(bar);
     wrapper.appendChild(content);
     container.replaceWith(wrapper);
-    var title = content.querySelector("[data-coachportal-title]");
-    if (title) document.title = title.getAttribute("data-coachportal-title");
     document.dispatchEvent(new CustomEvent("coachportal:unlocked", { detail: { element: content } }));
   }
 

@@ -272,6 +272,58 @@ def test_survey_change_skips_rounds_without_enough_responses() -> None:
     assert r3.change == pytest.approx(1.0) and r3.previous_round == 1
 
 
+def test_survey_rows_take_the_change_from_surveys_rounds_by_goal(closed: Engagement) -> None:
+    """One implementation of the change between rounds: surveys.rounds_by_goal."""
+    from coachportal.surveys import rounds_by_goal
+
+    by_goal = rounds_by_goal(closed.stages.achievement.surveys)
+    for r in derive.survey_rounds(closed):
+        for row in r.rows:
+            (figures,) = [f for f in by_goal[row.goal_id] if f.round == r.survey.round]
+            assert (row.aggregate, row.change, row.previous_round) == (
+                figures.aggregate,
+                figures.change,
+                figures.previous_round,
+            )
+
+
+def test_survey_rows_in_plan_order_with_a_goal_twice_in_a_round() -> None:
+    def result(goal, ratings):
+        return {"goal": goal, "groups": {"peers": ratings}}
+
+    e = minimal(
+        stages={
+            "analysis": {
+                "competencies": [{"id": "c", "name": "C"}],
+                "plan": {
+                    "goals": [
+                        {"id": "G2", "competency": "c", "goal": "second"},
+                        {"id": "G1", "competency": "c", "goal": "first"},
+                    ]
+                },
+            },
+            "achievement": {
+                "surveys": [
+                    {
+                        "round": 2,
+                        "sent": "2026-02-01",
+                        "results": [result("G1", [2, 2, 2]), result("G1", [3, 3, 3])],
+                    },
+                    {
+                        "round": 1,
+                        "sent": "2026-01-01",
+                        "results": [result("G1", [1, 1, 1]), result("G2", [0, 0, 0])],
+                    },
+                ]
+            },
+        }
+    )
+    r1, r2 = derive.survey_rounds(e)
+    assert [row.goal_id for row in r1.rows] == ["G2", "G1"]  # plan order
+    assert [(row.change, row.previous_round) for row in r1.rows] == [(None, None), (None, None)]
+    assert [(row.change, row.previous_round) for row in r2.rows] == [(1.0, 1), (1.0, 2)]
+
+
 # --- formatting ---------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .models import STAGES, ActionItem, Competency, Engagement, Goal, Period, Session, Survey, SurveyComment
-from .surveys import SurveyAggregate, change
+from .surveys import SurveyAggregate, rounds_by_goal
 
 STAGE_LABELS: dict[str, str] = {
     "awareness": "Awareness",
@@ -520,30 +520,33 @@ class SurveyRound:
 
 
 def survey_rounds(e: Engagement) -> list[SurveyRound]:
-    """Each round's per-goal aggregates, with the change since the goal's previous round."""
-    by_goal = {g.id: g for g in goals(e)}
-    order = {g.id: i for i, g in enumerate(goals(e))}
-    previous: dict[str, tuple[int, SurveyAggregate]] = {}
+    """Each round's per-goal aggregates, with the change since the goal's previous round.
+
+    The change is :func:`surveys.rounds_by_goal`'s (the one place that compares rounds);
+    this lays its figures out by round, goals in plan order.
+    """
+    plan_goals = goals(e)
+    by_goal = {g.id: g for g in plan_goals}
+    order = {g.id: i for i, g in enumerate(plan_goals)}
+    surveys = sorted(e.stages.achievement.surveys, key=lambda s: (s.round, s.sent))
+    # per goal, its rounds in the order this loop meets them (round order, then file order)
+    figures = {goal: iter(rows) for goal, rows in rounds_by_goal(surveys).items()}
     rounds: list[SurveyRound] = []
-    for survey in sorted(e.stages.achievement.surveys, key=lambda s: (s.round, s.sent)):
+    for survey in surveys:
         rows: list[SurveyRow] = []
         for result in sorted(survey.results, key=lambda r: (order.get(r.goal, len(order)), r.goal)):
-            aggregate = result.aggregate or SurveyAggregate(n=0)
-            before = previous.get(result.goal)
-            delta = change(before[1], aggregate) if before else None
+            these = next(figures[result.goal])
             rows.append(
                 SurveyRow(
                     goal_id=result.goal,
                     goal=by_goal.get(result.goal),
-                    aggregate=aggregate,
-                    change=delta,
-                    previous_round=before[0] if before and delta is not None else None,
+                    aggregate=these.aggregate,
+                    change=these.change,
+                    previous_round=these.previous_round,
                     comments=tuple(result.comments),
                     ratings=tuple((group, tuple(values)) for group, values in result.groups.items()),
                 )
             )
-            if aggregate.total is not None:
-                previous[result.goal] = (survey.round, aggregate)
         rounds.append(SurveyRound(survey, tuple(rows)))
     return rounds
 

@@ -32,8 +32,9 @@ site: $(STAMP)
 	@NO_MKDOCS_2_WARNING=1 $(DEMO_PASSPHRASES) $(BIN)/mkdocs build --strict
 	@echo
 	@echo "Built the demo portal into site/."
-	@echo "Open it with:  make serve-site   (then http://127.0.0.1:8000/)"
-	@echo "or open site/index.html in a browser."
+	@echo "Open it with:  make serve-site   then http://127.0.0.1:8000/"
+	@echo "(the pages need a web server: opened as files, their links show folders)"
+	@echo "Demo passphrases are listed in README.md."
 
 serve-site: site
 	$(BIN)/python -m http.server --directory site --bind 127.0.0.1 8000

@@ -101,7 +101,7 @@ def test_engagement_pages_are_out_of_site_navigation_and_isolated(plain: Portal)
     nav = html.split('<nav class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
     links = set(re.findall(r'href="([^"#]+)"', nav))
     own = {"../", "../awareness/", "../development-plan/", "./", "../progress/", "../final-report/"}
-    assert own <= links and links - own <= {"../.."}, links  # "../.." is the home page
+    assert own <= links and links - own <= {"../..", "../../"}, links  # the home page
 
 
 def test_titles_are_generic(plain: Portal) -> None:
@@ -230,6 +230,8 @@ def test_serve_watches_engagements_and_shows_preview_banner(tmp_path: Path, flag
         url = f"http://127.0.0.1:{port}/nw-ops-2026/"
         html = _wait_for(lambda: _get(url), lambda h: "Operations leadership programme" in h)
         assert "Preview — not encrypted" in html
+        home = _get(f"http://127.0.0.1:{port}/")  # the coach previewing finds every engagement
+        assert "Preview — not encrypted" in home and 'href="nw-ops-2026/"' in home
         renamed = engagement.read_text().replace("Operations leadership", "Logistics leadership", 1)
         engagement.write_text(renamed)
         _wait_for(lambda: _get(url), lambda h: "Logistics leadership programme" in h)

@@ -263,6 +263,7 @@ def timeline(e: Engagement, today: dt.date) -> Timeline:
     if current != "closed":
         bounds.append(today)
     start, end = min(bounds), max(bounds)
+    start = start.replace(day=1)  # the axis opens on a month boundary, so its first month is labelled
 
     stages: list[StageView] = []
     for index, key in enumerate(STAGES):

@@ -21,7 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
@@ -42,6 +42,7 @@ ASSET_DIR = "coachportal"  # where assets land in site/
 CSS = ("portal.css", "coachportal.css", "unlock.css")
 JS = ("unlock.js",)
 PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
+HOME_MARKER = "<!-- coachportal:engagements -->"
 RESERVED_IDS = frozenset({ASSET_DIR, "assets", "search"})  # the theme's and the plugin's own folders
 
 
@@ -134,7 +135,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         except ValueError as exc:
             raise PluginError(f"coachportal: {exc}") from None
         log.info(
-            f"coachportal: {len(self.portal.engagements)} engagements, {audience.label} view"
+            f"coachportal: {len(self.portal.engagements)} engagement(s), {audience.label} view"
             + (", encrypted" if self.encrypting else "")
         )
         if self.encrypting:
@@ -212,7 +213,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         for pages in by_engagement.values():
             for before, after in zip(pages, pages[1:], strict=False):
                 before.next_page, after.previous_page = after, before
-            local = Navigation(pages, pages)
+            home = Link("← All my engagements", (nav.homepage.url if nav.homepage else "") or "./")
+            local = Navigation([home, *pages], pages)
             local.homepage = nav.homepage
             for page in pages:
                 self.local_navs[page.file.src_uri] = local
@@ -221,17 +223,28 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     # --- pages ------------------------------------------------------------------
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The home page gets the reader's way in: the portfolio, or a plain list where
+        that is safe. It goes where the page says `<!-- coachportal:engagements -->`,
+        else at the end."""
         assert self.portal is not None
         if not page.is_homepage:
             return markdown
         if self.encrypting:
             # Every audience, the coach's too: a plaintext list would tell the host
-            # (and every visitor) which engagements exist.
-            # Embedded, so the list also works from file://; the same data is in PORTFOLIO.
-            return markdown + "\n\n" + protect.portfolio_element(self.portfolio_json) + "\n"
-        if self.portal.audience == Level.COACH:
-            return markdown + "\n\n## Engagements\n\n" + render_engagement_list(list(self.portal.engagements))
-        return markdown
+            # (and every visitor) which engagements exist. Embedded, so the list also
+            # works from file://; the same data is in PORTFOLIO.
+            block = protect.portfolio_element(self.portfolio_json)
+        elif self.previewing or self.portal.audience == Level.COACH:
+            block = render_engagement_list(list(self.portal.engagements))
+            if HOME_MARKER not in markdown:
+                block = "## Engagements\n\n" + block
+            if self.previewing:
+                block = '<p class="coachportal-preview">Preview — not encrypted</p>\n\n' + block
+        else:
+            return markdown
+        if HOME_MARKER in markdown:
+            return markdown.replace(HOME_MARKER, "\n" + block + "\n", 1)
+        return markdown + "\n\n" + block + "\n"
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.portal is not None

@@ -409,3 +409,13 @@ def test_tab_after_a_key(tmp_path: Path):
     assert problems(path) == [
         f"{path}:2:7: tab character here (expected a space: YAML does not allow this tab)"
     ]
+
+
+def test_a_comma_inside_a_flow_mapping_gets_a_hint(tmp_path: Path):
+    text = REFERENCE.read_text(encoding="utf-8").replace(
+        "summary: Rated highly on drive and operational expertise; lower on delegation and listening.",
+        "summary: Strong drive, low delegation.",
+    )
+    found = problems(write(tmp_path, text))
+    assert len(found) == 1 and "stages.analysis.assessments[0].low delegation.: unknown field" in found[0]
+    assert "a comma inside {...} ends a value: put text with commas in quotes" in found[0]

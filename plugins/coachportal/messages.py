@@ -194,11 +194,18 @@ def pydantic_problems(
                 name = str(loc[-1])
                 if name == "<key>":
                     continue
+                # No field name has a space: such a "key" is usually the rest of a text
+                # that a comma cut short inside `{...}`.
+                hint = (
+                    "; a comma inside {...} ends a value: put text with commas in quotes"
+                    if " " in name
+                    else ""
+                )
                 out.append(
                     (
                         loc,
                         pos.key(loc),
-                        f"unknown field '{short(name)}'{suggestion(name, names)} "
+                        f"unknown field '{short(name)}'{suggestion(name, names)}{hint} "
                         f"(expected one of: {', '.join(names)})",
                     )
                 )

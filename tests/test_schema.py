@@ -28,3 +28,12 @@ def test_cli_check_reports_ok_and_problems(tmp_path) -> None:
     )
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert f"{tmp_path / 'bad.yml'}:1:5: id: " in bad.stderr
+
+
+def test_cli_check_takes_one_file() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "coachportal.cli", "check", str(REPO / "engagements" / "nw-ops-2026.yml")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and "1 engagement file(s) OK: nw-ops-2026" in result.stdout

@@ -8,16 +8,16 @@ import sys
 from pathlib import Path
 
 from .errors import EngagementError
-from .loader import load_engagements
+from .loader import load_engagement, load_engagements
 
 
 def _check(args: argparse.Namespace) -> int:
-    directory = Path(args.directory)
-    if not directory.is_dir():
-        print(f"coachportal: not a directory: {directory}", file=sys.stderr)
+    target = Path(args.directory)
+    if not target.exists():
+        print(f"coachportal: no such file or directory: {target}", file=sys.stderr)
         return 2
     try:
-        engagements = load_engagements(directory)
+        engagements = load_engagements(target) if target.is_dir() else [load_engagement(target)]
     except EngagementError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coachportal", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate engagement files and list every problem")
-    check.add_argument("directory", nargs="?", default="engagements")
+    check.add_argument("directory", nargs="?", default="engagements", help="a directory or one file")
     check.set_defaults(run=_check)
     schema = commands.add_parser("schema", help="write the engagement JSON Schema (for editor completion)")
     schema.add_argument("-o", "--output", default="engagement.schema.json")

@@ -278,7 +278,7 @@ def test_untracked_file_outside_any_repository(tmp_path: Path) -> None:
     ("plugin", "env", "expected"),
     [
         ({"readers": {"northwind-hr": {"name": "HR"}}}, {"northwind-hr": STRONG["northwind-hr"]},
-         "engagement 'nw-ops-2026': access: lists unknown reader 'marcus-lee'"),
+         "engagement.yml:34:24: access[1]: unknown reader 'marcus-lee' (expected a reader declared"),
         ({"readers": READERS}, {"northwind-hr": STRONG["northwind-hr"]},
          "reader 'marcus-lee': no passphrase"),
         ({"readers": READERS}, {"northwind-hr": STRONG["northwind-hr"], "marcus-lee": "marcus123"},
@@ -316,5 +316,5 @@ def test_build_fails_for_engagement_without_reader(tmp_path: Path) -> None:
     result = portal.build(check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "nw-ops-2026" in output and "no reader" in output, output
+    assert "engagement.yml:34:9: access: no reader may open this engagement" in output, output
     assert "Traceback" not in output

@@ -419,3 +419,18 @@ def test_a_comma_inside_a_flow_mapping_gets_a_hint(tmp_path: Path):
     found = problems(write(tmp_path, text))
     assert len(found) == 1 and "stages.analysis.assessments[0].low delegation.: unknown field" in found[0]
     assert "a comma inside {...} ends a value: put text with commas in quotes" in found[0]
+
+
+def test_access_names_declared_readers_when_they_are_given(tmp_path: Path):
+    path = write(tmp_path, REFERENCE.read_text(encoding="utf-8"))
+    assert load_engagement(path, readers={"northwind-hr", "marcus-lee"}).access == [
+        "northwind-hr",
+        "marcus-lee",
+    ]
+    with pytest.raises(EngagementError) as info:
+        load_engagement(path, readers={"northwind-hr", "marcus-lea"})
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:34:24: access[1]: unknown reader 'marcus-lee'; did you mean 'marcus-lea'? (expected a reader"
+        " declared under `readers:` in mkdocs.yml: marcus-lea, northwind-hr)"
+    ]
+    assert load_engagement(path).id == "nw-ops-2026"  # without readers (no encryption) nothing is checked

@@ -37,3 +37,19 @@ def test_cli_check_takes_one_file() -> None:
         text=True,
     )
     assert result.returncode == 0 and "1 engagement file(s) OK: nw-ops-2026" in result.stdout
+
+
+def test_cli_check_knows_the_readers_of_mkdocs_yml(tmp_path) -> None:
+    import shutil
+
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "engagements").mkdir()
+    text = (REPO / "engagements" / "nw-ops-2026.yml").read_text().replace("marcus-lee]", "marcus-le]")
+    (tmp_path / "engagements" / "nw.yml").write_text(text)
+    result = subprocess.run(
+        [sys.executable, "-m", "coachportal.cli", "check"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "engagements/nw.yml:34:24: access[1]: unknown reader 'marcus-le'; did you mean 'marcus-lee'?" in (
+        result.stderr
+    )

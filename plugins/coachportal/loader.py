@@ -43,6 +43,7 @@ engagement ids must be unique.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ def _under(loc: Loc, poisoned: set[Loc]) -> bool:
     return any(loc[: len(p)] == p for p in poisoned)
 
 
-def _load(path: Path) -> _Loaded:
+def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
     pos = Positions()
     builder: Builder | None = None
     try:
@@ -121,7 +122,10 @@ def _load(path: Path) -> _Loaded:
         engagement = Engagement.model_validate(data)
     except ValidationError as exc:
         found.extend(pydantic_problems(exc, data, pos))
-    for finding in checks.cross_check(data, lambda loc: pos.value(tuple(loc))[0]):
+    findings = checks.cross_check(data, lambda loc: pos.value(tuple(loc))[0])
+    if readers is not None:
+        findings += checks.access_check(data, readers)
+    for finding in findings:
         found.append(
             (finding.loc, pos.key(finding.loc) if finding.at_key else pos.value(finding.loc), finding.message)
         )
@@ -134,16 +138,23 @@ def _load(path: Path) -> _Loaded:
     return _Loaded(engagement, data, pos, problems)
 
 
-def load_engagement(path: Path) -> Engagement:
-    """Load and validate one engagement file; raise :class:`EngagementError` with every problem."""
-    loaded = _load(Path(path))
+def load_engagement(path: Path, readers: Collection[str] | None = None) -> Engagement:
+    """Load and validate one engagement file; raise :class:`EngagementError` with every problem.
+
+    With ``readers`` (the reader ids of mkdocs.yml, for an encrypted build) ``access:``
+    must name at least one reader, and only those.
+    """
+    loaded = _load(Path(path), readers)
     if loaded.problems or loaded.engagement is None:
         raise EngagementError(loaded.problems)
     return loaded.engagement
 
 
-def load_engagements(directory: Path) -> list[Engagement]:
-    """Every ``*.yml``/``*.yaml`` file of ``directory``, sorted by id; all problems at once."""
+def load_engagements(directory: Path, readers: Collection[str] | None = None) -> list[Engagement]:
+    """Every ``*.yml``/``*.yaml`` file of ``directory``, sorted by id; all problems at once.
+
+    ``readers``: as for :func:`load_engagement`.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise EngagementError(
@@ -166,7 +177,7 @@ def load_engagements(directory: Path) -> list[Engagement]:
     problems: list[Problem] = []
     first: dict[str, Path] = {}
     for path in paths:
-        loaded = _load(path)
+        loaded = _load(path, readers)
         problems.extend(loaded.problems)
         if isinstance(loaded.data, dict) and isinstance(loaded.data.get("id"), str):
             ident = loaded.data["id"]

@@ -129,7 +129,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             raise PluginError(f"coachportal: engagements directory not found: {directory}")
         try:
             audience = audience_from(self.config.audience, os.environ)
-            self.portal = build_portal(directory, audience, today())
+            readers = set(self.config.readers) if self.encrypting else None
+            self.portal = build_portal(directory, audience, today(), readers)
         except EngagementError as exc:
             raise PluginError(str(exc)) from None
         except ValueError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -41,12 +41,15 @@ def today(environ: Mapping[str, str] = os.environ) -> dt.date:
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
-def build_portal(engagements_dir: Path, audience: Level, on: dt.date) -> Portal:
+def build_portal(
+    engagements_dir: Path, audience: Level, on: dt.date, readers: Collection[str] | None = None
+) -> Portal:
     """Load, validate, redact and render every engagement of ``engagements_dir``.
 
+    ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name.
     Raises ``errors.EngagementError`` listing every problem of every file.
     """
-    engagements = tuple(redact(e, audience) for e in load_engagements(engagements_dir))
+    engagements = tuple(redact(e, audience) for e in load_engagements(engagements_dir, readers))
     pages = tuple(page for e in engagements for page in render_engagement(e, audience.label, on))
     return Portal(audience=audience, engagements=engagements, pages=pages)
 

@@ -17,18 +17,12 @@ D = dt.date
 
 @pytest.fixture(scope="module")
 def active() -> Engagement:
-    path = EXAMPLES / "engagement.yml"
-    if not path.exists():
-        path = EXAMPLES / "nw-ops-2026.yml"
-    return load_engagement(path)
+    return load_engagement(EXAMPLES / "engagement.yml")
 
 
 @pytest.fixture(scope="module")
 def closed() -> Engagement:
-    path = EXAMPLES / "engagement-closed.yml"
-    if not path.exists():
-        path = EXAMPLES / "fin-cfo-2025.yml"
-    return load_engagement(path)
+    return load_engagement(EXAMPLES / "engagement-closed.yml")
 
 
 def minimal(**extra) -> Engagement:

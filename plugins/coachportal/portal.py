@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from .derive import completion
 from .loader import load_engagements
 from .models import Engagement, Level
 from .pages import PageSource, url
@@ -73,9 +74,8 @@ def readers_below(
 
 def summary(engagement: Engagement, directory_urls: bool = True) -> dict[str, str]:
     """What a reader's portfolio shows of one engagement (encrypted before publishing)."""
-    items = [i for i in engagement.stages.action.items if i.status != "dropped"]
-    done = sum(1 for i in items if i.status == "done")
-    progress = f"{done} of {len(items)} actions done" if items else "no actions yet"
+    done = completion(engagement)
+    progress = f"{done.done} of {done.total} actions done" if done.total else "no actions yet"
     return {
         "title": engagement.title,
         "client": engagement.client.name,

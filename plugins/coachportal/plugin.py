@@ -29,10 +29,9 @@ from . import access, protect
 from .errors import EngagementError
 from .models import Level
 from .origins import foreign_resources
-from .pages import ENGAGEMENT_PAGES
 from .portal import Portal, build_portal, readers_below, summary, today
 from .publish import Staging
-from .redact import audience_from
+from .redact import AUDIENCES, audience_from
 from .render import render_engagement_list
 
 log = logging.getLogger("mkdocs.plugins.coachportal")
@@ -52,12 +51,12 @@ class ReaderConfig(base.Config):
     name = c.Type(str)
     # The most private view this reader may open: a sponsor's passphrase never
     # unlocks a client or coach portal.
-    level = c.Choice(("sponsor", "client", "coach"), default="sponsor")
+    level = c.Choice(AUDIENCES, default="sponsor")
 
 
 class CoachPortalConfig(base.Config):
     engagements_dir = c.Type(str, default="engagements")
-    audience = c.Choice(("sponsor", "client", "coach"), default="sponsor")
+    audience = c.Choice(AUDIENCES, default="sponsor")
     encryption = c.Type(bool, default=True)
     readers = c.DictOfItems(c.SubConfig(ReaderConfig), default={})
     iterations = c.Type(int, default=600_000)
@@ -342,4 +341,4 @@ def _is_serve_directory(site_dir: str) -> bool:
     return path.name.startswith("mkdocs_") and path.parent == Path(tempfile.gettempdir())
 
 
-__all__ = ["CoachPortalPlugin", "CoachPortalConfig", "ENGAGEMENT_PAGES"]
+__all__ = ["CoachPortalPlugin", "CoachPortalConfig"]

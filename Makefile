@@ -14,7 +14,7 @@ DEMO_PASSPHRASES := \
   COACHPORTAL_PASSPHRASE_HARBOR_HR="$${COACHPORTAL_PASSPHRASE_HARBOR_HR:-copper-meadow-signal-93}" \
   COACHPORTAL_PASSPHRASE_ACME_HR="$${COACHPORTAL_PASSPHRASE_ACME_HR:-violet-canyon-ember-58}"
 
-.PHONY: site test serve clean lint bench schema
+.PHONY: site test test-fast serve serve-site clean lint bench schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ serve: $(STAMP)
 
 test: $(TSTAMP)
 	$(BIN)/python -m pytest -n auto
+
+# Everything but the browser tests: a quick loop while editing.
+test-fast: $(TSTAMP)
+	$(BIN)/python -m pytest -n auto -m 'not browser'
 
 lint: $(TSTAMP)
 	$(BIN)/ruff check plugins tests

@@ -1,8 +1,6 @@
 """Browser test helpers: a local static server and Debian's Chromium driven by Playwright.
 
-Use the fixtures by importing them into a test module (or a conftest)::
-
-    from browser import browser, serve_site  # noqa: F401  (pytest fixtures)
+The fixtures ``browser`` and ``serve_site`` live in ``conftest.py``::
 
     @pytest.mark.browser
     def test_something(browser, serve_site, tmp_path):
@@ -149,21 +147,6 @@ def serve(directory: Path, port: int = 0) -> Iterator[Server]:
         server.stop()
 
 
-@pytest.fixture
-def serve_site() -> Iterator[Any]:
-    """``serve_site(directory) -> Server``; every server is stopped after the test."""
-    servers: list[Server] = []
-
-    def start(directory: Path) -> Server:
-        server = Server(Path(directory)).start()
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
-
-
 # --- browser ----------------------------------------------------------------------------------------
 
 
@@ -219,10 +202,3 @@ def launch() -> Iterator[Browser]:
             yield Browser(browser)
         finally:
             browser.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One Chromium per test module; open a fresh ``browser.context()`` per scenario."""
-    with launch() as launched:
-        yield launched

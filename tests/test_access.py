@@ -289,7 +289,7 @@ def test_untracked_file_outside_any_repository(tmp_path: Path) -> None:
 def test_build_fails_closed(tmp_path: Path, plugin: dict, env: dict[str, str], expected: str) -> None:
     import os
 
-    from portal import new_portal
+    from tmpportal import new_portal
 
     portal = new_portal(tmp_path, plugin=plugin)
     portal.add_example("engagement.yml")
@@ -307,7 +307,7 @@ def test_build_fails_closed(tmp_path: Path, plugin: dict, env: dict[str, str], e
 
 
 def test_build_fails_for_engagement_without_reader(tmp_path: Path) -> None:
-    from portal import EXAMPLES, new_portal
+    from tmpportal import EXAMPLES, new_portal
 
     portal = new_portal(tmp_path, plugin={"readers": READERS})
     text = (EXAMPLES / "engagement.yml").read_text(encoding="utf-8")

@@ -30,8 +30,8 @@ import pytest
 from coachportal.loader import load_engagements
 from coachportal.models import Level
 from coachportal.redact import redact
-from portal import MKDOCS, REPO, Portal, copy_demo, new_portal
 from ruamel.yaml import YAML
+from tmpportal import MKDOCS, REPO, TempPortal, copy_demo, new_portal
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "markers.yml"
 # Case-insensitive: templates may humanise a value ("COACHMARK11" as a group label
@@ -50,7 +50,7 @@ COACH_MARKERS = {m for m in ALL if m.startswith("COACH")}
 SHARED_MARKERS = {m for m in ALL if m.startswith("SHARED")}
 
 
-def markers_by_file(portal: Portal) -> dict[str, set[str]]:
+def markers_by_file(portal: TempPortal) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path, text in portal.text_of_every_file().items():
         words = {m.upper() for m in (*MARKER.findall(text), *MARKER.findall(html.unescape(text)))}
@@ -64,7 +64,7 @@ def leaks(found: dict[str, set[str]], forbidden: set[str]) -> dict[str, list[str
 
 
 @pytest.fixture(scope="module", params=["sponsor", "client", "coach"])
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Portal]:
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, TempPortal]:
     audience: str = request.param
     portal = new_portal(
         tmp_path_factory.mktemp(f"markers-{audience}"), plugin={"audience": audience, "encryption": False}
@@ -79,7 +79,7 @@ def test_fixture_has_markers_of_every_kind() -> None:
     assert len(CLIENT_MARKERS) >= 25 and len(COACH_MARKERS) >= 10 and len(SHARED_MARKERS) >= 5
 
 
-def test_the_scan_covers_every_kind_of_file(built: tuple[str, Portal]) -> None:
+def test_the_scan_covers_every_kind_of_file(built: tuple[str, TempPortal]) -> None:
     _, portal = built
     files = {p.relative_to(portal.site).as_posix() for p in portal.text_of_every_file()}
     for expected in ("index.html", "404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json"):
@@ -89,7 +89,7 @@ def test_the_scan_covers_every_kind_of_file(built: tuple[str, Portal]) -> None:
         assert f"marker-test/{slug}index.html" in files
 
 
-def test_marker_scan(built: tuple[str, Portal]) -> None:
+def test_marker_scan(built: tuple[str, TempPortal]) -> None:
     audience, portal = built
     found = markers_by_file(portal)
     everywhere = set().union(*found.values()) if found else set()
@@ -104,7 +104,7 @@ def test_marker_scan(built: tuple[str, Portal]) -> None:
     assert sorted(SHARED_MARKERS - everywhere) == [], f"shared values missing from the {audience} view"
 
 
-def test_sponsor_level_content_is_there(built: tuple[str, Portal]) -> None:
+def test_sponsor_level_content_is_there(built: tuple[str, TempPortal]) -> None:
     """A scan of an empty site would pass: the engagement's sponsor-level content is present."""
     _, portal = built
     text = html.unescape((portal.site / "marker-test" / "development-plan" / "index.html").read_text("utf-8"))
@@ -112,7 +112,7 @@ def test_sponsor_level_content_is_there(built: tuple[str, Portal]) -> None:
     assert "Deep operational expertise" in text
 
 
-def test_individual_ratings_are_not_written_below_coach(built: tuple[str, Portal]) -> None:
+def test_individual_ratings_are_not_written_below_coach(built: tuple[str, TempPortal]) -> None:
     audience, portal = built
     data = YAML(typ="safe").load(FIXTURE.read_text(encoding="utf-8"))
     lists = [
@@ -131,7 +131,7 @@ def test_individual_ratings_are_not_written_below_coach(built: tuple[str, Portal
     assert written == set()
 
 
-def test_every_page_says_which_view_it_is(built: tuple[str, Portal]) -> None:
+def test_every_page_says_which_view_it_is(built: tuple[str, TempPortal]) -> None:
     audience, portal = built
     label = VIEW_LABELS[audience]
     for path in sorted(portal.site.rglob("*.html")):
@@ -185,7 +185,7 @@ def hidden_texts(audience: Level) -> tuple[set[str], set[tuple[str, ...]]]:
     return hidden, pieces
 
 
-def build_demo(root: Path, audience: str) -> Portal:
+def build_demo(root: Path, audience: str) -> TempPortal:
     copy_demo(root)
     config = root / "mkdocs.yml"
     yaml = YAML()
@@ -201,10 +201,10 @@ def build_demo(root: Path, audience: str) -> Portal:
         [*MKDOCS, "build"], cwd=root, env=env, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return Portal(root=root)
+    return TempPortal(root=root)
 
 
-def demo_site(portal: Portal) -> dict[str, str]:
+def demo_site(portal: TempPortal) -> dict[str, str]:
     """Every file of the built demo as normalised lower-case text."""
     files = portal.text_of_every_file()
     return {p.relative_to(portal.site).as_posix(): normalize(t).lower() for p, t in files.items()}

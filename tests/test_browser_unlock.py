@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import Browser, RecordingContext, Server, browser, free_port, serve  # noqa: F401  (fixtures)
-from portal import Portal, new_portal
+from browser import Browser, RecordingContext, Server, free_port, serve
+from tmpportal import TempPortal, new_portal
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,7 @@ UNLOCK_TIMEOUT = 15_000  # ms; generous for slow CI machines (measured well unde
 UNLOCK_TIMES: list[float] = []
 
 
-class ConfiguredPortal(Portal):
+class ConfiguredPortal(TempPortal):
     """A user's portal with extra theme features (Material's instant navigation)."""
 
     features: tuple[str, ...] = ()
@@ -53,7 +53,7 @@ class ConfiguredPortal(Portal):
         path.write_text(json.dumps(config, indent=2), encoding="utf-8")
 
 
-def build(root: Path, features: tuple[str, ...], site_url: str | None = None) -> Portal:
+def build(root: Path, features: tuple[str, ...], site_url: str | None = None) -> TempPortal:
     base = new_portal(root, plugin={"readers": READERS})
     portal = ConfiguredPortal(root=base.root, plugin=base.plugin)
     portal.features = features

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from portal import EXAMPLES, REPO, Portal, copy_demo, new_portal
+from tmpportal import EXAMPLES, REPO, TempPortal, copy_demo, new_portal
 
 PAGES = ("", "awareness/", "development-plan/", "actions/", "progress/", "final-report/")
 DEMO_PASSPHRASES = {
@@ -23,7 +23,7 @@ DEMO_PASSPHRASES = {
 }
 
 
-def page(portal: Portal, url: str) -> str:
+def page(portal: TempPortal, url: str) -> str:
     return (portal.site / url / "index.html").read_text(encoding="utf-8")
 
 
@@ -35,7 +35,7 @@ def body_text(page_html: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def plain(tmp_path_factory: pytest.TempPathFactory) -> Portal:
+def plain(tmp_path_factory: pytest.TempPathFactory) -> TempPortal:
     """Both reference engagements, sponsor view, unencrypted so the pages can be read."""
     portal = new_portal(tmp_path_factory.mktemp("plain"), plugin={"encryption": False})
     portal.add_example("engagement.yml")
@@ -44,13 +44,13 @@ def plain(tmp_path_factory: pytest.TempPathFactory) -> Portal:
     return portal
 
 
-def test_six_pages_per_engagement(plain: Portal) -> None:
+def test_six_pages_per_engagement(plain: TempPortal) -> None:
     for engagement in ("nw-ops-2026", "fin-cfo-2025"):
         for url in PAGES:
             assert (plain.site / engagement / url / "index.html").is_file(), f"{engagement}/{url}"
 
 
-def test_overview_shows_goals_stage_and_completion(plain: Portal) -> None:
+def test_overview_shows_goals_stage_and_completion(plain: TempPortal) -> None:
     text = body_text(page(plain, "nw-ops-2026/"))
     assert "Operations leadership programme" in text
     assert "Dana Whitfield" in text
@@ -60,7 +60,7 @@ def test_overview_shows_goals_stage_and_completion(plain: Portal) -> None:
     assert "2026-02-02" in text or "2 Feb 2026" in text or "Feb 2, 2026" in text
 
 
-def test_actions_page_lists_titles_status_and_sessions(plain: Portal) -> None:
+def test_actions_page_lists_titles_status_and_sessions(plain: TempPortal) -> None:
     text = body_text(page(plain, "nw-ops-2026/actions/"))
     for title in (
         "Ask directors for their recommendation before offering hers",
@@ -71,7 +71,7 @@ def test_actions_page_lists_titles_status_and_sessions(plain: Portal) -> None:
     assert "Session log" in text or "Sessions" in text
 
 
-def test_development_plan_and_progress_pages(plain: Portal) -> None:
+def test_development_plan_and_progress_pages(plain: TempPortal) -> None:
     plan = body_text(page(plain, "nw-ops-2026/development-plan/"))
     assert "Strategic delegation" in plan
     assert "Directors present their own rollout plans at the monthly review" in plan
@@ -83,7 +83,7 @@ def test_development_plan_and_progress_pages(plain: Portal) -> None:
     assert "not written yet" in unwritten.lower()
 
 
-def test_engagement_pages_are_out_of_site_navigation_and_isolated(plain: Portal) -> None:
+def test_engagement_pages_are_out_of_site_navigation_and_isolated(plain: TempPortal) -> None:
     files = plain.text_of_every_file()
     nw = {"nw-ops-2026", "Dana Whitfield", "Operations leadership programme", "Northwind"}
     fin = {"fin-cfo-2025", "Omar Haddad", "Finance leadership programme", "Harbor Health"}
@@ -104,7 +104,7 @@ def test_engagement_pages_are_out_of_site_navigation_and_isolated(plain: Portal)
     assert own <= links and links - own <= {"../..", "../../"}, links  # the home page
 
 
-def test_titles_are_generic(plain: Portal) -> None:
+def test_titles_are_generic(plain: TempPortal) -> None:
     titles = {re.search(r"<title>(.*?)</title>", page(plain, f"nw-ops-2026/{u}")).group(1) for u in PAGES}
     assert titles == {
         f"{t} - Test portal"
@@ -138,7 +138,7 @@ def test_yaml_html_is_escaped(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_no_third_party_resources(plain: Portal) -> None:
+def test_no_third_party_resources(plain: TempPortal) -> None:
     """Nothing a page loads comes from another origin (the browser test checks live requests)."""
     loads = re.compile(r'<(?:script|link|img|iframe|source|video|audio)\b[^>]*?(?:src|href)="(?:https?:)?//')
     for path, text in plain.text_of_every_file().items():
@@ -176,7 +176,7 @@ def test_missing_engagements_dir_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_demo_builds_encrypted(tmp_path: Path) -> None:
     root = copy_demo(tmp_path)
-    portal = Portal(root=root, env=DEMO_PASSPHRASES)
+    portal = TempPortal(root=root, env=DEMO_PASSPHRASES)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict"],
         cwd=root,
@@ -293,7 +293,7 @@ def test_sitemap_with_site_url_lists_only_hand_written_pages(tmp_path: Path) -> 
     assert gzip.decompress((portal.site / "sitemap.xml.gz").read_bytes()).decode() == xml
 
 
-def _encrypted(tmp_path: Path, **plugin: object) -> Portal:
+def _encrypted(tmp_path: Path, **plugin: object) -> TempPortal:
     portal = new_portal(tmp_path, plugin={"readers": {"hr": {"name": "HR"}}, **plugin})
     portal.add(
         "nw.yml", (EXAMPLES / "engagement.yml").read_text().replace("[northwind-hr, marcus-lee]", "[hr]")
@@ -302,7 +302,7 @@ def _encrypted(tmp_path: Path, **plugin: object) -> Portal:
     return portal
 
 
-def _with_config(portal: Portal, **settings: object) -> None:
+def _with_config(portal: TempPortal, **settings: object) -> None:
     import json
 
     portal.write_config()

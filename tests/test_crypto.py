@@ -394,7 +394,7 @@ def test_filter_search_index_strips_payloads(vault: protect.Vault) -> None:
 
 def test_portfolio_is_not_in_the_search_index(tmp_path) -> None:  # noqa: ANN001
     """A real build: the home page embeds the portfolio, the search index must not."""
-    from portal import new_portal
+    from tmpportal import new_portal
 
     home = "# Welcome\n\nOur coaching portal.\n\n## Open your engagements\n\nEnter your passphrase.\n"
     portal = new_portal(tmp_path, plugin={"readers": {"northwind-hr": {"name": "N"}}}, home=home)
@@ -417,7 +417,7 @@ def test_portfolio_is_not_in_the_search_index(tmp_path) -> None:  # noqa: ANN001
 
 
 def portal_example_for(reader: str) -> str:
-    from portal import EXAMPLES
+    from tmpportal import EXAMPLES
 
     text = (EXAMPLES / "engagement.yml").read_text(encoding="utf-8")
     return re.sub(r"(?m)^access: .*$", f"access: [{reader}]", text)
@@ -441,8 +441,8 @@ def _leaves(value: object) -> list[str]:
 def test_encrypted_build_leaks_nothing(tmp_path) -> None:  # noqa: ANN001
     """Every file of site/ (gzip too) is scanned for the engagements' free text, names,
     readers and passphrases: none may appear outside ciphertext."""
-    from portal import EXAMPLES, new_portal
     from ruamel.yaml import YAML
+    from tmpportal import EXAMPLES, new_portal
 
     readers = {"northwind-hr": {"name": "Northwind People Team"}, "marcus-lee": {"name": "Marcus Lee"},
                "harbor-hr": {"name": "Harbor Health People"}}  # fmt: skip

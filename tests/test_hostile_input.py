@@ -7,15 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import Browser, browser, serve_site  # noqa: F401  (pytest fixtures)
-from portal import EXAMPLES, Portal, new_portal
+from browser import Browser
+from tmpportal import EXAMPLES, TempPortal, new_portal
 
 PAGES = ("", "awareness/", "development-plan/", "actions/", "progress/", "final-report/")
 REFERENCE = (EXAMPLES / "engagement.yml").read_text(encoding="utf-8")
 CLOSED = (EXAMPLES / "engagement-closed.yml").read_text(encoding="utf-8")
 
 
-def build_plain(tmp_path: Path, name: str, data: bytes | str) -> Portal:
+def build_plain(tmp_path: Path, name: str, data: bytes | str) -> TempPortal:
     portal = new_portal(tmp_path, plugin={"encryption": False, "audience": "coach"})
     path = portal.engagements / name
     if isinstance(data, str):
@@ -26,7 +26,7 @@ def build_plain(tmp_path: Path, name: str, data: bytes | str) -> Portal:
     return portal
 
 
-def text_of(portal: Portal, url: str) -> str:
+def text_of(portal: TempPortal, url: str) -> str:
     import html
 
     page = (portal.site / url / "index.html").read_text(encoding="utf-8")
@@ -128,7 +128,7 @@ def hostile_engagement() -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Portal:
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> TempPortal:
     portal = new_portal(
         tmp_path_factory.mktemp("hostile"),
         plugin={"audience": "coach", "readers": {"hr": {"name": "HR", "level": "coach"}}},
@@ -143,7 +143,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Portal:
 def test_hostile_text_never_runs_in_chromium(
     browser: Browser,  # noqa: F811
     serve_site,  # noqa: F811
-    hostile_site: Portal,
+    hostile_site: TempPortal,
 ) -> None:
     site = serve_site(hostile_site.site)
     with browser.context() as ctx:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from portal import EXAMPLES, REPO
+from tmpportal import EXAMPLES, REPO
 
 SHARED = REPO.parent / "shared" / "examples"
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from coachportal.schema import engagement_json_schema
-from portal import REPO
+from tmpportal import REPO
 
 
 def test_committed_schema_is_up_to_date() -> None:

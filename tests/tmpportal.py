@@ -19,7 +19,7 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
 @dataclass
-class Portal:
+class TempPortal:
     """A user's own portal: mkdocs.yml, content/ and engagements/ only."""
 
     root: Path
@@ -86,13 +86,13 @@ class Portal:
         return out
 
 
-def new_portal(root: Path, plugin: dict[str, Any] | None = None, home: str | None = None) -> Portal:
+def new_portal(root: Path, plugin: dict[str, Any] | None = None, home: str | None = None) -> TempPortal:
     """A portal with a home page and an empty engagements/ directory under ``root``."""
     (root / "content").mkdir(parents=True, exist_ok=True)
     (root / "engagements").mkdir(exist_ok=True)
     home = home or "# Welcome\n\nOur coaching portal.\n"
     (root / "content" / "index.md").write_text(home, encoding="utf-8")
-    return Portal(root=root, plugin=dict(plugin or {}))
+    return TempPortal(root=root, plugin=dict(plugin or {}))
 
 
 def copy_demo(root: Path) -> Path:

@@ -70,6 +70,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         tmp_path_factory.mktemp(f"markers-{audience}"), plugin={"audience": audience, "encryption": False}
     )
     portal.env["COACHPORTAL_AUDIENCE"] = ""  # the option decides, whatever the caller's environment
+    portal.env["COACHPORTAL_TODAY"] = "2026-12-01"  # every survey round has closed: figures are shown
     portal.add("markers.yml", FIXTURE.read_text(encoding="utf-8"))
     portal.build()
     return audience, portal

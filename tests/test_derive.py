@@ -1,18 +1,20 @@
-"""derive.py: the view data behind the engagement pages (no MkDocs, no templates)."""
+"""The view data behind the engagement pages: timeline, actions, survey_view, formatting (no MkDocs)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
-from coachportal import derive
+from coachportal import actions, formatting, survey_view, timeline
 from coachportal.loader import load_engagement
-from coachportal.models import Engagement
+from coachportal.models import VISIBILITY_LABELS, Engagement
 
 EXAMPLES = Path(__file__).resolve().parent / "fixtures" / "reference"
 
 D = dt.date
+AFTER_EVERY_ROUND = D(2030, 1, 1)  # every survey round has closed
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +45,14 @@ def minimal(**extra) -> Engagement:
 
 
 def test_timeline_stage_status_follows_current_stage(active: Engagement) -> None:
-    tl = derive.timeline(active, D(2026, 5, 20))
+    tl = timeline.timeline(active, D(2026, 5, 20))
     assert [s.key for s in tl.stages] == ["awareness", "analysis", "action", "achievement"]
     assert [s.status for s in tl.stages] == ["done", "done", "current", "upcoming"]
     assert tl.current == "action"
 
 
 def test_timeline_closed_engagement_has_every_stage_done(closed: Engagement) -> None:
-    tl = derive.timeline(closed, D(2026, 5, 20))
+    tl = timeline.timeline(closed, D(2026, 5, 20))
     assert tl.current == "closed"
     assert {s.status for s in tl.stages} == {"done"}
     # Today is long after the end of a closed engagement: no today line, axis not stretched.
@@ -59,7 +61,7 @@ def test_timeline_closed_engagement_has_every_stage_done(closed: Engagement) -> 
 
 
 def test_timeline_planned_and_actual(active: Engagement) -> None:
-    tl = derive.timeline(active, D(2026, 5, 20))
+    tl = timeline.timeline(active, D(2026, 5, 20))
     awareness, analysis, action, achievement = tl.stages
     assert awareness.planned.start == D(2026, 2, 2) and awareness.planned.end == D(2026, 2, 20)
     # actual = recorded activity: kickoff 4 Feb .. in-depth interview 10 Feb (unredacted file)
@@ -71,12 +73,12 @@ def test_timeline_planned_and_actual(active: Engagement) -> None:
     # nothing of the achievement stage has happened by 20 May (the survey goes out 1 Jun)
     assert achievement.actual_start is None and achievement.status_label == "Upcoming"
     # by July the first survey has gone out although the stage is still "action"
-    later = derive.timeline(active, D(2026, 7, 1)).stages[3]
+    later = timeline.timeline(active, D(2026, 7, 1)).stages[3]
     assert later.status == "upcoming" and later.status_label == "Started early"
 
 
 def test_timeline_milestones(active: Engagement) -> None:
-    tl = derive.timeline(active, D(2026, 5, 20))
+    tl = timeline.timeline(active, D(2026, 5, 20))
     labels = {s.key: [(m.label, m.date) for m in s.milestones] for s in tl.stages}
     assert labels["awareness"] == [("Kickoff", D(2026, 2, 4))]
     assert labels["analysis"] == [("Development plan finalized", D(2026, 3, 6))]
@@ -89,26 +91,26 @@ def test_timeline_milestones(active: Engagement) -> None:
 
 
 def test_timeline_closed_milestones(closed: Engagement) -> None:
-    tl = derive.timeline(closed, D(2026, 1, 1))
+    tl = timeline.timeline(closed, D(2026, 1, 1))
     achievement = [m.label for m in tl.stages[3].milestones]
     assert achievement == ["Survey round 1 sent", "Survey round 2 sent", "Expectations met", "Final report"]
     assert [m.label for m in tl.stages[2].milestones] == ["First coaching session", "Last coaching session"]
 
 
 def test_timeline_positions(active: Engagement) -> None:
-    tl = derive.timeline(active, D(2026, 5, 20))
+    tl = timeline.timeline(active, D(2026, 5, 20))
     # The engagement starts on 2 Feb; the axis opens on 1 Feb so that February is labelled.
     assert tl.start == D(2026, 2, 1) and tl.end == D(2026, 11, 30)
     assert tl.pct(tl.start) == 0 and tl.pct(tl.end) == 100
     assert tl.pct(D(2020, 1, 1)) == 0 and tl.pct(D(2030, 1, 1)) == 100  # clamped
     assert 0 < tl.today_pct < 100
-    left, width = tl.span(D(2026, 2, 2), D(2026, 2, 20))
+    left, width = astuple(tl.span(D(2026, 2, 2), D(2026, 2, 20)))
     assert 0 < left < 1 and width > 0
     assert [t.label for t in tl.ticks][:3] == ["Feb 2026", "Mar", "Apr"]
 
 
 def test_timeline_extends_to_today_when_running_late(active: Engagement) -> None:
-    tl = derive.timeline(active, D(2027, 2, 1))
+    tl = timeline.timeline(active, D(2027, 2, 1))
     assert tl.end == D(2027, 2, 1)
     assert tl.today_pct == 100
     assert "Jan 2027" in [t.label for t in tl.ticks]
@@ -116,32 +118,32 @@ def test_timeline_extends_to_today_when_running_late(active: Engagement) -> None
 
 def test_timeline_of_a_bare_engagement() -> None:
     e = minimal()
-    tl = derive.timeline(e, D(2026, 1, 10))
+    tl = timeline.timeline(e, D(2026, 1, 10))
     assert [s.status for s in tl.stages] == ["current", "upcoming", "upcoming", "upcoming"]
     assert all(s.planned is None and s.actual_start is None and not s.milestones for s in tl.stages)
-    assert derive.key_dates(e, D(2026, 1, 10))[0].label == "Engagement start"
-    assert derive.status(e, D(2026, 1, 10)).schedule == "unknown"
-    assert derive.goal_progress(e, D(2026, 1, 10)) == []
-    assert derive.survey_rounds(e) == []
-    assert derive.session_log(e).count == 0
+    assert timeline.key_dates(e, D(2026, 1, 10))[0].label == "Engagement start"
+    assert timeline.status(e, D(2026, 1, 10)).schedule == "unknown"
+    assert actions.goal_progress(e, D(2026, 1, 10)) == []
+    assert survey_view.survey_rounds(e, AFTER_EVERY_ROUND) == []
+    assert actions.session_log(e).count == 0
 
 
 # --- status and key dates -------------------------------------------------------------
 
 
 def test_status_on_schedule_and_behind(active: Engagement) -> None:
-    on = derive.status(active, D(2026, 5, 20))
+    on = timeline.status(active, D(2026, 5, 20))
     assert (on.stage, on.schedule, on.closed) == ("action", "on-schedule", False)
     assert on.next_date is not None and on.next_date.label == "Survey round 1 sent"
-    late = derive.status(active, D(2026, 10, 15))
+    late = timeline.status(active, D(2026, 10, 15))
     assert late.schedule == "behind"
     assert "30 Sep 2026" in late.schedule_text
-    done = derive.status(active.model_copy(update={"stage": "closed"}), D(2026, 5, 20))
+    done = timeline.status(active.model_copy(update={"stage": "closed"}), D(2026, 5, 20))
     assert done.closed and done.next_date is None
 
 
 def test_key_dates_sorted_with_start_and_end(active: Engagement) -> None:
-    dates = derive.key_dates(active, D(2026, 5, 20))
+    dates = timeline.key_dates(active, D(2026, 5, 20))
     assert [k.date for k in dates] == sorted(k.date for k in dates)
     assert dates[0].label == "Engagement start"
     assert dates[-1].label == "Planned end" and dates[-1].upcoming
@@ -158,7 +160,7 @@ def test_key_dates_sorted_with_start_and_end(active: Engagement) -> None:
 
 
 def test_closed_key_dates_end_last_on_the_same_day(closed: Engagement) -> None:
-    dates = derive.key_dates(closed, D(2026, 5, 20))
+    dates = timeline.key_dates(closed, D(2026, 5, 20))
     assert dates[-1].label == "Engagement end"
     assert not any(k.upcoming for k in dates)
 
@@ -167,19 +169,19 @@ def test_closed_key_dates_end_last_on_the_same_day(closed: Engagement) -> None:
 
 
 def test_goal_completion_counts(active: Engagement) -> None:
-    progress = {p.goal.id: p for p in derive.goal_progress(active, D(2026, 4, 1))}
+    progress = {p.goal.id: p for p in actions.goal_progress(active, D(2026, 4, 1))}
     assert (progress["G1"].done, progress["G1"].total) == (2, 3)
     assert (progress["G2"].done, progress["G2"].total) == (0, 2)
     assert (progress["G3"].done, progress["G3"].total) == (0, 1)
     assert progress["G1"].summary == "2 of 3 done"
     assert progress["G1"].percent == 67
     assert progress["G1"].competency.name == "Strategic delegation"
-    total = derive.completion(active)
+    total = actions.completion(active)
     assert (total.done, total.total) == (2, 6)
 
 
 def test_dropped_actions_are_not_counted(closed: Engagement) -> None:
-    (g1,) = derive.goal_progress(closed, D(2026, 1, 1))
+    (g1,) = actions.goal_progress(closed, D(2026, 1, 1))
     assert (g1.done, g1.total, g1.dropped) == (2, 2, 1)
     assert g1.summary == "2 of 2 done"
     # dropped items come last in the checklist
@@ -187,19 +189,19 @@ def test_dropped_actions_are_not_counted(closed: Engagement) -> None:
 
 
 def test_overdue_with_a_fixed_today(active: Engagement) -> None:
-    assert derive.overdue(active, D(2026, 4, 1)) == []
+    assert actions.overdue(active, D(2026, 4, 1)) == []
     # 31 May passed: A2 (doing) and A5 (todo) are overdue; A1 and A4 are done.
-    assert [i.id for i in derive.overdue(active, D(2026, 6, 1))] == ["A2", "A5"]
+    assert [i.id for i in actions.overdue(active, D(2026, 6, 1))] == ["A2", "A5"]
     # the due day itself is not overdue yet
-    assert derive.overdue(active, D(2026, 5, 31)) == []
-    assert [i.id for i in derive.overdue(active, D(2026, 12, 1))] == ["A2", "A5", "A3", "A6"]
-    progress = {p.goal.id: p for p in derive.goal_progress(active, D(2026, 6, 1))}
+    assert actions.overdue(active, D(2026, 5, 31)) == []
+    assert [i.id for i in actions.overdue(active, D(2026, 12, 1))] == ["A2", "A5", "A3", "A6"]
+    progress = {p.goal.id: p for p in actions.goal_progress(active, D(2026, 6, 1))}
     assert progress["G2"].overdue == 2 and progress["G1"].overdue == 0
-    assert derive.status(active, D(2026, 6, 1)).overdue == 2
+    assert timeline.status(active, D(2026, 6, 1)).overdue == 2
 
 
 def test_dropped_and_done_items_are_never_overdue(closed: Engagement) -> None:
-    assert derive.overdue(closed, D(2030, 1, 1)) == []
+    assert actions.overdue(closed, D(2030, 1, 1)) == []
 
 
 def test_actions_of_an_unknown_goal_are_grouped_last() -> None:
@@ -219,7 +221,7 @@ def test_actions_of_an_unknown_goal_are_grouped_last() -> None:
             }
         }
     )
-    (other,) = derive.goal_progress(e, D(2026, 3, 1))
+    (other,) = actions.goal_progress(e, D(2026, 3, 1))
     assert other.goal is None and other.summary == "1 of 1 done"
 
 
@@ -227,14 +229,14 @@ def test_actions_of_an_unknown_goal_are_grouped_last() -> None:
 
 
 def test_session_log(active: Engagement) -> None:
-    log = derive.session_log(active)
+    log = actions.session_log(active)
     assert log.count == 4 and log.minutes == 255 and log.duration == "4 h 15 min"
     assert [s.date for s in log.sessions] == sorted(s.date for s in log.sessions)
     assert log.has_details
 
 
 def test_survey_rows_and_change_between_rounds(closed: Engagement) -> None:
-    rounds = derive.survey_rounds(closed)
+    rounds = survey_view.survey_rounds(closed, AFTER_EVERY_ROUND)
     assert [r.survey.round for r in rounds] == [1, 2]
     (first,), (second,) = rounds[0].rows, rounds[1].rows
     assert first.goal.id == "G1" and first.change is None and first.previous_round is None
@@ -250,6 +252,7 @@ def test_survey_change_skips_rounds_without_enough_responses() -> None:
         return {
             "round": n,
             "sent": f"2026-0{n}-01",
+            "closed": f"2026-0{n}-10",
             "results": [{"goal": "G1", "groups": {"peers": ratings}}],
         }
 
@@ -262,7 +265,7 @@ def test_survey_change_skips_rounds_without_enough_responses() -> None:
             "achievement": {"surveys": [rnd(1, [1, 1, 1]), rnd(2, [2]), rnd(3, [2, 2, 2])]},
         }
     )
-    r1, r2, r3 = (r.rows[0] for r in derive.survey_rounds(e))
+    r1, r2, r3 = (r.rows[0] for r in survey_view.survey_rounds(e, AFTER_EVERY_ROUND))
     assert r2.aggregate.total is None and r2.change is None and not r2.enough
     assert r3.change == pytest.approx(1.0) and r3.previous_round == 1
 
@@ -272,7 +275,7 @@ def test_survey_rows_take_the_change_from_surveys_rounds_by_goal(closed: Engagem
     from coachportal.surveys import rounds_by_goal
 
     by_goal = rounds_by_goal(closed.stages.achievement.surveys)
-    for r in derive.survey_rounds(closed):
+    for r in survey_view.survey_rounds(closed, AFTER_EVERY_ROUND):
         for row in r.rows:
             (figures,) = [f for f in by_goal[row.goal_id] if f.round == r.survey.round]
             assert (row.aggregate, row.change, row.previous_round) == (
@@ -302,18 +305,20 @@ def test_survey_rows_in_plan_order_with_a_goal_twice_in_a_round() -> None:
                     {
                         "round": 2,
                         "sent": "2026-02-01",
+                        "closed": "2026-02-10",
                         "results": [result("G1", [2, 2, 2]), result("G1", [3, 3, 3])],
                     },
                     {
                         "round": 1,
                         "sent": "2026-01-01",
+                        "closed": "2026-01-10",
                         "results": [result("G1", [1, 1, 1]), result("G2", [0, 0, 0])],
                     },
                 ]
             },
         }
     )
-    r1, r2 = derive.survey_rounds(e)
+    r1, r2 = survey_view.survey_rounds(e, AFTER_EVERY_ROUND)
     assert [row.goal_id for row in r1.rows] == ["G2", "G1"]  # plan order
     assert [(row.change, row.previous_round) for row in r1.rows] == [(None, None), (None, None)]
     assert [(row.change, row.previous_round) for row in r2.rows] == [(1.0, 1), (1.0, 2)]
@@ -323,13 +328,65 @@ def test_survey_rows_in_plan_order_with_a_goal_twice_in_a_round() -> None:
 
 
 def test_formatting_helpers() -> None:
-    assert derive.fmt_date(D(2026, 2, 4)) == "4 Feb 2026"
-    assert derive.fmt_range(D(2026, 2, 2), D(2026, 2, 20)) == "2 – 20 Feb 2026"
-    assert derive.fmt_range(D(2026, 2, 16), D(2026, 3, 13)) == "16 Feb – 13 Mar 2026"
-    assert derive.fmt_range(D(2025, 12, 1), D(2026, 1, 13)) == "1 Dec 2025 – 13 Jan 2026"
-    assert derive.fmt_range(D(2026, 1, 1), None) == "from 1 Jan 2026"
-    assert derive.fmt_minutes(45) == "45 min" and derive.fmt_minutes(120) == "2 h"
-    assert derive.fmt_signed(1.25) in ("+1.2", "+1.3") and derive.fmt_signed(-0.5) == "\u22120.5"
-    assert derive.fmt_signed(0.01) == "0.0" and derive.fmt_signed(None) == ""
-    assert derive.fmt_share(0.67) == "67%"
-    assert derive.audience_label("client") == "Client view"
+    assert formatting.fmt_date(D(2026, 2, 4)) == "4 Feb 2026"
+    assert formatting.fmt_range(D(2026, 2, 2), D(2026, 2, 20)) == "2 – 20 Feb 2026"
+    assert formatting.fmt_range(D(2026, 2, 16), D(2026, 3, 13)) == "16 Feb – 13 Mar 2026"
+    assert formatting.fmt_range(D(2025, 12, 1), D(2026, 1, 13)) == "1 Dec 2025 – 13 Jan 2026"
+    assert formatting.fmt_range(D(2026, 1, 1), None) == "from 1 Jan 2026"
+    assert formatting.fmt_minutes(45) == "45 min" and formatting.fmt_minutes(120) == "2 h"
+    assert formatting.fmt_signed(1.25) in ("+1.2", "+1.3") and formatting.fmt_signed(-0.5) == "\u22120.5"
+    assert formatting.fmt_signed(0.01) == "0.0" and formatting.fmt_signed(None) == ""
+    assert formatting.fmt_share(0.67) == "67%"
+    assert VISIBILITY_LABELS["client"] == "Client view"
+
+
+# --- survey rounds collect before they close (issue 9: no rating recoverable between builds) --
+
+
+def _one_round(**survey) -> Engagement:
+    return minimal(
+        stages={
+            "analysis": {
+                "competencies": [{"id": "c", "name": "C"}],
+                "plan": {"goals": [{"id": "G1", "competency": "c", "goal": "g"}]},
+            },
+            "achievement": {
+                "surveys": [
+                    {
+                        "round": 1,
+                        "sent": "2026-03-01",
+                        **survey,
+                        "results": [
+                            {"goal": "G1", "groups": {"peers": [1, 2, 2]}, "comments": [{"text": "c"}]}
+                        ],
+                    }
+                ]
+            },
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("closed", "today", "collecting"),
+    [
+        (None, D(2027, 1, 1), True),  # never closed: still collecting
+        ("2026-03-10", D(2026, 3, 9), True),
+        ("2026-03-10", D(2026, 3, 10), True),  # closes at the end of the day
+        ("2026-03-10", D(2026, 3, 11), False),
+    ],
+)
+def test_figures_only_after_the_round_has_closed(closed, today, collecting) -> None:
+    e = _one_round(**({"closed": closed} if closed else {}))
+    (r,) = survey_view.survey_rounds(e, today)
+    assert r.collecting is collecting
+    assert (r.rows == ()) is collecting  # no figures, no comments while collecting
+
+
+def test_means_carry_no_more_precision_than_printed() -> None:
+    (r,) = survey_view.survey_rounds(_one_round(closed="2026-03-10"), D(2026, 4, 1))
+    row = r.rows[0]
+    assert row.aggregate.total is not None and row.aggregate.total.mean == 1.7  # 5/3 = 1.666...
+    chart = row.chart
+    assert chart is not None
+    total = chart.bars[-1]
+    assert total.value == "+1.7" and total.bar_width == round(1.7 * survey_view.UNIT, 1)

@@ -1,4 +1,4 @@
-"""render.py: the six Markdown pages of an engagement, and that YAML text stays text."""
+"""render.py: the HTML of the six pages of an engagement, and that YAML text stays text."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
 import pytest
 from coachportal.loader import load_engagement
 from coachportal.models import Engagement, Level
@@ -23,42 +22,12 @@ ACTIVE = EXAMPLES / "engagement.yml"
 CLOSED = EXAMPLES / "engagement-closed.yml"
 
 TODAY = dt.date(2026, 6, 1)  # after 31 May: A2 and A5 of the active example are overdue
+AFTER_ROUND_1 = dt.date(2026, 6, 20)  # the active example's first survey round closed on 12 Jun
 AUDIENCES = ("sponsor", "client", "coach")
-
-# Material's usual Markdown extensions (what a portal's mkdocs.yml typically enables).
-EXTENSIONS = [
-    "abbr",
-    "admonition",
-    "attr_list",
-    "def_list",
-    "footnotes",
-    "md_in_html",
-    "tables",
-    "toc",
-    "pymdownx.betterem",
-    "pymdownx.caret",
-    "pymdownx.details",
-    "pymdownx.emoji",
-    "pymdownx.highlight",
-    "pymdownx.inlinehilite",
-    "pymdownx.keys",
-    "pymdownx.magiclink",
-    "pymdownx.mark",
-    "pymdownx.smartsymbols",
-    "pymdownx.snippets",
-    "pymdownx.superfences",
-    "pymdownx.tabbed",
-    "pymdownx.tasklist",
-    "pymdownx.tilde",
-]
-
-
-def to_html(md_text: str) -> str:
-    return markdown.markdown(md_text, extensions=EXTENSIONS)
 
 
 def pages_of(engagement: Engagement, audience: str = "sponsor", today: dt.date = TODAY) -> dict[str, str]:
-    return {p.slug: p.markdown for p in render_engagement(engagement, audience, today)}
+    return {p.slug: p.html for p in render_engagement(engagement, audience, today)}
 
 
 def redacted(path: Path, audience: str) -> Engagement:
@@ -100,18 +69,19 @@ def test_six_pages_in_order_with_generic_titles(active: Engagement) -> None:
     assert {p.engagement_id for p in pages} == {active.id}
     for p in pages:
         assert active.client.name not in p.title and active.title not in p.title
-        assert p.markdown.strip()
+        assert p.html.strip()
 
 
 def test_one_template_per_engagement_page(active: Engagement) -> None:
-    """Templates follow ENGAGEMENT_PAGES (<slug>.md, overview.md for ""): none missing, none left over."""
+    """Templates follow ENGAGEMENT_PAGES (<slug>.html, overview.html for ""): none missing, none left over."""
     from coachportal.render import TEMPLATES
 
-    pages = [p for p in TEMPLATES.glob("*.md") if not p.name.startswith("_")]
+    pages = [p for p in TEMPLATES.glob("*.html") if not p.name.startswith("_")]
     assert sorted(p.stem for p in pages) == sorted(slug or "overview" for slug, _ in ENGAGEMENT_PAGES)
-    rendered = {p.slug: p.markdown for p in render_engagement(active, "sponsor", TODAY)}
-    assert "## Stakeholder surveys" in rendered["progress"]
-    assert "## Stakeholder surveys" not in rendered[""]
+    assert not list(TEMPLATES.glob("*.md"))  # HTML-first: no template writes Markdown
+    rendered = {p.slug: p.html for p in render_engagement(active, "sponsor", TODAY)}
+    assert '<h2 id="stakeholder-surveys">Stakeholder surveys</h2>' in rendered["progress"]
+    assert "Stakeholder surveys" not in rendered[""]
 
 
 @pytest.mark.parametrize(
@@ -126,7 +96,7 @@ def test_every_page_says_which_view_it_is(active: Engagement, audience: str, lab
 
 
 def test_overview(active: Engagement) -> None:
-    text = visible_text(to_html(pages_of(redacted(ACTIVE, "sponsor"))[""]))
+    text = visible_text(pages_of(redacted(ACTIVE, "sponsor"))[""])
     for expected in (
         "Operations leadership programme",
         "Dana Whitfield",
@@ -151,7 +121,7 @@ def test_overview(active: Engagement) -> None:
 
 
 def test_awareness(active: Engagement) -> None:
-    sponsor = visible_text(to_html(pages_of(redacted(ACTIVE, "sponsor"))["awareness"]))
+    sponsor = visible_text(pages_of(redacted(ACTIVE, "sponsor"))["awareness"])
     for expected in (
         "Kickoff",
         "Client, Manager, Senior executive, HR",
@@ -166,15 +136,15 @@ def test_awareness(active: Engagement) -> None:
     ):
         assert expected in sponsor, expected
     assert "confidentiality terms" not in sponsor  # the recap is client-level
-    client = visible_text(to_html(pages_of(redacted(ACTIVE, "client"))["awareness"]))
+    client = visible_text(pages_of(redacted(ACTIVE, "client"))["awareness"])
     assert "Dana agreed to the confidentiality terms" in client
     assert "In-depth interview" not in client
-    coach = visible_text(to_html(pages_of(redacted(ACTIVE, "coach"))["awareness"]))
+    coach = visible_text(pages_of(redacted(ACTIVE, "coach"))["awareness"])
     assert "In-depth interview" in coach and "seen as the person with the answers" in coach
 
 
 def test_development_plan(active: Engagement) -> None:
-    text = visible_text(to_html(pages_of(redacted(ACTIVE, "sponsor"))["development-plan"]))
+    text = visible_text(pages_of(redacted(ACTIVE, "sponsor"))["development-plan"])
     for expected in (
         "finalized on 6 Mar 2026 and shared with the manager and HR",
         "8 stakeholder interviews, completed 27 Feb 2026",
@@ -194,13 +164,13 @@ def test_development_plan(active: Engagement) -> None:
         assert expected in text, expected
     assert "Engages finance late in planning Blind spot" not in text
     assert "Assessments" not in text  # client-level by default
-    client = visible_text(to_html(pages_of(redacted(ACTIVE, "client"))["development-plan"]))
+    client = visible_text(pages_of(redacted(ACTIVE, "client"))["development-plan"])
     assert "Hogan Personality Inventory" in client and "lower on delegation and listening" in client
 
 
 def test_actions(active: Engagement) -> None:
     md_text = pages_of(redacted(ACTIVE, "sponsor"))["actions"]
-    text = visible_text(to_html(md_text))
+    text = visible_text(md_text)
     for expected in (
         "2 overdue actions",
         "Ask directors for their recommendation before offering hers",
@@ -223,24 +193,24 @@ def test_actions(active: Engagement) -> None:
     assert md_text.count("cp-action--overdue") == 2
     assert "Tried it in two regional reviews" not in text  # reports are client-level
     assert "Topics" not in text
-    client = visible_text(to_html(pages_of(redacted(ACTIVE, "client"))["actions"]))
+    client = visible_text(pages_of(redacted(ACTIVE, "client"))["actions"])
     assert "Tried it in two regional reviews; both directors came prepared." in client
     assert "Delegation experiment design" in client or "delegation experiment design" in client
     assert "4 coaching sessions, 4 h 15 min in total" in client and "In person" in client
     assert "fear of looking slow" not in client  # session notes are coach-level
-    coach = visible_text(to_html(pages_of(redacted(ACTIVE, "coach"))["actions"]))
+    coach = visible_text(pages_of(redacted(ACTIVE, "coach"))["actions"])
     assert "fear of looking slow" in coach
 
 
 def test_dropped_action_shows_its_reason(closed: Engagement) -> None:
-    text = visible_text(to_html(pages_of(redacted(CLOSED, "sponsor"))["actions"]))
+    text = visible_text(pages_of(redacted(CLOSED, "sponsor"))["actions"])
     assert "Dropped: Replaced by a standing clinical finance forum." in text
     assert "2 of 2 actions done, 1 dropped" in text
 
 
 def test_progress(closed: Engagement) -> None:
     md_text = pages_of(redacted(CLOSED, "sponsor"))["progress"]
-    text = visible_text(to_html(md_text))
+    text = visible_text(md_text)
     for expected in (
         "Round 1",
         "Round 2",
@@ -258,15 +228,15 @@ def test_progress(closed: Engagement) -> None:
     assert md_text.count('<svg class="cp-chart__svg"') == 2
     assert "first one I understood" not in text  # comments are client-level
     assert "Council adopted" not in text  # follow-up feedback is client-level
-    client = visible_text(to_html(pages_of(redacted(CLOSED, "client"))["progress"]))
+    client = visible_text(pages_of(redacted(CLOSED, "client"))["progress"])
     assert "The last budget review was the first one I understood end to end." in client
     assert "Council adopted the 2026 budget in one sitting." in client
 
 
 def test_progress_figures_match_the_aggregates(closed: Engagement) -> None:
-    from coachportal.derive import fmt_share, fmt_signed
+    from coachportal.formatting import fmt_share, fmt_signed
 
-    text = visible_text(to_html(pages_of(closed, "sponsor")["progress"]))
+    text = visible_text(pages_of(closed, "sponsor")["progress"])
     for survey in closed.stages.achievement.surveys:
         total = survey.results[0].aggregate.total
         assert f"{total.n} {fmt_signed(total.mean)} {fmt_share(total.improved_share)}" in text
@@ -276,8 +246,8 @@ def test_not_enough_responses_shows_no_figures(active: Engagement) -> None:
     data = YAML(typ="safe").load(ACTIVE.read_text(encoding="utf-8"))
     data["stages"]["achievement"]["surveys"][0]["results"][1]["groups"] = {"manager": [1], "peers": [2]}
     e = Engagement.model_validate(data)
-    md_text = pages_of(redact(e, Level.SPONSOR))["progress"]
-    text = visible_text(to_html(md_text))
+    md_text = pages_of(redact(e, Level.SPONSOR), today=AFTER_ROUND_1)["progress"]
+    text = visible_text(md_text)
     assert "Not enough responses yet" in text
     assert md_text.count('<svg class="cp-chart__svg"') == 1  # only G1 gets a chart
 
@@ -290,14 +260,14 @@ def test_group_labels_are_escaped_exactly_once() -> None:
     result["comments"] = [{"group": "a & co", "text": "Better."}]
     e = Engagement.model_validate(data)
     for audience in AUDIENCES:
-        md_text = pages_of(redact(e, Level.parse(audience)), audience)["progress"]
+        md_text = pages_of(redact(e, Level.parse(audience)), audience, AFTER_ROUND_1)["progress"]
         assert "&amp;amp;" not in md_text and "&amp;lt;" not in md_text, audience
         assert "<title>A &amp; co</title>" in md_text, audience
         assert "A &amp; co (n=3)<title>A &amp; co</title>" in md_text, audience
         assert "X&lt;y team (n=3)<title>X&lt;y team</title>" in md_text, audience
         assert "Research &amp; developmen\u2026 (n=3)<title>" in md_text, audience
         assert "<title>Research &amp; development &lt;lab&gt;</title>" in md_text, audience
-        text = visible_text(to_html(md_text))
+        text = visible_text(md_text)
         assert "A & co (n=3)" in text and "X<y team (n=3)" in text, audience
         if audience != "sponsor":  # comments are client-level
             assert "A & co · on" in text, audience
@@ -309,7 +279,7 @@ def test_group_labels_are_escaped_exactly_once() -> None:
 def test_final_report(closed: Engagement, active: Engagement) -> None:
     md_text = pages_of(redacted(CLOSED, "sponsor"))["final-report"]
     assert '<button class="md-button" data-coachportal-print>Print</button>' in md_text
-    text = visible_text(to_html(md_text))
+    text = visible_text(md_text)
     for expected in (
         "Omar now frames financial decisions around patient impact",
         "Mini-survey net improvement on G1 rose from +0.6 to +1.6",
@@ -321,7 +291,7 @@ def test_final_report(closed: Engagement, active: Engagement) -> None:
         assert expected in text, expected
     waiting = pages_of(redacted(ACTIVE, "sponsor"))["final-report"]
     assert "Not written yet" in waiting and "data-coachportal-print" not in waiting
-    assert "planned end is 30 Nov 2026" in visible_text(to_html(waiting))
+    assert "planned end is 30 Nov 2026" in visible_text(waiting)
 
 
 def test_demo_engagement_in_analysis_renders() -> None:
@@ -352,7 +322,7 @@ def test_a_bare_engagement_renders_every_page_for_every_audience() -> None:
         pages = pages_of(e, audience, dt.date(2026, 1, 10))
         assert len(pages) == 6
         for md_text in pages.values():
-            html = to_html(md_text)
+            html = md_text
             assert html.count("<div") == html.count("</div>")
         assert "The kickoff has not taken place yet." in pages["awareness"]
         assert "Nothing to show yet." in pages["progress"]
@@ -444,7 +414,7 @@ def test_yaml_text_is_escaped_never_live(audience: str) -> None:
     engagement = _evil_engagement()
     seen = ""
     for page in render_engagement(engagement, audience, TODAY):
-        html = to_html(page.markdown)
+        html = page.html
         live = Live()
         live.feed(html)
         where = f"{audience} {page.slug or 'overview'}"
@@ -454,7 +424,7 @@ def test_yaml_text_is_escaped_never_live(audience: str) -> None:
         assert not [u for u in live.urls if "javascript" in u.lower()], where
         assert "root:x:0:0" not in html, where  # no snippet was included
         assert html.count("<div") == html.count("</div>"), where  # no raw block was cut short
-        assert "<pre" not in html and "<code" not in html, where  # no line became a code block
+        assert "<pre" not in html and "<code" not in html, where  # no indented line became code
         # ... and the text is still there for the reader, as text.
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html or "&lt;script&gt;alert(2)" in html, where
         seen += visible_text(html)
@@ -465,45 +435,60 @@ def test_yaml_text_is_escaped_never_live(audience: str) -> None:
 
 def test_multiline_text_keeps_its_paragraphs() -> None:
     e = _evil_engagement()
-    md_text = pages_of(e, "client")["awareness"]
-    assert "First line<br><br>&lt;script&gt;alert(2)&lt;/script&gt;<br><br>" in md_text
-    # No YAML line ever starts a Markdown line: each page line is ours.
-    for line in md_text.splitlines():
-        assert not line.startswith(("[ref]", "```", "--8<--", "    <iframe", "&lt;")), line
+    html = pages_of(e, "client")["awareness"]
+    assert "<p>First line</p>\n<p>&lt;script&gt;alert(2)&lt;/script&gt;</p>" in html
+    assert "<br><br>" not in html  # paragraphs are paragraphs, not a workaround
 
 
 def test_engagement_list_for_the_coach_home_page(active: Engagement, closed: Engagement) -> None:
-    md_text = render_engagement_list([active, closed])
-    assert md_text.count("\n") == 2
-    assert "[Operations leadership programme](nw-ops-2026/index.md)" in md_text
-    html = to_html(md_text)
-    assert 'href="nw-ops-2026/index.md"' in html and "Dana Whitfield, Northwind Logistics · Action" in html
+    html = render_engagement_list([active, closed], lambda i: f"{i}/")
+    live = Live()
+    live.feed(html)
+    assert live.urls == ["nw-ops-2026/", "fin-cfo-2025/"]
+    assert "Dana Whitfield, Northwind Logistics · Action" in visible_text(html)
     assert "Closed" in visible_text(html)
 
     evil = active.model_copy(
         update={"title": "[x](javascript:alert(1)) <script>alert(1)</script> *em* `code`"}
     )
-    html = to_html(render_engagement_list([evil]))
+    html = render_engagement_list([evil], lambda i: f"{i}/")
     live = Live()
     live.feed(html)
-    assert live.urls == ["nw-ops-2026/index.md"]
+    assert live.urls == ["nw-ops-2026/"]
     assert "script" not in live.tags and "em" not in live.tags and "code" not in live.tags
     assert "[x](javascript:alert(1)) <script>alert(1)</script> *em* `code`" in visible_text(html)
-    assert render_engagement_list([]).strip()
+    assert "No engagements yet." in render_engagement_list([], str)
 
 
-def test_no_blank_line_inside_an_html_block(active: Engagement, closed: Engagement) -> None:
-    """Each raw HTML block opens at column 0 and closes before the next blank line."""
-    for e in (active, closed):
+def test_pages_are_well_formed_html(active: Engagement, closed: Engagement) -> None:
+    """Every element the templates open, they close: a YAML value can never cut one short."""
+
+    class Balance(HTMLParser):
+        VOID = {"br", "img", "hr", "input", "meta", "link", "line", "rect", "circle"}
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+            self.errors: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag not in self.VOID:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in self.VOID:
+                return
+            if not self.stack or self.stack[-1] != tag:
+                self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else ''}>")
+            else:
+                self.stack.pop()
+
+    for e in (active, closed, _evil_engagement()):
         for audience in AUDIENCES:
-            for slug, md_text in pages_of(e, audience).items():
-                for block in re.split(r"\n\s*\n", md_text):
-                    block = block.strip()
-                    if block.startswith("<div") or block.startswith("<ul") or block.startswith("<p"):
-                        tag = re.match(r"<(\w+)", block).group(1)
-                        opened = len(re.findall(rf"<{tag}[\s>]", block))
-                        closed_ = block.count(f"</{tag}>")
-                        assert opened == closed_, f"{e.id} {audience} {slug}: {block[:80]}"
+            for slug, html in pages_of(e, audience).items():
+                parser = Balance()
+                parser.feed(html)
+                assert parser.errors == [] and parser.stack == [], f"{e.id} {audience} {slug}"
 
 
 def test_individual_ratings_only_in_the_coach_view() -> None:

@@ -39,19 +39,77 @@ class Level(enum.IntEnum):
         return self.name.lower()
 
 
+# Each closed set of values has its label beside it; a test checks that every value
+# of the Literal has one (a gap would otherwise show the raw value on a page).
 Visibility = Literal["sponsor", "client", "coach"]
+VISIBILITY_LABELS: dict[str, str] = {
+    "sponsor": "Sponsor view",
+    "client": "Client view",
+    "coach": "Coach view",
+}
+
 Stage = Literal["awareness", "analysis", "action", "achievement", "closed"]
 STAGES: tuple[str, ...] = ("awareness", "analysis", "action", "achievement")
+STAGE_LABELS: dict[str, str] = {
+    "awareness": "Awareness",
+    "analysis": "Analysis",
+    "action": "Action",
+    "achievement": "Achievement",
+    "closed": "Closed",
+}
+STAGE_BLURBS: dict[str, str] = {
+    "awareness": "Kickoff with the client team, goals and commitment",
+    "analysis": "Assessments, stakeholder interviews and the development plan",
+    "action": "New behaviours and skills, regular coaching sessions",
+    "achievement": "Stakeholder surveys, course corrections and the final report",
+    "closed": "The engagement is complete",
+}
+
 Relation = Literal["manager", "senior-executive", "hr", "peer", "mentor", "other"]
 Attendee = Literal["client", "coach", "manager", "senior-executive", "hr", "peer", "mentor", "other"]
+PERSON_LABELS: dict[str, str] = {  # attendees and relations
+    "client": "Client",
+    "coach": "Coach",
+    "manager": "Manager",
+    "senior-executive": "Senior executive",
+    "hr": "HR",
+    "peer": "Peer",
+    "mentor": "Mentor",
+    "other": "Other",
+}
+
 ActionKind = Literal[
     "new-behavior", "new-skill", "relationship", "role-model", "stakeholder-input", "training", "other"
 ]
-ActionStatus = Literal["todo", "doing", "done", "dropped"]
-SessionMode = Literal["video", "phone", "in-person"]
+ACTION_KIND_LABELS: dict[str, str] = {
+    "new-behavior": "New behavior",
+    "new-skill": "New skill",
+    "relationship": "Key relationship",
+    "role-model": "Role-model talk",
+    "stakeholder-input": "Stakeholder input",
+    "training": "Training",
+    "other": "Other",
+}
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
-ItemId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
+ActionStatus = Literal["todo", "doing", "done", "dropped"]
+ACTION_STATUS_LABELS: dict[str, str] = {
+    "todo": "To do",
+    "doing": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
+OPEN_STATUSES = frozenset({"todo", "doing"})
+
+SessionMode = Literal["video", "phone", "in-person"]
+SESSION_MODE_LABELS: dict[str, str] = {"video": "Video", "phone": "Phone", "in-person": "In person"}
+
+# Id formats, written once: the models validate with them, checks.id_problem words
+# the message, access.py checks reader ids with the same rule.
+ID_PATTERN = r"[a-z0-9][a-z0-9-]*"  # engagement and reader ids: URL slugs
+ITEM_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]*"  # goal, competency and action ids
+ID_MAX_LENGTH = 64
+Id = Annotated[str, StringConstraints(pattern=f"^{ID_PATTERN}$", max_length=ID_MAX_LENGTH)]
+ItemId = Annotated[str, StringConstraints(pattern=f"^{ITEM_ID_PATTERN}$", max_length=ID_MAX_LENGTH)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Rating = Annotated[int, Field(ge=-3, le=3)]
 

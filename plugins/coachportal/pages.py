@@ -33,12 +33,12 @@ def url(engagement_id: str, slug: str, directory_urls: bool = True) -> str:
 
 @dataclass(frozen=True)
 class PageSource:
-    """One generated Markdown page, ready to hand to MkDocs."""
+    """One generated page: its HTML content, set as the page content by the plugin."""
 
     engagement_id: str
     slug: str
     title: str
-    markdown: str
+    html: str
 
     @property
     def src_uri(self) -> str:

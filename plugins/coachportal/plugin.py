@@ -9,7 +9,6 @@ content (encrypt), context (local nav), post_page (noindex) -> on_post_build
 
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 from pathlib import Path
@@ -17,24 +16,26 @@ from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from . import access, protect
+from . import access, crypto, protect
 from .errors import EngagementError
 from .models import Level
 from .origins import foreign_resources
+from .pages import url
 from .portal import Portal, build_portal, readers_below, summary, today
 from .publish import Staging
 from .redact import AUDIENCES, audience_from
 from .render import render_engagement_list
 
-log = logging.getLogger("mkdocs.plugins.coachportal")
+log = get_plugin_logger(__name__)  # messages read "coachportal: ..."
 
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "coachportal"  # where assets land in site/
@@ -42,6 +43,7 @@ CSS = ("portal.css", "coachportal.css", "unlock.css")
 JS = ("unlock.js",)
 PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 HOME_MARKER = "<!-- coachportal:engagements -->"
+PREVIEW_BANNER = '<p class="coachportal-preview">Preview — not encrypted</p>\n'
 RESERVED_IDS = frozenset({ASSET_DIR, "assets", "search"})  # the theme's and the plugin's own folders
 
 
@@ -54,12 +56,27 @@ class ReaderConfig(base.Config):
     level = c.Choice(AUDIENCES, default="sponsor")
 
 
+class Iterations(c.Type):
+    """PBKDF2 iterations: never below what DESIGN promises, never above what unlock.js accepts."""
+
+    def __init__(self) -> None:
+        super().__init__(int, default=crypto.MIN_ITERATIONS)
+
+    def run_validation(self, value: object) -> int:
+        value = super().run_validation(value)
+        low, high = crypto.MIN_ITERATIONS, crypto.MAX_ITERATIONS
+        if not low <= value <= high:
+            raise ValidationError(f"expected {low:,} to {high:,} PBKDF2 iterations, got {value:,}")
+        return value
+
+
 class CoachPortalConfig(base.Config):
-    engagements_dir = c.Type(str, default="engagements")
+    # `enabled: false` (MkDocs' own, for every plugin) builds the same mkdocs.yml without us.
+    engagements_dir = c.Dir(exists=True, default="engagements")  # relative to mkdocs.yml
     audience = c.Choice(AUDIENCES, default="sponsor")
     encryption = c.Type(bool, default=True)
     readers = c.DictOfItems(c.SubConfig(ReaderConfig), default={})
-    iterations = c.Type(int, default=600_000)
+    iterations = Iterations()
 
 
 class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
@@ -67,7 +84,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
-        self.portal: Portal | None = None
+        self.portal = Portal.empty()
         self.vault: protect.Vault | None = None
         self.portfolio_json: str | None = None
         self.local_navs: dict[str, Navigation] = {}
@@ -88,7 +105,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return self.config.encryption and not self.previewing
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.portal, self.vault, self.portfolio_json = None, None, None
+        self.portal, self.vault, self.portfolio_json = Portal.empty(), None, None
         self.local_navs, self.staging, self.published = {}, None, False
         if self.command == "build" and _is_serve_directory(config.site_dir):
             self.command = "serve"  # `mkdocs serve --clean` reports itself as "build"
@@ -101,31 +118,26 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             self.staging = Staging(Path(config.site_dir))
             config.site_dir = str(self.staging.path)
         if not self.config.encryption:
-            log.warning("coachportal: encryption is off (encryption: false); engagement pages are PLAINTEXT")
+            log.warning("encryption is off (encryption: false); engagement pages are PLAINTEXT")
         elif self.previewing:
-            log.warning("coachportal: preview (mkdocs serve): engagement pages are not encrypted")
+            log.warning("preview (mkdocs serve): engagement pages are not encrypted")
         return config
 
     def _private_by_default(self, config: MkDocsConfig) -> None:
         """No request to another origin: web fonts, analytics and CDN scripts go off."""
         theme = config.theme
         if theme.name == "material" and theme.get("font") is not False:
-            log.info("coachportal: turning off the theme's Google Fonts (no third-party requests)")
+            log.info("turning off the theme's Google Fonts (no third-party requests)")
             theme["font"] = False
         if theme.get("highlightjs"):  # the mkdocs and readthedocs themes load it from a CDN
-            log.info("coachportal: turning off the theme's highlight.js from a CDN (no third-party requests)")
+            log.info("turning off the theme's highlight.js from a CDN (no third-party requests)")
             theme["highlightjs"] = False
         if config.extra.get("analytics"):
-            log.warning("coachportal: removing extra.analytics (a private portal sends nothing to others)")
+            log.warning("removing extra.analytics (a private portal sends nothing to others)")
             del config.extra["analytics"]
 
-    def _engagements_dir(self, config: MkDocsConfig) -> Path:
-        return Path(config.config_file_path or ".").parent / self.config.engagements_dir
-
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        directory = self._engagements_dir(config)
-        if not directory.is_dir():
-            raise PluginError(f"coachportal: engagements directory not found: {directory}")
+        directory = Path(self.config.engagements_dir)
         try:
             audience = audience_from(self.config.audience, os.environ)
             readers = set(self.config.readers) if self.encrypting else None
@@ -135,7 +147,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         except ValueError as exc:
             raise PluginError(f"coachportal: {exc}") from None
         log.info(
-            f"coachportal: {len(self.portal.engagements)} engagement(s), {audience.label} view"
+            f"{len(self.portal.engagements)} engagement(s), {audience.label} view"
             + (", encrypted" if self.encrypting else "")
         )
         if self.encrypting:
@@ -143,7 +155,6 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def _lock(self, config: MkDocsConfig) -> None:
         """Keys for every engagement; fails closed on any access problem."""
-        assert self.portal is not None
         engagements = self.portal.engagements
         levels = {rid: Level.parse(reader.level) for rid, reader in self.config.readers.items()}
         problems = readers_below(self.portal.audience, engagements, levels)
@@ -167,17 +178,13 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     # --- files and navigation ---------------------------------------------------
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.portal is not None
         self._refuse_collisions(files)
         for page in self.portal.pages:
-            front_matter = f"---\ntitle: {page.title}\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n"
+            # A stub: on_page_content replaces its (empty) HTML with the page's own, so
+            # engagement text never meets the site's Markdown extensions.
+            stub = f"---\ntitle: {page.title}\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n"
             files.append(
-                File.generated(
-                    config,
-                    page.src_uri,
-                    content=front_matter + page.markdown,
-                    inclusion=InclusionLevel.NOT_IN_NAV,
-                )
+                File.generated(config, page.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV)
             )
         for name in (*CSS, *JS):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
@@ -187,7 +194,6 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def _refuse_collisions(self, files: Files) -> None:
         """An engagement id owns its directory: a hand-written page there would be
         published unencrypted, and one with the same path would be replaced."""
-        assert self.portal is not None
         ids = {e.id for e in self.portal.engagements}
         problems = [
             f"coachportal: engagement id {i!r} is reserved for the portal's own files (choose another id)"
@@ -204,12 +210,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Each engagement page gets a navigation of its own engagement's pages only."""
-        assert self.portal is not None
         by_engagement: dict[str, list[Page]] = {}
         for source in self.portal.pages:  # in ENGAGEMENT_PAGES order
             file = files.get_file_from_path(source.src_uri)
-            assert file is not None and file.page is not None
-            by_engagement.setdefault(source.engagement_id, []).append(file.page)
+            if file is not None and file.page is not None:  # on_files added every one
+                by_engagement.setdefault(source.engagement_id, []).append(file.page)
         for pages in by_engagement.values():
             for before, after in zip(pages, pages[1:], strict=False):
                 before.next_page, after.previous_page = after, before
@@ -222,43 +227,43 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     # --- pages ------------------------------------------------------------------
 
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.is_homepage:
+            return self._home(html, config)
+        source = self.portal.page_of(page.file.src_uri)
+        if source is None:
+            return html
+        # Headings are engagement content: keep them out of the TOC and skip link,
+        # which the theme renders outside the (encrypted) page body.
+        page.toc = TableOfContents([])
+        if self.vault is not None:
+            return self.vault.encrypt_page(source.engagement_id, page.url, source.html)
+        if self.previewing and self.config.encryption:
+            return PREVIEW_BANNER + source.html
+        return source.html
+
+    def _home(self, html: str, config: MkDocsConfig) -> str:
         """The home page gets the reader's way in: the portfolio, or a plain list where
         that is safe. It goes where the page says `<!-- coachportal:engagements -->`,
         else at the end."""
-        assert self.portal is not None
-        if not page.is_homepage:
-            return markdown
         if self.encrypting:
             # Every audience, the coach's too: a plaintext list would tell the host
             # (and every visitor) which engagements exist. Embedded, so the list also
             # works from file://; the same data is in PORTFOLIO.
             block = protect.portfolio_element(self.portfolio_json)
         elif self.previewing or self.portal.audience == Level.COACH:
-            block = render_engagement_list(list(self.portal.engagements))
-            if HOME_MARKER not in markdown:
-                block = "## Engagements\n\n" + block
+            block = render_engagement_list(
+                list(self.portal.engagements), lambda i: url(i, "", config.use_directory_urls)
+            )
+            if HOME_MARKER not in html:
+                block = '<h2 id="engagements">Engagements</h2>\n' + block
             if self.previewing:
-                block = '<p class="coachportal-preview">Preview — not encrypted</p>\n\n' + block
+                block = PREVIEW_BANNER + block
         else:
-            return markdown
-        if HOME_MARKER in markdown:
-            return markdown.replace(HOME_MARKER, "\n" + block + "\n", 1)
-        return markdown + "\n\n" + block + "\n"
-
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        assert self.portal is not None
-        engagement_id = self.portal.engagement_of(page.file.src_uri)
-        if engagement_id is None:
             return html
-        # Headings are engagement content: keep them out of the TOC and skip link,
-        # which the theme renders outside the (encrypted) page body.
-        page.toc = TableOfContents([])
-        if self.vault is not None:
-            return self.vault.encrypt_page(engagement_id, page.url, html)
-        if self.previewing and self.config.encryption:
-            return '<p class="coachportal-preview">Preview — not encrypted</p>\n' + html
-        return html
+        if HOME_MARKER in html:
+            return html.replace(HOME_MARKER, block, 1)
+        return html + "\n" + block
 
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -280,7 +285,6 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def _every_html_page(self, output: str, config: MkDocsConfig) -> str:
         """noindex, and a small note of which view this portal is, even on locked pages."""
-        assert self.portal is not None
         label = f"{self.portal.audience.label.capitalize()} view"
         note = f'<div class="coachportal-view" title="What this portal shows: the {label}">{label}</div>'
         marker = '<div class="md-footer-meta__inner md-grid">'
@@ -297,14 +301,12 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return protect.add_noindex(output)
 
     def _engagement_urls(self) -> list[str]:
-        assert self.portal is not None
         return [f"{e.id}/" for e in self.portal.engagements]
 
     # --- after the build ----------------------------------------------------------
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        assert self.portal is not None
         site = Path(config.site_dir)
         index = site / "search" / "search_index.json"
         if index.exists():
@@ -320,18 +322,18 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.published = False
         if self.staging is not None:
             self.staging.discard()
-            log.error("coachportal: build failed; the previous site was left untouched")
+            log.error("build failed; the previous site was left untouched")
 
     def on_shutdown(self) -> None:
         if self.staging is not None and self.published:
             self.staging.publish()
-            log.info(f"coachportal: published the new site to {self.staging.site_dir}")
+            log.info(f"published the new site to {self.staging.site_dir}")
         self.staging = None
 
     # --- preview --------------------------------------------------------------------
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        server.watch(str(self._engagements_dir(config)))
+        server.watch(self.config.engagements_dir)
         return server
 
 

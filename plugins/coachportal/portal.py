@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .derive import completion
+from .actions import completion
 from .loader import load_engagements
 from .models import Engagement, Level
 from .pages import PageSource, url
@@ -27,13 +27,18 @@ class Portal:  # not slotted: cached_property needs __dict__
     engagements: tuple[Engagement, ...]  # already redacted for `audience`
     pages: tuple[PageSource, ...]
 
-    @cached_property
-    def _owners(self) -> dict[str, str]:
-        return {p.src_uri: p.engagement_id for p in self.pages}
+    @classmethod
+    def empty(cls) -> Portal:
+        """Before the first build's engagements are loaded."""
+        return cls(audience=Level.SPONSOR, engagements=(), pages=())
 
-    def engagement_of(self, src_uri: str) -> str | None:
-        """The engagement id a generated page belongs to (None for hand-written pages)."""
-        return self._owners.get(src_uri)
+    @cached_property
+    def _by_src_uri(self) -> dict[str, PageSource]:
+        return {p.src_uri: p for p in self.pages}
+
+    def page_of(self, src_uri: str) -> PageSource | None:
+        """The generated page at ``src_uri`` (None for hand-written pages)."""
+        return self._by_src_uri.get(src_uri)
 
 
 def today(environ: Mapping[str, str] = os.environ) -> dt.date:

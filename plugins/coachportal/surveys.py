@@ -43,8 +43,8 @@ class Figures(BaseModel):
 
     label: str
     n: int
-    mean: float  # on the -3..+3 scale, rounded to 2 decimals
-    improved_share: float  # share of raters reporting improvement (> 0), 0..1, 2 decimals
+    mean: float  # on the -3..+3 scale, rounded to 1 decimal: the precision a page prints
+    improved_share: float  # share of raters reporting improvement (> 0), 0..1, 2 decimals (a whole %)
 
 
 class SurveyAggregate(BaseModel):
@@ -66,7 +66,9 @@ def _figures(label: str, ratings: Sequence[int]) -> Figures:
     return Figures(
         label=label,
         n=n,
-        mean=round(sum(ratings) / n, 2),
+        # Rounded here, not in the template: nothing downstream (chart geometry, the
+        # change between rounds) may carry more precision than the page shows.
+        mean=round(sum(ratings) / n, 1),
         improved_share=round(sum(1 for r in ratings if r > 0) / n, 2),
     )
 
@@ -114,7 +116,7 @@ def change(previous: SurveyAggregate | None, current: SurveyAggregate) -> float 
     """Change of the mean between two rounds, when both rounds have figures."""
     if previous is None or previous.total is None or current.total is None:
         return None
-    return round(current.total.mean - previous.total.mean, 2)
+    return round(current.total.mean - previous.total.mean, 1)
 
 
 class RoundFigures(BaseModel):

@@ -1,0 +1,181 @@
+"""Goals, the action checklist and the session log of an (already redacted) engagement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .formatting import done_of, fmt_minutes
+from .models import (
+    ACTION_KIND_LABELS,
+    ACTION_STATUS_LABELS,
+    OPEN_STATUSES,
+    ActionItem,
+    Competency,
+    Engagement,
+    Goal,
+    Session,
+)
+
+
+def goals(e: Engagement) -> list[Goal]:
+    plan = e.stages.analysis.plan
+    return list(plan.goals) if plan else []
+
+
+def competencies(e: Engagement) -> dict[str, Competency]:
+    return {c.id: c for c in e.stages.analysis.competencies}
+
+
+def is_overdue(item: ActionItem, today: dt.date) -> bool:
+    return item.due is not None and item.due < today and item.status in OPEN_STATUSES
+
+
+def overdue(e: Engagement, today: dt.date) -> list[ActionItem]:
+    """Open action items whose due date has passed, earliest first."""
+    items = [i for i in e.stages.action.items if is_overdue(i, today)]
+    return sorted(items, key=lambda i: (i.due, i.id))
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    item: ActionItem
+    overdue: bool
+    kind_label: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Actions done of those still planned (dropped ones do not count against a goal)."""
+
+    done: int
+    total: int  # every action except the dropped ones
+    dropped: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(self.done / self.total * 100) if self.total else 0
+
+    @property
+    def bar_pct(self) -> float:
+        """Width of a progress bar's fill, in percent."""
+        return round(self.done / self.total * 100, 1) if self.total else 0.0
+
+    @property
+    def text(self) -> str:
+        return done_of(self.done, self.total, self.dropped)
+
+
+def tally(items: Iterable[ActionItem]) -> Tally:
+    items = list(items)
+    return Tally(
+        done=sum(1 for i in items if i.status == "done"),
+        total=sum(1 for i in items if i.status != "dropped"),
+        dropped=sum(1 for i in items if i.status == "dropped"),
+    )
+
+
+Completion = Tally
+
+
+def completion(e: Engagement) -> Tally:
+    return tally(e.stages.action.items)
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    goal: Goal | None  # None: actions whose goal is not in this view's plan
+    competency: Competency | None
+    rows: tuple[ActionRow, ...]
+    tally: Tally
+    overdue: int
+
+    @property
+    def done(self) -> int:
+        return self.tally.done
+
+    @property
+    def total(self) -> int:
+        return self.tally.total
+
+    @property
+    def dropped(self) -> int:
+        return self.tally.dropped
+
+    @property
+    def percent(self) -> int:
+        return self.tally.percent
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.total) and self.done == self.total
+
+    @property
+    def summary(self) -> str:
+        if not self.total:
+            return "No actions yet" if not self.dropped else "All actions dropped"
+        return f"{self.done} of {self.total} done"
+
+
+def _rows(items: Iterable[ActionItem], today: dt.date) -> tuple[ActionRow, ...]:
+    def order(i: ActionItem):
+        return (i.status == "dropped", i.due or dt.date.max, i.id)
+
+    return tuple(
+        ActionRow(i, is_overdue(i, today), ACTION_KIND_LABELS[i.kind], ACTION_STATUS_LABELS[i.status])
+        for i in sorted(items, key=order)
+    )
+
+
+def _progress(goal: Goal | None, competency: Competency | None, items: list[ActionItem], today: dt.date):
+    return GoalProgress(
+        goal=goal,
+        competency=competency,
+        rows=_rows(items, today),
+        tally=tally(items),
+        overdue=sum(1 for i in items if is_overdue(i, today)),
+    )
+
+
+def goal_progress(e: Engagement, today: dt.date) -> list[GoalProgress]:
+    """Per goal: its actions, done / total (dropped excluded), overdue count.
+
+    Actions that point at a goal this view does not have come last, under ``goal=None``.
+    """
+    comps = competencies(e)
+    plan_goals = goals(e)
+    known = {g.id for g in plan_goals}
+    items = e.stages.action.items
+    out = [
+        _progress(g, comps.get(g.competency), [i for i in items if i.goal == g.id], today) for g in plan_goals
+    ]
+    orphans = [i for i in items if i.goal not in known]
+    if orphans:
+        out.append(_progress(None, None, orphans, today))
+    return out
+
+
+# --- sessions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionLog:
+    sessions: tuple[Session, ...]
+    minutes: int
+    has_details: bool  # any topics, successes, problems or notes in this view
+
+    @property
+    def count(self) -> int:
+        return len(self.sessions)
+
+    @property
+    def duration(self) -> str:
+        return fmt_minutes(self.minutes)
+
+
+def session_log(e: Engagement) -> SessionLog:
+    sessions = tuple(sorted(e.stages.action.sessions, key=lambda s: s.date))
+    details = any(s.topics or s.successes or s.problems or s.notes for s in sessions)
+    return SessionLog(sessions, sum(s.minutes for s in sessions), details)

@@ -1,0 +1,209 @@
+"""Survey rounds laid out for the progress page, and the geometry of their charts.
+
+Figures appear only for rounds whose ``closed`` date has passed: while a round is
+collecting, a page rebuilt after each new response would let anyone comparing two
+builds work out single ratings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .actions import goals
+from .formatting import fmt_rating, fmt_signed
+from .models import Engagement, Goal, Survey, SurveyComment
+from .surveys import Figures, SurveyAggregate, rounds_by_goal
+
+
+def group_label(value: object) -> str:
+    """A rater group as a label, plain text: "direct-reports" -> "Direct reports"."""
+    return str(value or "").replace("-", " ").replace("_", " ").capitalize()
+
+
+def truncate(value: object, length: int = 22) -> str:
+    s = " ".join(str(value or "").split())
+    return s if len(s) <= length else s[: length - 1].rstrip() + "\u2026"
+
+
+# --- chart geometry (SVG user units) -------------------------------------------
+
+ROW_HEIGHT = 26
+TOP = 8
+LABEL_RIGHT = 170  # labels end here, bars start at the scale's −3
+UNIT = 65  # one scale point
+ZERO = LABEL_RIGHT + 3 * UNIT
+WIDTH = 640
+
+
+@dataclass(frozen=True)
+class ChartTick:
+    x: int
+    label: str
+    zero: bool
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    label: str  # "Peers (n=4)", truncated to fit
+    full_label: str
+    y: int  # top of the row
+    bar_x: float
+    bar_width: float
+    value: str
+    value_x: float
+    negative: bool
+    total: bool
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 17
+
+    @property
+    def bar_y(self) -> int:
+        return self.y + 5
+
+    @property
+    def bar_height(self) -> int:
+        return ROW_HEIGHT - 10
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    grid_top: int
+    grid_bottom: int
+    ticks: tuple[ChartTick, ...]
+    bars: tuple[ChartBar, ...]
+    left_axis_x: int = ZERO - 3 * UNIT
+    right_axis_x: int = ZERO + 3 * UNIT
+
+    @property
+    def tick_y(self) -> int:
+        return self.grid_bottom + 16
+
+    @property
+    def axis_y(self) -> int:
+        return self.grid_bottom + 29
+
+
+def _bar(figures: Figures, index: int, total: bool) -> ChartBar:
+    width = round(abs(figures.mean) * UNIT, 1)  # from the shown (rounded) mean
+    negative = figures.mean < 0
+    name = group_label(figures.label)
+    return ChartBar(
+        label=f"{truncate(name, 22)} (n={figures.n})",
+        full_label=" ".join(name.split()),
+        y=TOP + index * ROW_HEIGHT,
+        bar_x=ZERO - width if negative else ZERO,
+        bar_width=max(width, 1.5),
+        value=fmt_signed(figures.mean),
+        value_x=(ZERO - width - 6) if negative else (ZERO + width + 6),
+        negative=negative,
+        total=total,
+    )
+
+
+def chart(aggregate: SurveyAggregate) -> Chart | None:
+    """Mean rating per rater group and in total, as bars around zero."""
+    if aggregate.total is None:
+        return None
+    figures = [*aggregate.groups, aggregate.total]
+    bottom = TOP + len(figures) * ROW_HEIGHT
+    ticks = tuple(ChartTick(ZERO + v * UNIT, fmt_rating(v), v == 0) for v in range(-3, 4))
+    bars = tuple(_bar(f, i, i == len(figures) - 1) for i, f in enumerate(figures))
+    return Chart(WIDTH, bottom + 30, TOP - 4, bottom, ticks, bars)
+
+
+# --- rounds ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    goal_id: str
+    goal: Goal | None
+    aggregate: SurveyAggregate
+    change: float | None  # mean change vs the previous round with figures for this goal
+    previous_round: int | None
+    comments: tuple[SurveyComment, ...]
+    ratings: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (group, ratings); coach view only
+
+    @property
+    def enough(self) -> bool:
+        return self.aggregate.total is not None
+
+    @property
+    def chart(self) -> Chart | None:
+        return chart(self.aggregate)
+
+    @property
+    def change_direction(self) -> str:
+        if self.change is None or self.change == 0:
+            return "flat"
+        return "up" if self.change > 0 else "down"
+
+    @property
+    def rating_texts(self) -> tuple[tuple[str, str], ...]:
+        """(group label, "+2, 0, −1") per rater group: the coach view's individual ratings."""
+        return tuple(
+            (group_label(group), ", ".join(fmt_rating(v) for v in values)) for group, values in self.ratings
+        )
+
+
+@dataclass(frozen=True)
+class SurveyRound:
+    survey: Survey
+    rows: tuple[SurveyRow, ...]
+    collecting: bool = False  # not closed yet: no figures, no comments
+
+    @property
+    def has_comments(self) -> bool:
+        return any(r.comments for r in self.rows)
+
+    @property
+    def has_ratings(self) -> bool:
+        return any(r.ratings for r in self.rows)
+
+
+def is_closed(survey: Survey, today: dt.date) -> bool:
+    return survey.closed is not None and survey.closed < today
+
+
+def _rows(survey: Survey, figures: dict, by_goal: dict[str, Goal], order: dict[str, int]) -> list[SurveyRow]:
+    rows = []
+    for result in sorted(survey.results, key=lambda r: (order.get(r.goal, len(order)), r.goal)):
+        these = next(figures[result.goal])
+        rows.append(
+            SurveyRow(
+                goal_id=result.goal,
+                goal=by_goal.get(result.goal),
+                aggregate=these.aggregate,
+                change=these.change,
+                previous_round=these.previous_round,
+                comments=tuple(result.comments),
+                ratings=tuple((group, tuple(values)) for group, values in result.groups.items()),
+            )
+        )
+    return rows
+
+
+def survey_rounds(e: Engagement, today: dt.date) -> list[SurveyRound]:
+    """Each round's per-goal aggregates, with the change since the goal's previous round.
+
+    The change is :func:`surveys.rounds_by_goal`'s (the one place that compares rounds),
+    over closed rounds only; this lays its figures out by round, goals in plan order.
+    """
+    plan_goals = goals(e)
+    by_goal = {g.id: g for g in plan_goals}
+    order = {g.id: i for i, g in enumerate(plan_goals)}
+    surveys = sorted(e.stages.achievement.surveys, key=lambda s: (s.round, s.sent))
+    closed = [s for s in surveys if is_closed(s, today)]
+    # per goal, its rounds in the order this loop meets them (round order, then file order)
+    figures = {goal: iter(rows) for goal, rows in rounds_by_goal(closed).items()}
+    return [
+        SurveyRound(s, tuple(_rows(s, figures, by_goal, order)))
+        if is_closed(s, today)
+        else SurveyRound(s, (), collecting=True)
+        for s in surveys
+    ]

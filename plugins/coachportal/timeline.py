@@ -1,0 +1,305 @@
+"""The engagement in time: its dated events, the stage timeline, key dates and status.
+
+One table of dated events (:func:`events`) feeds both the milestones (markers and
+key dates) and the "actual" bar of each stage: a field with a date is listed once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .actions import overdue
+from .formatting import fmt_date
+from .models import STAGE_BLURBS, STAGE_LABELS, STAGES, Engagement, Period
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event of the engagement, with a generic label (never YAML text)."""
+
+    date: dt.date
+    label: str
+    stage: str
+    detail: str | None = None  # YAML text (e.g. an assessment name); templates escape it
+    milestone: bool = True  # a key date; False: activity only (it still dates the stage's bar)
+    on_timeline: bool = True  # a milestone also drawn as a marker on the stage timeline
+    upcoming: bool = False  # dated after `today`
+
+
+Milestone = Event  # a milestone is an event with milestone=True
+
+
+def _stage_index(stage: str) -> int:
+    return len(STAGES) if stage == "closed" else STAGES.index(stage)
+
+
+def _awareness(e: Engagement) -> list[tuple]:
+    aw = e.stages.awareness
+    return [
+        (aw.kickoff and aw.kickoff.date, "Kickoff", {}),
+        (aw.one_on_one and aw.one_on_one.date, "One-on-one", {"on_timeline": False}),
+        (aw.interview and aw.interview.date, "In-depth interview", {"on_timeline": False}),
+    ]
+
+
+def _analysis(e: Engagement) -> list[tuple]:
+    an = e.stages.analysis
+    rows: list[tuple] = [
+        (a.date, "Assessment", {"detail": a.name, "on_timeline": False}) for a in an.assessments
+    ]
+    completed = an.stakeholder_interviews and an.stakeholder_interviews.completed
+    rows.append((completed, "Stakeholder interviews completed", {"on_timeline": False}))
+    rows.append((an.plan and an.plan.finalized, "Development plan finalized", {}))
+    return rows
+
+
+def _action(e: Engagement) -> list[tuple]:
+    ac = e.stages.action
+    rows: list[tuple] = [(x.date, "Coaching session", {"milestone": False}) for x in ac.sessions]
+    rows += [(i.done_on, "Action done", {"milestone": False}) for i in ac.items]
+    sessions = sorted(x.date for x in ac.sessions)
+    if sessions:
+        rows.append((sessions[0], "First coaching session", {}))
+    if len(sessions) > 1:
+        label = "Last coaching session" if _stage_index(e.stage) > 2 else "Latest coaching session"
+        rows.append((sessions[-1], label, {}))
+    return rows
+
+
+def _achievement(e: Engagement) -> list[tuple]:
+    ac = e.stages.achievement
+    rows: list[tuple] = []
+    for survey in sorted(ac.surveys, key=lambda x: (x.round, x.sent)):
+        rows.append((survey.sent, f"Survey round {survey.round} sent", {}))
+        rows.append((survey.closed, f"Survey round {survey.round} closed", {"milestone": False}))
+        rows.append((survey.discussed, f"Survey round {survey.round} discussed", {"on_timeline": False}))
+    rows += [(c.date, "Course correction", {"on_timeline": False}) for c in ac.course_corrections]
+    rows.append((ac.expectations_met and ac.expectations_met.date, "Expectations met", {}))
+    if ac.phase_down:
+        rows.append((ac.phase_down.start, "Phase-down begins", {"on_timeline": False}))
+        rows.append((ac.phase_down.end, "Phase-down ends", {"on_timeline": False}))
+    rows.append((ac.follow_up and ac.follow_up.date, "Follow-up", {"on_timeline": False}))
+    rows.append((ac.final_report and ac.final_report.date, "Final report", {}))
+    return rows
+
+
+_BY_STAGE = {"awareness": _awareness, "analysis": _analysis, "action": _action, "achievement": _achievement}
+
+
+def events(e: Engagement, today: dt.date) -> list[Event]:
+    """Every dated event of the engagement that survived redaction, by date."""
+    out = [
+        Event(date, label, stage, upcoming=date > today, **extra)
+        for stage, rows in _BY_STAGE.items()
+        for date, label, extra in rows(e)
+        if isinstance(date, dt.date)
+    ]
+    return sorted(out, key=lambda m: (m.date, STAGES.index(m.stage)))
+
+
+def milestones(e: Engagement, today: dt.date) -> list[Event]:
+    return [m for m in events(e, today) if m.milestone]
+
+
+# --- the stage timeline ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageView:
+    key: str
+    label: str
+    blurb: str
+    status: str  # "done" | "current" | "upcoming"
+    planned: Period | None
+    actual_start: dt.date | None
+    actual_end: dt.date | None
+    milestones: tuple[Event, ...]
+
+    @property
+    def status_label(self) -> str:
+        if self.status == "upcoming" and self.actual_start is not None:
+            return "Started early"  # e.g. a first mini-survey during the action stage
+        return {"done": "Done", "current": "Current", "upcoming": "Upcoming"}[self.status]
+
+    @property
+    def ongoing(self) -> bool:
+        return self.status == "current"
+
+
+@dataclass(frozen=True)
+class Tick:
+    date: dt.date
+    label: str
+    pct: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A bar on a stage's track, in percent of the axis."""
+
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    start: dt.date
+    end: dt.date
+    stages: tuple[StageView, ...]
+    current: str  # a stage key or "closed"
+    today: dt.date
+    ticks: tuple[Tick, ...]
+
+    @property
+    def days(self) -> int:
+        return max((self.end - self.start).days, 1)
+
+    def pct(self, date: dt.date) -> float:
+        """Position of ``date`` on the axis, 0..100."""
+        value = (date - self.start).days / self.days * 100
+        return round(min(max(value, 0.0), 100.0), 2)
+
+    def span(self, start: dt.date, end: dt.date) -> Bar:
+        """The bar from ``start`` to ``end`` (inclusive)."""
+        left = self.pct(start)
+        right = self.pct(end + dt.timedelta(days=1))
+        return Bar(left, round(max(right - left, 0.6), 2))
+
+    @property
+    def today_pct(self) -> float | None:
+        if self.start <= self.today <= self.end:
+            return self.pct(self.today)
+        return None
+
+    @property
+    def today_anchor(self) -> str:
+        """Where the "as of" label hangs from the today line, so that it stays on the axis."""
+        pct = self.today_pct
+        if pct is None or 15 <= pct <= 85:
+            return "middle"
+        return "end" if pct > 85 else "start"
+
+
+def _ticks(start: dt.date, end: dt.date, timeline_pct) -> tuple[Tick, ...]:
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    step = 1 if months <= 13 else 2 if months <= 26 else 3 if months <= 40 else 6 if months <= 80 else 12
+    ticks: list[Tick] = []
+    year, month = start.year, start.month
+    if start.day != 1:  # first tick on the first of the next month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    index = 0
+    previous_year = None
+    while dt.date(year, month, 1) <= end:
+        date = dt.date(year, month, 1)
+        if index % step == 0:
+            label = date.strftime("%b")
+            if previous_year != year:
+                label += f" {year}"
+                previous_year = year
+            ticks.append(Tick(date, label, timeline_pct(date)))
+        index += 1
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(ticks)
+
+
+def _stage_view(e: Engagement, key: str, status: str, all_events: list[Event], today: dt.date) -> StageView:
+    activity = sorted(ev.date for ev in all_events if ev.stage == key and ev.date <= today)
+    actual_start = activity[0] if activity else None
+    actual_end = activity[-1] if activity else None
+    if status == "current" and actual_start is not None:
+        actual_end = max(actual_end or today, today)
+    return StageView(
+        key=key,
+        label=STAGE_LABELS[key],
+        blurb=STAGE_BLURBS[key],
+        status=status,
+        planned=getattr(e.stages, key).planned,
+        actual_start=actual_start,
+        actual_end=actual_end,
+        milestones=tuple(m for m in all_events if m.stage == key and m.milestone and m.on_timeline),
+    )
+
+
+def timeline(e: Engagement, today: dt.date) -> Timeline:
+    """The four stages, planned vs actual, with milestones and today's position."""
+    current_index = _stage_index(e.stage)
+    all_events = events(e, today)
+    bounds = [e.start, e.end, *(m.date for m in all_events if m.milestone)]
+    for key in STAGES:
+        period = getattr(e.stages, key).planned
+        if period:
+            bounds += [period.start, period.end]
+    if e.stage != "closed":
+        bounds.append(today)
+    start, end = min(bounds).replace(day=1), max(bounds)  # the axis opens on a month boundary
+    stages = []
+    for index, key in enumerate(STAGES):
+        status = "done" if index < current_index else "current" if index == current_index else "upcoming"
+        stages.append(_stage_view(e, key, status, all_events, today))
+    axis = Timeline(start, end, tuple(stages), e.stage, today, ())
+    return Timeline(start, end, tuple(stages), e.stage, today, _ticks(start, end, axis.pct))
+
+
+# --- key dates and status ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyDate:
+    date: dt.date
+    label: str
+    stage: str | None
+    detail: str | None = None
+    upcoming: bool = False
+
+
+def key_dates(e: Engagement, today: dt.date) -> list[KeyDate]:
+    """Start, planned end and every milestone, by date."""
+    out = [KeyDate(e.start, "Engagement start", None, upcoming=e.start > today)]
+    out += [KeyDate(m.date, m.label, m.stage, m.detail, m.upcoming) for m in milestones(e, today)]
+    calls = e.stages.analysis.calls
+    if calls and calls.first and not e.stages.action.sessions:
+        out.append(
+            KeyDate(calls.first, "First coaching call (scheduled)", "action", upcoming=calls.first > today)
+        )
+    end_label = "Engagement end" if e.stage == "closed" else "Planned end"
+    out.append(KeyDate(e.end, end_label, None, upcoming=e.end > today))
+
+    def order(k: KeyDate) -> tuple:
+        rank = 99 if k.label == end_label else -1 if k.stage is None else STAGES.index(k.stage)
+        return (k.date, rank)
+
+    return sorted(out, key=order)
+
+
+@dataclass(frozen=True)
+class Status:
+    stage: str
+    stage_label: str
+    closed: bool
+    schedule: str  # "on-schedule" | "behind" | "ahead" | "closed" | "unknown"
+    schedule_text: str
+    overdue: int
+    next_date: KeyDate | None
+
+
+def _schedule(planned: Period | None, label: str, today: dt.date) -> tuple[str, str]:
+    stage = label.lower()
+    if planned is None:
+        return "unknown", f"No planned dates for the {stage} stage."
+    if today > planned.end:
+        return "behind", f"Past the planned end of the {stage} stage ({fmt_date(planned.end)})."
+    if today < planned.start:
+        return "ahead", f"Ahead of plan: the {stage} stage was planned to start {fmt_date(planned.start)}."
+    return "on-schedule", f"On schedule: the {stage} stage is planned until {fmt_date(planned.end)}."
+
+
+def status(e: Engagement, today: dt.date) -> Status:
+    overdue_count = len(overdue(e, today))
+    upcoming = [k for k in key_dates(e, today) if k.date > today]
+    next_date = upcoming[0] if upcoming else None
+    if e.stage == "closed":
+        return Status("closed", "Closed", True, "closed", "The engagement is complete.", overdue_count, None)
+    label = STAGE_LABELS[e.stage]
+    schedule, text = _schedule(getattr(e.stages, e.stage).planned, label, today)
+    return Status(e.stage, label, False, schedule, text, overdue_count, next_date)

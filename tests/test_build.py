@@ -384,3 +384,54 @@ def test_portfolio_links_follow_use_directory_urls(tmp_path: Path) -> None:
     )
     assert [entry["url"] for entry in opened] == ["nw-ops-2026/index.html"]
     assert (portal.site / "nw-ops-2026" / "index.html").is_file()
+
+
+# --- HTML-first: engagement text never meets the site's Markdown extensions -----------------
+
+
+def _with_field(path: Path, key: str, value: str) -> str:
+    """The file with the first ``key:`` of the awareness stage given ``value`` (a YAML scalar)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith(f"{key}:"))
+    indent = len(lines[at]) - len(lines[at].lstrip())
+    end = at + 1
+    while end < len(lines) and len(lines[end]) - len(lines[end].lstrip()) > indent:
+        end += 1  # the rest of a folded or literal block scalar
+    return "\n".join([*lines[:at], f"{' ' * indent}{key}: {value}", *lines[end:]]) + "\n"
+
+
+def test_snippets_in_a_field_include_nothing(tmp_path: Path) -> None:
+    """A user's mkdocs.yml enables pymdownx.snippets: a YAML field holding a snippet line
+    shows as text and includes no file (the page HTML never passes through Markdown)."""
+    portal = new_portal(tmp_path, plugin={"encryption": False})
+    (tmp_path / "secrets.txt").write_text("TOP-SECRET-SNIPPET-CONTENT\n", encoding="utf-8")
+    portal.add(
+        "nw.yml", _with_field(EXAMPLES / "engagement.yml", "background", '|\n        --8<-- "secrets.txt"')
+    )
+    _with_config(
+        portal,
+        markdown_extensions=[{"pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": False}}],
+    )
+    portal.build()
+    awareness = page(portal, "nw-ops-2026/awareness")
+    assert "TOP-SECRET-SNIPPET-CONTENT" not in awareness
+    assert "--8&lt;-- &quot;secrets.txt&quot;" in awareness  # shown, as text
+
+
+def test_markdown_in_prose_fields_is_formatted(tmp_path: Path) -> None:
+    portal = new_portal(tmp_path, plugin={"encryption": False})
+    recap = "|\n        Agreed **three** things:\n\n        - confidentiality\n        - [cadence](https://example.org/c)"
+    portal.add("nw.yml", _with_field(EXAMPLES / "engagement.yml", "recap", recap))
+    portal.plugin["audience"] = "client"
+    portal.build()
+    body = page(portal, "nw-ops-2026/awareness")
+    assert "Agreed <strong>three</strong> things:" in body
+    assert '<li><a href="https://example.org/c" rel="noopener noreferrer">cadence</a></li>' in body
+
+
+def test_enabled_false_builds_the_same_config_without_the_plugin(tmp_path: Path) -> None:
+    portal = new_portal(tmp_path, plugin={"enabled": False, "readers": {"hr": {"name": "HR"}}})
+    portal.add_example("engagement.yml")  # would fail closed (no passphrase) if the plugin ran
+    result = portal.build()
+    assert result.returncode == 0
+    assert (portal.site / "index.html").exists() and not (portal.site / "nw-ops-2026").exists()

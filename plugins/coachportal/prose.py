@@ -34,7 +34,7 @@ def _link_open(self: Any, tokens: list, idx: int, options: Any, env: Any) -> str
 
 def _parser() -> MarkdownIt:
     # breaks: a line break in YAML text stays a line break, as coaches expect.
-    md = MarkdownIt("commonmark", {"html": False, "breaks": True})
+    md = MarkdownIt("commonmark", {"html": False, "breaks": True, "xhtmlOut": False})
     md.disable(["image", "heading", "lheading", "code", "fence", "hr", "blockquote", "backticks"])
     md.validateLink = _safe_link  # type: ignore[method-assign]
     md.add_render_rule("link_open", _link_open)

@@ -125,7 +125,7 @@ def test_timeline_of_a_bare_engagement() -> None:
     assert timeline.status(e, D(2026, 1, 10)).schedule == "unknown"
     assert actions.goal_progress(e, D(2026, 1, 10)) == []
     assert survey_view.survey_rounds(e, AFTER_EVERY_ROUND) == []
-    assert actions.session_log(e).count == 0
+    assert actions.session_log(e, D(2026, 1, 10)).count == 0
 
 
 # --- status and key dates -------------------------------------------------------------
@@ -229,7 +229,7 @@ def test_actions_of_an_unknown_goal_are_grouped_last() -> None:
 
 
 def test_session_log(active: Engagement) -> None:
-    log = actions.session_log(active)
+    log = actions.session_log(active, D(2026, 5, 1))
     assert log.count == 4 and log.minutes == 255 and log.duration == "4 h 15 min"
     assert [s.date for s in log.sessions] == sorted(s.date for s in log.sessions)
     assert log.has_details
@@ -390,3 +390,71 @@ def test_means_carry_no_more_precision_than_printed() -> None:
     assert chart is not None
     total = chart.bars[-1]
     assert total.value == "+1.7" and total.bar_width == round(1.7 * survey_view.UNIT, 1)
+
+
+def _with_sessions(*sessions: dict) -> Engagement:
+    return minimal(
+        stage="action",
+        stages={
+            "analysis": {"calls": {"cadence": "every 2 weeks", "mode": "video"}},
+            "action": {"sessions": list(sessions)},
+        },
+    )
+
+
+def test_sessions_hidden_from_a_view_still_count() -> None:
+    from coachportal.models import Level
+    from coachportal.redact import redact
+
+    e = _with_sessions(
+        {"date": "2026-03-01", "mode": "video", "minutes": 60},
+        {"date": "2026-03-15", "mode": "in-person", "minutes": 90, "visibility": "client"},
+    )
+    sponsor = redact(e, Level.SPONSOR)
+    log = actions.session_log(sponsor, D(2026, 3, 20))
+    assert [s.date for s in log.sessions] == [D(2026, 3, 1)]  # the private one is not listed
+    assert log.summary == "2 coaching sessions, 2 h 30 min in total, including 1 private"
+    assert redact(sponsor, Level.SPONSOR).stages.action.totals == sponsor.stages.action.totals
+    client = actions.session_log(redact(e, Level.CLIENT), D(2026, 3, 20))
+    assert client.summary == "2 coaching sessions, 2 h 30 min in total"
+
+
+def test_a_long_gap_is_flagged_without_naming_a_private_date() -> None:
+    from coachportal.models import Level
+    from coachportal.redact import redact
+
+    e = _with_sessions(
+        {"date": "2026-03-01", "mode": "video", "minutes": 60},
+        {"date": "2026-03-15", "mode": "video", "minutes": 60, "visibility": "client"},
+    )
+    assert actions.session_log(e, D(2026, 4, 12)).gap is None  # 28 days: not more than twice 14
+    assert (
+        actions.session_log(e, D(2026, 4, 13)).gap == "No session since 15 Mar 2026; planned every 2 weeks."
+    )
+    sponsor = actions.session_log(redact(e, Level.SPONSOR), D(2026, 4, 13))
+    assert sponsor.gap == "No session for more than 4 weeks; planned every 2 weeks."
+    assert "15 Mar" not in sponsor.gap
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("every 2 weeks", 14),
+        ("Every two weeks", 14),
+        ("weekly", 7),
+        ("biweekly", 14),
+        ("fortnightly", 14),
+        ("monthly", 30),
+        ("once a month", 30),
+        ("twice a month", 15),
+        ("once a week", 7),
+        ("every month", 30),
+        ("every 10 days", 10),
+        ("when needed", None),
+        (None, None),
+    ],
+)
+def test_cadence_days(text: str | None, days: int | None) -> None:
+    from coachportal.cadence import cadence_days
+
+    assert cadence_days(text) == days

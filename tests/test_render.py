@@ -184,7 +184,9 @@ def test_actions(active: Engagement) -> None:
         "0 of 2 done",
         "In progress",
         "Overdue",
-        "3 coaching sessions, 2 h 45 min in total",  # the in-person session is client-level
+        # every session counts; the in-person one is client-level, so not listed
+        "4 coaching sessions, 4 h 15 min in total, including 1 private",
+        "No session since 23 Apr 2026; planned every 2 weeks.",
         "26 Mar 2026",
         "Phone",
         "45 min",

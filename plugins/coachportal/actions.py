@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .formatting import done_of, fmt_minutes
+from .cadence import cadence_days
+from .formatting import done_of, fmt_date, fmt_days, fmt_minutes, plural
 from .models import (
     ACTION_KIND_LABELS,
     ACTION_STATUS_LABELS,
@@ -16,6 +17,8 @@ from .models import (
     Engagement,
     Goal,
     Session,
+    SessionTotals,
+    session_totals,
 )
 
 
@@ -162,20 +165,45 @@ def goal_progress(e: Engagement, today: dt.date) -> list[GoalProgress]:
 
 @dataclass(frozen=True)
 class SessionLog:
-    sessions: tuple[Session, ...]
-    minutes: int
+    sessions: tuple[Session, ...]  # those this view lists
+    totals: SessionTotals  # every session, private ones included
     has_details: bool  # any topics, successes, problems or notes in this view
+    gap: str | None = None  # "No session since 23 Apr 2026; planned every 2 weeks."
 
     @property
     def count(self) -> int:
-        return len(self.sessions)
+        return self.totals.count
+
+    @property
+    def minutes(self) -> int:
+        return self.totals.minutes
 
     @property
     def duration(self) -> str:
-        return fmt_minutes(self.minutes)
+        return fmt_minutes(self.totals.minutes)
+
+    @property
+    def summary(self) -> str:
+        """ "4 coaching sessions, 4 h 15 min in total, including 1 private" """
+        text = f"{plural(self.count, 'coaching session', 'coaching sessions')}, {self.duration} in total"
+        return f"{text}, including {self.totals.hidden} private" if self.totals.hidden else text
 
 
-def session_log(e: Engagement) -> SessionLog:
+def _gap(totals: SessionTotals, cadence: str | None, today: dt.date, running: bool) -> str | None:
+    """A long silence: no session for more than twice the planned cadence."""
+    days = cadence_days(cadence)
+    if not running or days is None or totals.latest is None or (today - totals.latest).days <= 2 * days:
+        return None
+    if totals.latest_hidden:  # its date is private to this view: say only that the gap is long
+        return f"No session for more than {fmt_days(2 * days)}; planned {cadence}."
+    return f"No session since {fmt_date(totals.latest)}; planned {cadence}."
+
+
+def session_log(e: Engagement, today: dt.date) -> SessionLog:
     sessions = tuple(sorted(e.stages.action.sessions, key=lambda s: s.date))
     details = any(s.topics or s.successes or s.problems or s.notes for s in sessions)
-    return SessionLog(sessions, sum(s.minutes for s in sessions), details)
+    totals = e.stages.action.totals or session_totals(list(sessions))
+    calls = e.stages.analysis.calls
+    running = e.stage == "action"  # sessions are expected while the client practises
+    gap = _gap(totals, calls.cadence if calls else None, today, running)
+    return SessionLog(sessions, totals, details, gap)

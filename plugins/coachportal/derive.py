@@ -38,7 +38,7 @@ def overview(e: Engagement, today: dt.date) -> Overview:
         key_dates=timeline.key_dates(e, today),
         goals=actions.goal_progress(e, today),
         completion=actions.completion(e),
-        sessions=actions.session_log(e),
+        sessions=actions.session_log(e, today),
         time_left="completed" if closed else time_left(today, e.end),
     )
 
@@ -46,7 +46,7 @@ def overview(e: Engagement, today: dt.date) -> Overview:
 def page_context(e: Engagement, audience: str, today: dt.date) -> dict[str, Any]:
     """The values every template of the engagement may lay out."""
     overdue = actions.overdue(e, today)
-    sessions = actions.session_log(e)
+    sessions = actions.session_log(e, today)
     return {
         "e": e,
         "s": e.stages,
@@ -61,6 +61,5 @@ def page_context(e: Engagement, audience: str, today: dt.date) -> dict[str, Any]
         "overdue_text": plural(len(overdue), "overdue action", "overdue actions"),
         "completion": actions.completion(e),
         "sessions": sessions,
-        "sessions_text": plural(sessions.count, "coaching session", "coaching sessions"),
         "rounds": survey_view.survey_rounds(e, today),
     }

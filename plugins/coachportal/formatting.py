@@ -38,6 +38,11 @@ def fmt_minutes(minutes: int) -> str:
     return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
+def fmt_days(days: int) -> str:
+    """A span of days in the largest whole unit: "4 weeks", "10 days"."""
+    return plural(days // 7, "week", "weeks") if days % 7 == 0 else plural(days, "day", "days")
+
+
 def fmt_signed(value: float | None) -> str:
     """A mean or a change on the -3..+3 scale: +1.4, −0.5, 0.0 (true minus sign)."""
     if value is None:

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import checks
-from .models import Engagement
+from .models import COMPUTED_FIELDS, Engagement
 from .suggest import suggestion
 from .yamltext import Loc, Positions, short
 
@@ -190,7 +190,7 @@ def pydantic_problems(
                     if isinstance(parent_ann, type) and issubclass(parent_ann, BaseModel)
                     else []
                 )
-                names = [n for n in names if n != "aggregate"]
+                names = [n for n in names if n not in COMPUTED_FIELDS]
                 name = str(loc[-1])
                 if name == "<key>":
                     continue
@@ -257,12 +257,13 @@ def pydantic_problems(
                 out.append((loc, where, f"got {_got(value)} (expected {expected or err['msg'].lower()})"))
             elif kind == "value_error":
                 msg = str(err["msg"]).removeprefix("Value error, ")
-                if "'aggregate'" in msg:
-                    loc = (*loc, "aggregate")
+                computed = next((f for f in COMPUTED_FIELDS if f"'{f}'" in msg), None)
+                if computed:
+                    loc = (*loc, computed)
                     where = pos.key(loc)
                     msg = (
-                        "'aggregate' is computed by the portal "
-                        "(expected no aggregate: remove it from the file)"
+                        f"'{computed}' is computed by the portal "
+                        f"(expected no {computed}: remove it from the file)"
                     )
                 out.append((loc, where, msg))
             else:

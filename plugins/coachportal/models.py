@@ -123,6 +123,9 @@ def _no_number_as_date(value: Any) -> Any:
 
 Date = Annotated[dt.date, BeforeValidator(_no_number_as_date)]
 
+# Fields the portal computes when a file is loaded; a file must not set them.
+COMPUTED_FIELDS = frozenset({"aggregate", "totals"})
+
 # Field-level privacy markers, read by redact.py.
 ClientLevel = Level.CLIENT
 CoachLevel = Level.COACH
@@ -305,10 +308,55 @@ class Session(Item):
     notes: Annotated[Text | None, CoachLevel] = None
 
 
+class SessionTotals(BaseModel):
+    """Every session of the engagement, counted before redaction: a sponsor sees how much
+    coaching took place even where a session's date and content are private to them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    count: int = 0
+    minutes: int = 0
+    hidden: int = 0  # sessions this view does not list
+    latest: dt.date | None = None  # the latest session of any visibility ...
+    latest_hidden: bool = False  # ... which a page names only when this view lists it
+
+    def shown(self, sessions: list[Session]) -> SessionTotals:
+        """These totals in a view that lists only ``sessions`` (redaction calls this)."""
+        listed = {s.date for s in sessions}
+        return self.model_copy(
+            update={
+                "hidden": self.count - len(sessions),
+                "latest_hidden": self.latest is not None and self.latest not in listed,
+            }
+        )
+
+
 class Action(Model):
     planned: Period | None = None
     items: list[ActionItem] = []
     sessions: list[Session] = []
+    # Computed when the file is loaded and again by redaction (redact.py), like a
+    # survey result's aggregate: never written in the file.
+    totals: SkipJsonSchema[SessionTotals | None] = Field(default=None, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _totals_are_computed(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "totals" in data:
+            raise ValueError("'totals' is computed by the portal; remove it from the file")
+        return data
+
+    @model_validator(mode="after")
+    def _count_sessions(self) -> Action:
+        if self.totals is None:
+            object.__setattr__(self, "totals", session_totals(self.sessions))
+        return self
+
+
+def session_totals(sessions: list[Session]) -> SessionTotals:
+    """Totals over every session of a file, as loaded."""
+    latest = max((s.date for s in sessions), default=None)
+    return SessionTotals(count=len(sessions), minutes=sum(s.minutes for s in sessions), latest=latest)
 
 
 # --- achievement ------------------------------------------------------------

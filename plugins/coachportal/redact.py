@@ -36,7 +36,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .models import Engagement, Item, Level, SurveyResult
+from .models import Engagement, Item, Level, SessionTotals, SurveyResult, session_totals
 from .surveys import shown_group_labels
 
 ENV_VAR = "COACHPORTAL_AUDIENCE"
@@ -83,6 +83,11 @@ def _goal_ids(engagement: Engagement) -> set[str]:
     return {g.id for g in plan.goals} if plan else set()
 
 
+def _totals(engagement: Engagement) -> SessionTotals:
+    """Counted over every session when the file was loaded (so redacting twice changes nothing)."""
+    return engagement.stages.action.totals or session_totals(engagement.stages.action.sessions)
+
+
 def _without_orphans(original: Engagement, redacted: Engagement) -> Engagement:
     """Drop what points at a hidden competency or goal: an action titled after a
     client-only goal would tell the sponsor what the goal is about."""
@@ -101,7 +106,13 @@ def _without_orphans(original: Engagement, redacted: Engagement) -> Engagement:
     needs = [n for n in analysis.development_needs if n.competency not in hidden_competencies]
     analysis = analysis.model_copy(update={"plan": plan, "development_needs": needs})
     hidden_goals = _goal_ids(original) - ({g.id for g in plan.goals} if plan else set())
-    action = action.model_copy(update={"items": [i for i in action.items if i.goal not in hidden_goals]})
+    action = action.model_copy(
+        update={
+            "items": [i for i in action.items if i.goal not in hidden_goals],
+            # every session counts, its date and content stay where the view allows
+            "totals": _totals(original).shown(action.sessions),
+        }
+    )
     surveys = [
         s.model_copy(update={"results": [r for r in s.results if r.goal not in hidden_goals]})
         for s in achievement.surveys

@@ -458,3 +458,32 @@ def test_cadence_days(text: str | None, days: int | None) -> None:
     from coachportal.cadence import cadence_days
 
     assert cadence_days(text) == days
+
+
+def test_a_repeating_action_is_never_overdue_and_shows_its_latest_report() -> None:
+    item = {
+        "id": "A1",
+        "kind": "relationship",
+        "goal": "G1",
+        "title": "One-to-one",
+        "repeat": "monthly",
+        "status": "doing",
+        "reports": [{"date": "2026-02-01", "text": "first"}, {"date": "2026-03-01", "text": "second"}],
+    }
+    once = {**item, "id": "A2", "repeat": None, "due": "2026-02-15", "reports": []}
+    e = minimal(
+        stage="action",
+        stages={
+            "analysis": {
+                "competencies": [{"id": "c", "name": "C"}],
+                "plan": {"goals": [{"id": "G1", "competency": "c", "goal": "g"}]},
+            },
+            "action": {"items": [item, once]},
+        },
+    )
+    today = D(2027, 1, 1)
+    assert [i.id for i in actions.overdue(e, today)] == ["A2"]
+    rows = {r.item.id: r for r in actions.goal_progress(e, today)[0].rows}
+    assert rows["A1"].repeat_label == "Monthly" and not rows["A1"].overdue
+    assert [r.text for r in rows["A1"].reports] == ["second"]
+    assert rows["A2"].repeat_label is None and rows["A2"].overdue

@@ -12,7 +12,9 @@ from .models import (
     ACTION_KIND_LABELS,
     ACTION_STATUS_LABELS,
     OPEN_STATUSES,
+    REPEAT_LABELS,
     ActionItem,
+    ActionReport,
     Competency,
     Engagement,
     Goal,
@@ -32,7 +34,8 @@ def competencies(e: Engagement) -> dict[str, Competency]:
 
 
 def is_overdue(item: ActionItem, today: dt.date) -> bool:
-    return item.due is not None and item.due < today and item.status in OPEN_STATUSES
+    """An open action past its due date; a repeating one never is, as a whole."""
+    return item.repeat is None and item.due is not None and item.due < today and item.status in OPEN_STATUSES
 
 
 def overdue(e: Engagement, today: dt.date) -> list[ActionItem]:
@@ -47,6 +50,16 @@ class ActionRow:
     overdue: bool
     kind_label: str
     status_label: str
+
+    @property
+    def repeat_label(self) -> str | None:
+        return REPEAT_LABELS[self.item.repeat] if self.item.repeat else None
+
+    @property
+    def reports(self) -> tuple[ActionReport, ...]:
+        """What the checklist shows: every report, or a habit's latest one."""
+        reports = tuple(sorted(self.item.reports, key=lambda r: r.date))
+        return reports[-1:] if self.item.repeat else reports
 
 
 @dataclass(frozen=True)

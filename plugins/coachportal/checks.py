@@ -195,6 +195,13 @@ def cross_check(data: Mapping[str, Any], line_of: Callable[[Loc], int]) -> list[
                     f"done_on is set but status is {shown} (expected status: done, or no done_on)",
                 )
             )
+        if item.get("repeat") is not None and item.get("due") is not None:
+            found.append(
+                Finding(
+                    ("stages", "action", "items", i, "due"),
+                    "a repeating action has no single due date (expected either repeat or due, not both)",
+                )
+            )
     return found
 
 

@@ -100,6 +100,9 @@ ACTION_STATUS_LABELS: dict[str, str] = {
 }
 OPEN_STATUSES = frozenset({"todo", "doing"})
 
+Repeat = Literal["weekly", "monthly", "quarterly"]  # a habit, instead of a single due date
+REPEAT_LABELS: dict[str, str] = {"weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly"}
+
 SessionMode = Literal["video", "phone", "in-person"]
 SESSION_MODE_LABELS: dict[str, str] = {"video": "Video", "phone": "Phone", "in-person": "In person"}
 
@@ -292,6 +295,7 @@ class ActionItem(Item):
     goal: ItemId
     title: Text
     due: Date | None = None
+    repeat: Repeat | None = None  # a habit: never overdue as a whole
     status: ActionStatus = "todo"
     done_on: Date | None = None
     reason: Text | None = None  # why an item was dropped

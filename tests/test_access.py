@@ -520,3 +520,36 @@ def test_build_fails_for_engagement_without_reader(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "engagement.yml:34:9: access: no reader may open this engagement" in output, output
     assert "Traceback" not in output
+
+
+# --- the demo portal ------------------------------------------------------------------------------
+
+
+def demo_passphrases() -> dict[str, str]:
+    """Reader id -> the fictional passphrase the Makefile sets for `make site`."""
+    from tmpportal import REPO
+
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    found = re.findall(r'COACHPORTAL_PASSPHRASE_(\w+)="\$\$\{\w+:-([^}]+)\}"', makefile)
+    return {name.lower().replace("_", "-"): passphrase for name, passphrase in found}
+
+
+def test_demo_passphrases_pass_the_rule_and_match_the_readme() -> None:
+    from coachportal.loader import load_engagements
+    from mkdocs.utils.yaml import yaml_load
+    from tmpportal import DEMO_ENGAGEMENTS, REPO
+
+    config = yaml_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    readers = next(p["coachportal"] for p in config["plugins"] if isinstance(p, dict))["readers"]
+    engagements = load_engagements(DEMO_ENGAGEMENTS, set(readers))
+    passphrases = demo_passphrases()
+    assert set(passphrases) == set(readers)
+    env = env_for(passphrases)
+    assert resolve_passphrases(readers, engagements, env, site_name=config["site_name"]) == passphrases
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for reader_id, passphrase in passphrases.items():
+        assert re.search(rf"\| `{reader_id}` \|.*\| `{re.escape(passphrase)}` \|", readme), reader_id
+    # the demo's former passphrase names the organisation of harbor-hr's engagement
+    env = env_for({**passphrases, "harbor-hr": "amber-harbor-lantern-42"})
+    with pytest.raises(AccessError, match="the client's organisation in engagement 'fin-cfo-2025'"):
+        resolve_passphrases(readers, engagements, env, site_name=config["site_name"])

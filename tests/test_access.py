@@ -335,8 +335,8 @@ def test_the_build_reads_clues_from_the_engagements() -> None:
         resolve_passphrases(READERS, ENGAGEMENTS, env, site_name="Northstar Coaching")
     assert one_problem(exc) == (
         "coachportal: reader 'harbor-hr': passphrase too weak: contains the reader's id, the reader's"
-        " name and the client's organisation in engagement 'fin-cfo-2025', which an attacker may know"
-        " (four or more random words pass) (from COACHPORTAL_PASSPHRASE_HARBOR_HR)"
+        " name and the client's organisation in engagement 'fin-cfo-2025', which an attacker may know;"
+        " four or more random words pass (from COACHPORTAL_PASSPHRASE_HARBOR_HR)"
     )
     env = env_for({**STRONG, "harbor-hr": "quartz-northstar-zeppelin"})
     with pytest.raises(AccessError, match="contains the site name"):

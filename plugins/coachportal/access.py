@@ -384,6 +384,7 @@ def _weaknesses(sequence: Iterable[Mapping[str, Any]]) -> str:
 def estimate(passphrase: str, clues: Iterable[Clue] = ()) -> dict[str, Any]:
     """zxcvbn's estimate of the passphrase's start (:data:`ESTIMATED_LENGTH`), knowing the clues."""
     text = unicodedata.normalize("NFC", passphrase)[:ESTIMATED_LENGTH]
+    # zxcvbn keeps the user inputs in a module-level dictionary: call it from one thread.
     return zxcvbn(text, user_inputs=_user_inputs(clues), max_length=ESTIMATED_LENGTH)
 
 
@@ -411,17 +412,17 @@ def passphrase_problem(passphrase: str, clues: Sequence[Clue] = ()) -> str | Non
     if problem:
         return problem
     if len(text) < MIN_LENGTH:
-        return f"passphrase too weak: {len(text)} characters (at least {MIN_LENGTH}; {ADVICE})"
+        return f"passphrase too weak: {len(text)} characters (at least {MIN_LENGTH}); {ADVICE}"
     known = list(dict.fromkeys(clue.what for clue in _clues_in(text, clues)))
     if known:
-        return f"passphrase too weak: contains {_and(known)}, which an attacker may know ({ADVICE})"
+        return f"passphrase too weak: contains {_and(known)}, which an attacker may know; {ADVICE}"
     result = estimate(text, clues)
     if result["guesses_log10"] < MIN_GUESSES_LOG10:
         # floor, not round: 10^11.9 guesses must not read as the 10^12 the rule asks for
         found = math.floor(result["guesses_log10"])
         return (
-            f"passphrase too weak: about 10^{found} guesses would find it (at least 10^{MIN_GUESSES_LOG10}):"
-            f" {_weaknesses(result['sequence'])} ({ADVICE})"
+            f"passphrase too weak: {_weaknesses(result['sequence'])}, found in about 10^{found} guesses"
+            f" (at least 10^{MIN_GUESSES_LOG10} needed); {ADVICE}"
         )
     return None
 

@@ -9,7 +9,7 @@ TSTAMP := $(VENV)/.installed-test
 # the box. Real passphrases never live in the repository: set them as CI secrets.
 # A passphrase already in the environment wins over the demo one.
 DEMO_PASSPHRASES := \
-  COACHPORTAL_PASSPHRASE_NORTHWIND_HR="$${COACHPORTAL_PASSPHRASE_NORTHWIND_HR:-amber-harbor-lantern-42}" \
+  COACHPORTAL_PASSPHRASE_NORTHWIND_HR="$${COACHPORTAL_PASSPHRASE_NORTHWIND_HR:-amber-falcon-lantern-42}" \
   COACHPORTAL_PASSPHRASE_MARCUS_LEE="$${COACHPORTAL_PASSPHRASE_MARCUS_LEE:-quiet-river-compass-17}" \
   COACHPORTAL_PASSPHRASE_HARBOR_HR="$${COACHPORTAL_PASSPHRASE_HARBOR_HR:-copper-meadow-signal-93}" \
   COACHPORTAL_PASSPHRASE_ACME_HR="$${COACHPORTAL_PASSPHRASE_ACME_HR:-violet-canyon-ember-58}"

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from coachportal import access
 from coachportal.access import AccessError, resolve_passphrases
+from coachportal.models import Engagement, Level
 
 STRONG = {
-    "northwind-hr": "amber-harbor-lantern-42",
+    "northwind-hr": "amber-falcon-lantern-42",
     "marcus-lee": "quiet-river-compass-17",
     "harbor-hr": "copper-meadow-signal-93",
 }
@@ -21,7 +22,37 @@ READERS = {
     "marcus-lee": {"name": "Marcus Lee"},
     "harbor-hr": {"name": "Harbor HR"},
 }
-ENGAGEMENTS = [("nw-ops-2026", ["northwind-hr", "marcus-lee"]), ("fin-cfo-2025", ["harbor-hr"])]
+
+
+def engagement(
+    engagement_id: str,
+    readers: list[str],
+    client: str = "Ada Client",
+    organization: str | None = None,
+    coach: str = "Cora Coach",
+    sponsor: str | None = None,
+) -> Engagement:
+    """The smallest valid engagement: what access.py reads of one (its id, people and access:)."""
+    data = {
+        "id": engagement_id,
+        "title": "Leadership programme",
+        "stage": "action",
+        "start": "2026-01-05",
+        "end": "2026-06-30",
+        "client": {"name": client, "organization": organization},
+        "coach": {"name": coach},
+        "access": readers,
+    }
+    if sponsor:
+        data["sponsor"] = {"name": sponsor}
+    return Engagement.model_validate(data)
+
+
+# The demo's people, so that context clues are realistic.
+NW = engagement("nw-ops-2026", ["northwind-hr", "marcus-lee"], "Dana Whitfield", "Northwind Logistics",
+                "Priya Raman", "Marcus Lee")  # fmt: skip
+FIN = engagement("fin-cfo-2025", ["harbor-hr"], "Omar Haddad", "Harbor Health", "Lena Brooks", "Grace Kim")
+ENGAGEMENTS = [NW, FIN]
 
 
 def env_for(passphrases: dict[str, str]) -> dict[str, str]:
@@ -61,19 +92,57 @@ def test_accepts_mkdocs_sub_config_readers() -> None:
     assert resolve_passphrases(readers, ENGAGEMENTS, env_for(STRONG)) == STRONG
 
 
-def test_unknown_reader(tmp_path: Path) -> None:
+def test_unknown_reader() -> None:
+    """Engagements loaded without readers still fail closed, with the loader's wording."""
     with pytest.raises(AccessError) as exc:
-        resolve_passphrases(READERS, [("nw-ops-2026", ["northwind-hrr"])], env_for(STRONG))
+        resolve_passphrases(READERS, [engagement("nw-ops-2026", ["northwind-hrr"])], env_for(STRONG))
     message = one_problem(exc)
-    assert "nw-ops-2026" in message and "unknown reader 'northwind-hrr'" in message
-    assert "did you mean 'northwind-hr'" in message
+    assert message.startswith("coachportal: engagement 'nw-ops-2026': unknown reader 'northwind-hrr'")
+    assert "did you mean 'northwind-hr'?" in message
 
 
 def test_engagement_without_reader() -> None:
     with pytest.raises(AccessError) as exc:
-        resolve_passphrases(READERS, [("nw-ops-2026", [])], env_for(STRONG))
+        resolve_passphrases(READERS, [engagement("nw-ops-2026", [])], env_for(STRONG))
     message = one_problem(exc)
-    assert "engagement 'nw-ops-2026' has no reader" in message
+    assert "engagement 'nw-ops-2026': no reader may open this engagement" in message
+
+
+def test_access_findings_are_located_by_the_loader() -> None:
+    """The one rule of access:, as field paths the loader turns into file:line:column."""
+    readers = {"northwind-hr", "marcus-lee"}
+    found = access.access_findings({"access": ["northwind-hr", "marcus-le", 7]}, readers)
+    assert [f.loc for f in found] == [("access", 1)]
+    assert found[0].message == (
+        "unknown reader 'marcus-le'; did you mean 'marcus-lee'? (expected a reader declared under"
+        " `readers:` in mkdocs.yml: marcus-lee, northwind-hr)"
+    )
+    assert [f.loc for f in access.access_findings({"access": []}, readers)] == [("access",)]
+    assert [f.loc for f in access.access_findings({}, readers)] == [()]  # no key: the top level
+    assert access.access_findings({"access": "northwind-hr"}, readers) == []  # the schema's to report
+
+
+def test_reader_below_the_portal_level() -> None:
+    readers = {**READERS, "marcus-lee": {"name": "Marcus Lee", "level": "client"}}
+    with pytest.raises(AccessError) as exc:
+        resolve_passphrases(readers, ENGAGEMENTS, env_for(STRONG), audience=Level.CLIENT)
+    assert exc.value.problems == [
+        "engagement 'nw-ops-2026': reader 'northwind-hr' has level sponsor, below this client portal"
+        " (set `level: client` for that reader, or build the view for their level)",
+        "engagement 'fin-cfo-2025': reader 'harbor-hr' has level sponsor, below this client portal"
+        " (set `level: client` for that reader, or build the view for their level)",
+    ]
+    assert resolve_passphrases(readers, [NW], env_for(STRONG), audience=Level.SPONSOR)
+
+
+def test_unknown_reader_level() -> None:
+    readers = {**READERS, "harbor-hr": {"name": "Harbor HR", "level": "boss"}}
+    with pytest.raises(AccessError) as exc:
+        resolve_passphrases(readers, ENGAGEMENTS, env_for(STRONG))
+    assert one_problem(exc) == (
+        "coachportal: reader 'harbor-hr' under readers: in mkdocs.yml: unknown level 'boss'"
+        " (expected one of sponsor, client, coach)"
+    )
 
 
 def test_missing_passphrase() -> None:
@@ -98,30 +167,48 @@ def test_weak_passphrase(weak: str) -> None:
 
 
 def test_all_problems_at_once() -> None:
-    engagements = [("a", []), ("b", ["nobody"]), ("c", ["northwind-hr", "marcus-lee"])]
-    env = {access.env_var("northwind-hr"): "tooshort"}
+    engagements = [engagement("a", []), engagement("b", ["nobody"]), NW, FIN]
+    readers = {**READERS, "harbor-hr": {"name": "Harbor HR", "level": "client"}, "Bad": {}}
+    env = env_for({"northwind-hr": "tooshort", "harbor-hr": STRONG["marcus-lee"]})
+    env[access.env_var("marcus-lee")] = STRONG["marcus-lee"]
     with pytest.raises(AccessError) as exc:
-        resolve_passphrases(READERS, engagements, env)
+        resolve_passphrases(readers, engagements, env, audience=Level.CLIENT)
     text = str(exc.value)
-    assert len(exc.value.problems) == 4
     assert all(line.startswith("coachportal: ") for line in text.splitlines())
-    for expected in ("'a' has no reader", "unknown reader 'nobody'", "'northwind-hr': passphrase too weak",
-                     "'marcus-lee': no passphrase"):  # fmt: skip
-        assert expected in text
+    expected = [
+        "reader 'Bad' under readers: in mkdocs.yml: bad reader id",
+        "engagement 'a': no reader may open this engagement",
+        "engagement 'b': unknown reader 'nobody'",
+        "reader 'northwind-hr' has level sponsor, below this client portal",
+        "reader 'marcus-lee' has level sponsor, below this client portal",
+        "reader 'northwind-hr': passphrase too weak: 8 characters",
+        "readers 'marcus-lee' and 'harbor-hr' have the same passphrase",
+    ]
+    assert len(exc.value.problems) == len(expected), exc.value.problems
+    for problem, start in zip(exc.value.problems, expected, strict=True):
+        assert start in problem
+    assert STRONG["marcus-lee"] not in text
 
 
 @pytest.mark.parametrize(
     "good",
     [
         "correct horse battery staple",
-        "amber-harbor-lantern-42",
+        "amber-falcon-lantern-42",
+        "k7#Qv9!mZ2@xLp",
         "k7#Qm2pZ9xLw",
         "hjwpxqzkrtmv",
         "Ünïcødé-pässwörds-ok",
+        "velvet orbit pickle ransom",
+        "Zeppelin-Mango-Quartz-Thimble",
+        "oofnfoisskvy",  # random strings the old hand-written estimate refused
+        "wtz0wtzshgx2",
     ],
 )
 def test_strong_passphrases_pass(good: str) -> None:
-    assert access.passphrase_problem(good) is None, access.estimate_bits(good)
+    clues = access.reader_clues("northwind-hr", READERS["northwind-hr"], ENGAGEMENTS, "Northstar Coaching")
+    assert access.passphrase_problem(good, clues) is None
+    assert access.estimate(good, clues)["guesses_log10"] >= access.MIN_GUESSES_LOG10
 
 
 STRONG_ONE = "correct horse battery staple"
@@ -152,14 +239,129 @@ def test_untypable_passphrase_refused(passphrase: str, expected: str) -> None:
 def test_strength_rule_edges() -> None:
     assert "11 characters" in access.passphrase_problem("k7#Qm2pZ9xL")
     assert access.passphrase_problem("            ") == "passphrase is empty"
-    assert access.estimate_bits("") == 0
-    assert access.estimate_bits("Summer2026!!") < access.MIN_BITS  # common word, repeats
+
+
+def test_long_passphrases_are_estimated_quickly() -> None:
+    """zxcvbn refuses more than 72 characters and slows down sharply before that: the
+    estimate reads the start, which an attacker has to find as well."""
+    import time
+
+    started = time.monotonic()
+    long_one = " ".join(f"velvet{i} orbit{i * 7} pickle{i * 3}" for i in range(60))
+    assert len(long_one) > 1000 and access.passphrase_problem(long_one) is None
+    assert "repeated characters" in access.passphrase_problem("a" * 500)
+    assert time.monotonic() - started < 5
+
+
+# --- what a cracking wordlist tries first --------------------------------------------------------
+
+NW_CLUES = access.reader_clues("northwind-hr", {"name": "Northwind Logistics HR"}, ENGAGEMENTS,
+                               "Northstar Coaching — client portal")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("weak", "why"),
+    [
+        ("P@ssw0rd2026!", "a common password with substitutions"),
+        ("Passw0rd!!!!", "a common password with substitutions and repeated characters"),
+        ("Summer-2026-!!", "a common password"),
+        ("Sommer2026!!", "a common password"),
+        ("motdepasse2024", "a common password and a date or year"),
+        ("1qaz2wsx3edc", "a common password"),
+        ("DanaWhitfield2026", "contains the client's name in engagement 'nw-ops-2026'"),
+        ("nw-ops-2026!!", "a name or id an attacker may know"),
+        ("Password1234", "a common password"),
+        ("qwertyuiop12", "a common password"),
+        ("aaaaaaaaaaaaaaaa", "repeated characters"),
+        ("abcdefghijklmnop", "a sequence such as abc or 4321"),
+        ("abcabcabcabcabc", "a repeated pattern"),
+        ("zxcvbnm,./asdf", "a keyboard pattern"),
+    ],
+)
+def test_wordlist_passphrases_refused_with_the_reason(weak: str, why: str) -> None:
+    """Each of these passed the old hand-written estimate; zxcvbn says what a cracker tries."""
+    problem = access.passphrase_problem(weak, NW_CLUES)
+    assert problem is not None and problem.startswith("passphrase too weak: ")
+    assert why in problem and "four or more random words pass" in problem
+    assert weak not in problem  # never echo a passphrase
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "reader", "expected"),
+    [
+        ("Harbor-Health-2025!", "harbor-hr", "the client's organisation in engagement 'fin-cfo-2025'"),
+        ("Marcus-Lee-2026!", "northwind-hr", "the sponsor's name in engagement 'nw-ops-2026'"),
+        ("h4rb0r+he@lth+2025", "harbor-hr", "the client's organisation"),  # substitutions
+        ("Har-bor Hea.lth 2025", "harbor-hr", "the client's organisation"),  # separators
+        ("t0mas-quartz-zeppelin-9", "acme-hr", "the coach's name in engagement 'acme-eng-2026'"),  # accents
+        ("Grace-Kim-2025-xyz!", "harbor-hr", "the sponsor's name in engagement 'fin-cfo-2025'"),
+        ("Omar-7-Haddad-xyz!", "harbor-hr", "the client's name in engagement 'fin-cfo-2025'"),
+        ("lena-quartz-zeppelin-9", "harbor-hr", "the coach's name in engagement 'fin-cfo-2025'"),
+        ("quartz-northstar-zeppelin", "harbor-hr", "the site name"),
+        ("zeppelin-hulk-northwind-9", "marcus-lee", "the client's organisation in engagement 'nw-ops-2026'"),
+        ("zeppelin-marcus-quartz", "marcus-lee", "the reader's id, the reader's name and the sponsor's"),
+    ],
+)
+def test_what_an_attacker_knows_is_refused(passphrase: str, reader: str, expected: str) -> None:
+    """Context words of four or more letters are refused outright, however strong the rest."""
+    acme = engagement("acme-eng-2026", ["acme-hr"], "Ines Duarte", "Acme Robotics", "Tomás Albers")
+    readers = {**READERS, "acme-hr": {"name": "Acme HR"}}
+    clues = access.reader_clues(reader, readers[reader], [*ENGAGEMENTS, acme], "Northstar Coaching")
+    problem = access.passphrase_problem(passphrase, clues)
+    assert problem is not None and problem.startswith("passphrase too weak: contains ")
+    assert expected in problem and "which an attacker may know" in problem
+    assert passphrase not in problem
+
+
+def test_clues_are_only_the_readers_own_engagements() -> None:
+    """harbor-hr cannot open nw-ops-2026: its people are no clue for harbor-hr's passphrase."""
+    clues = access.reader_clues("harbor-hr", READERS["harbor-hr"], ENGAGEMENTS, "Site")
+    assert access.passphrase_problem("DanaWhitfield-quartz-zeppelin", clues) is None
+    assert {clue.text for clue in clues} == {
+        "harbor-hr", "Harbor HR", "Site", "fin-cfo-2025", "Omar Haddad", "Harbor Health", "Lena Brooks",
+        "Grace Kim",
+    }  # fmt: skip
+
+
+def test_short_context_words_lower_the_estimate() -> None:
+    """'nw', 'ops', '2026' are too short to refuse outright but zxcvbn knows them."""
+    assert access.passphrase_problem("nw-ops-2026!!") is None  # strangers' guessing
+    assert "a name or id an attacker may know" in access.passphrase_problem("nw-ops-2026!!", NW_CLUES)
+
+
+def test_the_build_reads_clues_from_the_engagements() -> None:
+    env = env_for({**STRONG, "harbor-hr": "Harbor-Health-2025!"})
+    with pytest.raises(AccessError) as exc:
+        resolve_passphrases(READERS, ENGAGEMENTS, env, site_name="Northstar Coaching")
+    assert one_problem(exc) == (
+        "coachportal: reader 'harbor-hr': passphrase too weak: contains the reader's id, the reader's"
+        " name and the client's organisation in engagement 'fin-cfo-2025', which an attacker may know;"
+        " four or more random words pass (from COACHPORTAL_PASSPHRASE_HARBOR_HR)"
+    )
+    env = env_for({**STRONG, "harbor-hr": "quartz-northstar-zeppelin"})
+    with pytest.raises(AccessError, match="contains the site name"):
+        resolve_passphrases(READERS, ENGAGEMENTS, env, site_name="Northstar Coaching")
+
+
+def test_two_readers_with_one_passphrase() -> None:
+    shared = STRONG["marcus-lee"]
+    with pytest.raises(AccessError) as exc:
+        resolve_passphrases(READERS, ENGAGEMENTS, env_for({**STRONG, "northwind-hr": shared}))
+    message = one_problem(exc)
+    assert message == (
+        "coachportal: readers 'northwind-hr' and 'marcus-lee' have the same passphrase (each reader"
+        " needs their own, or one could open the other's engagements)"
+    )
+    assert shared not in message
+    env = env_for({r: shared for r in STRONG})
+    with pytest.raises(AccessError, match="readers 'northwind-hr', 'marcus-lee' and 'harbor-hr' have"):
+        resolve_passphrases(READERS, ENGAGEMENTS, env)
 
 
 def test_bad_reader_ids() -> None:
     readers = {"Bad Id": {"name": "x"}, "a-b": {}, "hr_team": {}, "x" * 65: {}, 42: {}, "a" * 64: {}}
     with pytest.raises(AccessError) as exc:
-        resolve_passphrases(readers, [("e", ["a-b"])], {access.env_var("a-b"): STRONG["harbor-hr"]})
+        resolve_passphrases(readers, [engagement("e", ["a-b"])], {access.env_var("a-b"): STRONG["harbor-hr"]})
     problems = exc.value.problems
     assert len(problems) == 4
     expected = "(expected lowercase letters, digits and dashes, starting with a letter or digit)"
@@ -209,9 +411,9 @@ def test_secrets_file_relative_to_base_dir(tmp_path: Path) -> None:
 
 
 def test_environment_wins_over_file(tmp_path: Path) -> None:
-    path = write_secrets(tmp_path / "secrets.yml", {**STRONG, "harbor-hr": "file-harbor-passphrase-77"})
-    env = {"COACHPORTAL_SECRETS": str(path), access.env_var("harbor-hr"): "env-harbor-passphrase-88"}
-    assert resolve_passphrases(READERS, ENGAGEMENTS, env)["harbor-hr"] == "env-harbor-passphrase-88"
+    path = write_secrets(tmp_path / "secrets.yml", {**STRONG, "harbor-hr": "file-falcon-passphrase-77"})
+    env = {"COACHPORTAL_SECRETS": str(path), access.env_var("harbor-hr"): "env-falcon-passphrase-88"}
+    assert resolve_passphrases(READERS, ENGAGEMENTS, env)["harbor-hr"] == "env-falcon-passphrase-88"
 
 
 def test_missing_passphrase_names_the_secrets_file(tmp_path: Path) -> None:
@@ -318,3 +520,36 @@ def test_build_fails_for_engagement_without_reader(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "engagement.yml:34:9: access: no reader may open this engagement" in output, output
     assert "Traceback" not in output
+
+
+# --- the demo portal ------------------------------------------------------------------------------
+
+
+def demo_passphrases() -> dict[str, str]:
+    """Reader id -> the fictional passphrase the Makefile sets for `make site`."""
+    from tmpportal import REPO
+
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    found = re.findall(r'COACHPORTAL_PASSPHRASE_(\w+)="\$\$\{\w+:-([^}]+)\}"', makefile)
+    return {name.lower().replace("_", "-"): passphrase for name, passphrase in found}
+
+
+def test_demo_passphrases_pass_the_rule_and_match_the_readme() -> None:
+    from coachportal.loader import load_engagements
+    from mkdocs.utils.yaml import yaml_load
+    from tmpportal import DEMO_ENGAGEMENTS, REPO
+
+    config = yaml_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    readers = next(p["coachportal"] for p in config["plugins"] if isinstance(p, dict))["readers"]
+    engagements = load_engagements(DEMO_ENGAGEMENTS, set(readers))
+    passphrases = demo_passphrases()
+    assert set(passphrases) == set(readers)
+    env = env_for(passphrases)
+    assert resolve_passphrases(readers, engagements, env, site_name=config["site_name"]) == passphrases
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for reader_id, passphrase in passphrases.items():
+        assert re.search(rf"\| `{reader_id}` \|.*\| `{re.escape(passphrase)}` \|", readme), reader_id
+    # the demo's former passphrase names the organisation of harbor-hr's engagement
+    env = env_for({**passphrases, "harbor-hr": "amber-harbor-lantern-42"})
+    with pytest.raises(AccessError, match="the client's organisation in engagement 'fin-cfo-2025'"):
+        resolve_passphrases(readers, engagements, env, site_name=config["site_name"])

@@ -26,7 +26,7 @@ READERS = {
     "harbor-hr": {"name": "Harbor HR"},
 }
 PASSPHRASES = {
-    "northwind-hr": "amber-harbor-lantern-42",
+    "northwind-hr": "amber-falcon-lantern-42",
     "marcus-lee": "quiet-river-compass-17",
     "harbor-hr": "copper-meadow-signal-93",
 }

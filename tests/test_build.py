@@ -16,7 +16,7 @@ from tmpportal import EXAMPLES, REPO, TempPortal, copy_demo, new_portal
 
 PAGES = ("", "awareness/", "development-plan/", "actions/", "progress/", "final-report/")
 DEMO_PASSPHRASES = {
-    "COACHPORTAL_PASSPHRASE_NORTHWIND_HR": "amber-harbor-lantern-42",
+    "COACHPORTAL_PASSPHRASE_NORTHWIND_HR": "amber-falcon-lantern-42",
     "COACHPORTAL_PASSPHRASE_MARCUS_LEE": "quiet-river-compass-17",
     "COACHPORTAL_PASSPHRASE_HARBOR_HR": "copper-meadow-signal-93",
     "COACHPORTAL_PASSPHRASE_ACME_HR": "violet-canyon-ember-58",
@@ -262,7 +262,7 @@ def test_too_few_iterations_is_refused_in_one_line(tmp_path: Path) -> None:
     portal = new_portal(tmp_path, plugin={"readers": {"hr": {"name": "HR"}}, "iterations": 1000})
     text = (EXAMPLES / "engagement.yml").read_text()
     portal.add("e.yml", text.replace("[northwind-hr, marcus-lee]", "[hr]"))
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "amber-harbor-lantern-42"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "amber-falcon-lantern-42"}
     result = portal.build(check=False)
     log = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in log
@@ -302,7 +302,7 @@ def _encrypted(tmp_path: Path, **plugin: object) -> TempPortal:
     portal.add(
         "nw.yml", (EXAMPLES / "engagement.yml").read_text().replace("[northwind-hr, marcus-lee]", "[hr]")
     )
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "amber-harbor-lantern-42"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "amber-falcon-lantern-42"}
     return portal
 
 
@@ -380,7 +380,7 @@ def test_portfolio_links_follow_use_directory_urls(tmp_path: Path) -> None:
     _with_config(portal, use_directory_urls=False)
     portal.build()
     opened = protect.open_portfolio(
-        (portal.site / "coachportal" / "portfolio.json").read_text(), "amber-harbor-lantern-42"
+        (portal.site / "coachportal" / "portfolio.json").read_text(), "amber-falcon-lantern-42"
     )
     assert [entry["url"] for entry in opened] == ["nw-ops-2026/index.html"]
     assert (portal.site / "nw-ops-2026" / "index.html").is_file()

@@ -486,4 +486,5 @@ def test_a_repeating_action_is_never_overdue_and_shows_its_latest_report() -> No
     rows = {r.item.id: r for r in actions.goal_progress(e, today)[0].rows}
     assert rows["A1"].repeat_label == "Monthly" and not rows["A1"].overdue
     assert [r.text for r in rows["A1"].reports] == ["second"]
+    assert [r.text for r in rows["A1"].earlier_reports] == ["first"]
     assert rows["A2"].repeat_label is None and rows["A2"].overdue

@@ -1,8 +1,20 @@
-"""Readers, their passphrases, and the rules a build must pass before anything is encrypted.
+"""Readers and access: who may open which engagement, with which passphrase.
 
-Readers are declared in ``mkdocs.yml`` under the plugin's ``readers:`` as a mapping
-``reader id -> {name: ...}``; an engagement's ``access:`` lists reader ids. A reader's
-passphrase comes from, in this order:
+This module owns every rule about readers (DESIGN.md: "readers and access in
+``access``"); nothing else checks them:
+
+* reader declarations: ids under the plugin's ``readers:`` in ``mkdocs.yml``
+  (:func:`check_readers`);
+* access lists: an engagement's ``access:`` names at least one reader, and only declared
+  ones (:func:`access_list_problems`). The loader reports these located, as
+  ``file:line:column`` (:func:`access_findings`); :func:`resolve_passphrases` applies
+  the same rule to models it is handed, so it fails closed whoever calls it;
+* levels: a client or coach portal never opens for a reader of a lower level
+  (:func:`readers_below`);
+* passphrases: present, typable, strong, free of what an attacker knows, and one per
+  reader (:func:`passphrase_problem`, :func:`resolve_passphrases`).
+
+A reader's passphrase comes from, in this order:
 
 1. the environment variable ``COACHPORTAL_PASSPHRASE_<READER_ID>`` (the id in upper case,
    dashes as underscores: ``northwind-hr`` -> ``COACHPORTAL_PASSPHRASE_NORTHWIND_HR``);
@@ -10,73 +22,61 @@ passphrase comes from, in this order:
    (a warning is logged when that file is tracked by git).
 
 The build fails closed (:class:`AccessError`, one line per problem naming the reader or
-engagement) on: an unknown reader id in ``access:``, an engagement with no reader, a
-missing passphrase, a weak passphrase, a passphrase that starts or ends with whitespace or
-contains a control character (nobody could type it in the browser). Passphrases never
-appear in a message.
+engagement, every problem at once). Passphrases never appear in a message.
 
-Passphrase rule (:func:`passphrase_problem`): at least 12 characters (after Unicode NFC
-normalisation) AND an estimated strength of at least 50 bits, where the estimate is
+Passphrase rule (:func:`passphrase_problem`), after Unicode NFC normalisation:
 
-    effective length x log2(size of the character pool)
+* no leading or trailing whitespace, no control character (nobody could type them);
+* at least :data:`MIN_LENGTH` characters;
+* no clue of :data:`MIN_CLUE_LETTERS` or more letters: the words of what an attacker
+  may know about the reader (:func:`reader_clues`: the reader's id and name, the site
+  name, and for every engagement the reader opens its id, the client's name and
+  organisation, the coach's and the sponsor's names), ignoring case, accents,
+  separators and zxcvbn's letter substitutions (``H4rb0r-Health`` names ``Harbor Health``);
+* at least 10^:data:`MIN_GUESSES_LOG10` guesses as estimated by zxcvbn (Dropbox's
+  estimator: common passwords, words and names, substitutions, keyboard patterns,
+  repeats, sequences, dates), with every clue as a user input.
 
-* the pool is the sum of the classes present: lower case 26, upper case 26, digits 10,
-  ASCII punctuation 33, space 1, any other character 100;
-* the effective length counts each character once, except that it counts 0 for a
-  character that repeats the previous one (``aaaa``), continues a run of constant step
-  -1/+1 (``abcd``, ``4321``; case-insensitive), continues a stretch of 3 or more characters
-  already seen earlier (``abcabcabc``), or continues a stretch of 4 or more characters of
-  a keyboard row (``qwerty``, ``asdf``); a common word such as ``password``, ``welcome`` or
-  ``coaching`` counts as one character.
-
-So four random words (``correct horse battery staple``, about 130 bits) or 12 random
-characters of mixed classes pass; ``Password1234``, ``aaaaaaaaaaaaaa``, ``abcdefghijkl``
-and ``qwertyuiop12`` fail. It is an estimate that rejects the obvious, not a guarantee:
-the README advises four or more random words.
+:func:`resolve_passphrases` also refuses two readers with the same passphrase: one
+reader could then open the other's engagements.
 """
 
 from __future__ import annotations
 
-import difflib
 import logging
 import math
 import os
 import re
-import string
 import subprocess
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .checks import id_problem
-from .models import Id
+from zxcvbn import zxcvbn
+from zxcvbn.matching import L33T_TABLE
+
+from .checks import Finding, Loc, id_problem
+from .models import Engagement, Id, Level
+from .suggest import suggestion
 
 log = logging.getLogger("mkdocs.plugins.coachportal")
 
 ENV_PREFIX = "COACHPORTAL_PASSPHRASE_"
 SECRETS_ENV = "COACHPORTAL_SECRETS"
 MIN_LENGTH = 12
-MIN_BITS = 50.0
+MIN_GUESSES_LOG10 = 12  # 10^12 guesses: days to years offline against 600,000 PBKDF2 iterations
+MIN_CLUE_LETTERS = 4  # shorter clue words ("lee", "hr", "nw") only lower zxcvbn's estimate
+# zxcvbn's own ceiling (its matching grows quickly with length). An attacker who finds a
+# passphrase has found its first characters too, so the start's estimate is a lower bound.
+ESTIMATED_LENGTH = 72
+ADVICE = "four or more random words pass"
 # Reader ids follow the rule of every id an engagement file names in access:
 # (models.Id: checks.ID, at most this many characters).
 MAX_READER_ID = next(m.max_length for m in Id.__metadata__ if getattr(m, "max_length", None))
-
-KEYBOARD_ROWS = (
-    "`1234567890-=",
-    "qwertyuiop[]\\",
-    "asdfghjkl;'",
-    "zxcvbnm,./",
-    "qwertzuiop",
-    "azertyuiop",
-    "yxcvbnm",
-)
-COMMON_WORDS = (
-    "password", "passphrase", "passwort", "secret", "letmein", "welcome", "admin", "login", "qwerty",
-    "iloveyou", "monkey", "dragon", "master", "sunshine", "princess", "football", "baseball", "shadow",
-    "summer", "winter", "spring", "autumn", "changeme", "default", "coaching", "coach", "portal",
-    "sponsor", "northwind", "trustno1", "abc123", "123456",
-)  # fmt: skip
+READERS_HOME = "`readers:` in mkdocs.yml"
 
 
 class AccessError(Exception):
@@ -117,16 +117,95 @@ def reader_id_problem(reader_id: Any) -> str | None:
 def check_readers(readers: Mapping[str, Any]) -> list[str]:
     """Problems with the reader declarations themselves (the ids under ``readers:`` in mkdocs.yml)."""
     problems: list[str] = []
-    for reader_id in readers:
+    for reader_id, reader in readers.items():
+        where = f"reader {reader_id!r} under readers: in mkdocs.yml"
         problem = reader_id_problem(reader_id)
         if problem is not None:
-            problems.append(f"reader {reader_id!r} under readers: in mkdocs.yml: bad reader id: {problem}")
+            problems.append(f"{where}: bad reader id: {problem}")
+        if reader_level(reader) is None:
+            # the plugin's config validates this too; plain mappings (tools, tests) may not
+            labels = ", ".join(level.label for level in Level)
+            level = _setting(reader, "level")
+            problems.append(f"{where}: unknown level {level!r} (expected one of {labels})")
     return problems
 
 
-def _suggest(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+def _setting(reader: Any, key: str) -> Any:
+    """A reader's setting, from the plugin's ReaderConfig or a plain mapping (tests, tools)."""
+    return reader.get(key) if isinstance(reader, Mapping) else getattr(reader, key, None)
+
+
+def reader_level(reader: Any) -> Level | None:
+    """The most private view the reader may open (sponsor unless set); None for an unknown level."""
+    name = _setting(reader, "level") or Level.SPONSOR.label
+    return Level.__members__.get(name.upper()) if isinstance(name, str) else None
+
+
+# --- access lists -------------------------------------------------------------------------------
+
+
+def access_list_problems(listed: Any, readers: Collection[str]) -> list[tuple[Loc, str]]:
+    """The rule of ``access:``: at least one reader, each declared in mkdocs.yml.
+
+    ``listed`` is the value of ``access:`` (None when the key is missing). Returns
+    (field path, message) pairs; values of the wrong type are left to the schema.
+    """
+    if listed is None or listed == []:
+        message = (
+            "no reader may open this engagement (expected at least one reader id"
+            f" declared under {READERS_HOME})"
+        )
+        return [(("access",), message)]
+    if not isinstance(listed, list):
+        return []
+    known = sorted(r for r in readers if isinstance(r, str))  # a bad id (42) is check_readers' to report
+    return [
+        (
+            ("access", i),
+            f"unknown reader '{reader}'{suggestion(reader, known)} (expected a reader declared under"
+            f" {READERS_HOME}: {', '.join(known) or 'none is declared'})",
+        )
+        for i, reader in enumerate(listed)
+        if isinstance(reader, str) and reader not in readers
+    ]
+
+
+def access_findings(data: Mapping[str, Any], readers: Collection[str]) -> list[Finding]:
+    """:func:`access_list_problems` of one engagement file's data, for the loader to locate."""
+    return [
+        # a missing key has no position of its own: point at the file's top level
+        Finding(loc if "access" in data else (), message)
+        for loc, message in access_list_problems(data.get("access"), readers)
+    ]
+
+
+def _access_problems(engagements: Sequence[Engagement], readers: Collection[str]) -> list[str]:
+    """The same rule on loaded engagements (a caller may have loaded them without readers)."""
+    return [
+        f"engagement {e.id!r}: {message}"
+        for e in engagements
+        for _loc, message in access_list_problems(list(e.access), readers)
+    ]
+
+
+def readers_below(
+    audience: Level, engagements: Sequence[Engagement], readers: Mapping[str, Any]
+) -> list[str]:
+    """Readers an engagement names in ``access:`` who may not read this audience's view.
+
+    A client or coach portal must not open for a sponsor's passphrase.
+    """
+    problems = []
+    for e in engagements:
+        for reader in e.access:
+            level = reader_level(readers[reader]) if reader in readers else None
+            if level is not None and level < audience:
+                problems.append(
+                    f"engagement {e.id!r}: reader {reader!r} has level {level.label},"
+                    f" below this {audience.label} portal (set `level: {audience.label}` for that"
+                    " reader, or build the view for their level)"
+                )
+    return problems
 
 
 # --- secrets ------------------------------------------------------------------------------------
@@ -182,80 +261,134 @@ def load_secrets_file(path: Path) -> dict[str, str]:
     return out
 
 
+# --- what an attacker may know -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clue:
+    """Text an attacker may know about a reader, and what it is (for the message)."""
+
+    what: str
+    text: str
+
+
+def reader_clues(
+    reader_id: str, reader: Any, engagements: Iterable[Engagement], site_name: str = ""
+) -> list[Clue]:
+    """What an attacker may know about ``reader_id``: the reader, the site, and every engagement
+    the reader opens (its id, client, organisation, coach and sponsor)."""
+    clues = [
+        Clue("the reader's id", reader_id),
+        Clue("the reader's name", str(_setting(reader, "name") or "")),
+        Clue("the site name", site_name),
+    ]
+    for e in engagements:
+        if reader_id not in e.access:
+            continue
+        clues += [
+            Clue(f"the id of engagement {e.id!r}", e.id),
+            Clue(f"the client's name in engagement {e.id!r}", e.client.name),
+            Clue(f"the client's organisation in engagement {e.id!r}", e.client.organization or ""),
+            Clue(f"the coach's name in engagement {e.id!r}", e.coach.name),
+            Clue(f"the sponsor's name in engagement {e.id!r}", e.sponsor.name if e.sponsor else ""),
+        ]
+    return [clue for clue in clues if clue.text.strip()]
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: ``Tomás`` and ``TOMAS`` are the same clue."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", _fold(text))
+
+
+@cache
+def _clue_pattern(word: str) -> re.Pattern[str]:
+    """``harbor`` -> a regex that also finds ``H4r-b0r`` (zxcvbn's substitutions, any separators)."""
+    letters = []
+    for letter in word:
+        subs = L33T_TABLE.get(letter, [])
+        letters.append("[" + "".join(re.escape(c) for c in (letter, *subs)) + "]")
+    return re.compile(r"[\W_]*".join(letters))
+
+
+def _clues_in(passphrase: str, clues: Iterable[Clue]) -> list[Clue]:
+    """The clues with a word of MIN_CLUE_LETTERS or more letters that the passphrase contains."""
+    folded = _fold(passphrase)
+    return [
+        clue
+        for clue in clues
+        if any(
+            sum(c.isalpha() for c in word) >= MIN_CLUE_LETTERS and _clue_pattern(word).search(folded)
+            for word in _words(clue.text)
+        )
+    ]
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _user_inputs(clues: Iterable[Clue]) -> list[str]:
+    """zxcvbn's user inputs: each clue whole (``nw-ops-2026``) and word by word."""
+    inputs: dict[str, None] = {}
+    for clue in clues:
+        inputs[_fold(clue.text)] = None
+        inputs.update(dict.fromkeys(_words(clue.text)))
+    return list(inputs)
+
+
 # --- strength -------------------------------------------------------------------------------------
 
-
-def _pool_size(text: str) -> int:
-    classes = {
-        "lower": any(c in string.ascii_lowercase for c in text),
-        "upper": any(c in string.ascii_uppercase for c in text),
-        "digit": any(c in string.digits for c in text),
-        "punct": any(c in string.punctuation for c in text),
-        "space": any(c == " " for c in text),
-        "other": any(c not in string.printable or c in "\t\n\r\x0b\x0c" for c in text),
-    }
-    sizes = {"lower": 26, "upper": 26, "digit": 10, "punct": 33, "space": 1, "other": 100}
-    return sum(size for name, size in sizes.items() if classes[name])
-
-
-def _effective_length(text: str) -> int:
-    low = text.lower()
-    n = len(low)
-    counts = [1] * n
-    # common words count as one character
-    for word in COMMON_WORDS:
-        for m in re.finditer(re.escape(word), low):
-            for i in range(m.start() + 1, m.end()):
-                counts[i] = 0
-    # keyboard-row stretches of 4+ count as one character
-    for row in KEYBOARD_ROWS:
-        for line in (row, row[::-1]):
-            i = 0
-            while i < n:
-                j = i
-                while j < n and line.find(low[i : j + 1]) >= 0:
-                    j += 1
-                if j - i >= 4:
-                    for k in range(i + 1, j):
-                        counts[k] = 0
-                    i = j
-                else:
-                    i += 1
-    # repeats and constant-step runs
-    for i in range(1, n):
-        step = ord(low[i]) - ord(low[i - 1])
-        if step == 0 or abs(step) == 1 and i >= 2 and ord(low[i - 1]) - ord(low[i - 2]) == step:
-            counts[i] = 0
-    # stretches of 3+ characters seen earlier
-    i = 1
-    while i < n:
-        longest = 0
-        for length in range(3, n - i + 1):
-            if low[i : i + length] in low[:i]:
-                longest = length
-            else:
-                break
-        if longest:
-            for k in range(i + 1, i + longest):
-                counts[k] = 0
-            counts[i] = 0
-            i += longest
-        else:
-            i += 1
-    return sum(counts)
+# How zxcvbn's match kinds read in a message.
+_DICTIONARY_KINDS = {
+    "passwords": "a common password",
+    "english_wikipedia": "a common word",
+    "us_tv_and_film": "a common word",
+    "surnames": "a common name",
+    "male_names": "a common name",
+    "female_names": "a common name",
+    "user_inputs": "a name or id an attacker may know",
+}
+_PATTERN_KINDS = {
+    "spatial": "a keyboard pattern",
+    "sequence": "a sequence such as abc or 4321",
+    "regex": "a recent year",
+    "date": "a date or year",
+}
 
 
-def estimate_bits(passphrase: str) -> float:
-    """The strength estimate of the module docstring, in bits."""
-    text = unicodedata.normalize("NFC", passphrase)
-    if not text:
-        return 0.0
-    return _effective_length(text) * math.log2(max(_pool_size(text), 1))
+def _weakness(match: Mapping[str, Any]) -> str | None:
+    """What one part of zxcvbn's cheapest guess sequence is, in words; None for random characters."""
+    pattern = match.get("pattern")
+    if pattern == "dictionary":
+        kind = _DICTIONARY_KINDS.get(match.get("dictionary_name", ""), "a common word")
+        if match.get("l33t"):
+            kind += " with substitutions"
+        if match.get("reversed"):
+            kind += " reversed"
+        return kind
+    if pattern == "repeat":
+        return "repeated characters" if len(match.get("base_token", "")) == 1 else "a repeated pattern"
+    return _PATTERN_KINDS.get(str(pattern))
 
 
-def passphrase_problem(passphrase: str) -> str | None:
-    """Why a passphrase is too weak, without quoting it; None when it passes the rule."""
-    text = unicodedata.normalize("NFC", passphrase)
+def _weaknesses(sequence: Iterable[Mapping[str, Any]]) -> str:
+    kinds = list(dict.fromkeys(k for k in map(_weakness, sequence) if k))
+    return _and(kinds) if kinds else "too few unpredictable characters"
+
+
+def estimate(passphrase: str, clues: Iterable[Clue] = ()) -> dict[str, Any]:
+    """zxcvbn's estimate of the passphrase's start (:data:`ESTIMATED_LENGTH`), knowing the clues."""
+    text = unicodedata.normalize("NFC", passphrase)[:ESTIMATED_LENGTH]
+    # zxcvbn keeps the user inputs in a module-level dictionary: call it from one thread.
+    return zxcvbn(text, user_inputs=_user_inputs(clues), max_length=ESTIMATED_LENGTH)
+
+
+def _untypable_problem(text: str) -> str | None:
     if not text.strip():
         return "passphrase is empty"
     if text != text.strip():
@@ -266,15 +399,30 @@ def passphrase_problem(passphrase: str) -> str | None:
         )
     if any(unicodedata.category(c) == "Cc" for c in text):
         return "passphrase contains a control character (such as a tab or line break) that nobody can type"
+    return None
+
+
+def passphrase_problem(passphrase: str, clues: Sequence[Clue] = ()) -> str | None:
+    """Why a passphrase is refused, without quoting it; None when it passes the rule.
+
+    ``clues``: what an attacker may know about its reader (:func:`reader_clues`).
+    """
+    text = unicodedata.normalize("NFC", passphrase)
+    problem = _untypable_problem(text)
+    if problem:
+        return problem
     if len(text) < MIN_LENGTH:
+        return f"passphrase too weak: {len(text)} characters (at least {MIN_LENGTH}); {ADVICE}"
+    known = list(dict.fromkeys(clue.what for clue in _clues_in(text, clues)))
+    if known:
+        return f"passphrase too weak: contains {_and(known)}, which an attacker may know; {ADVICE}"
+    result = estimate(text, clues)
+    if result["guesses_log10"] < MIN_GUESSES_LOG10:
+        # floor, not round: 10^11.9 guesses must not read as the 10^12 the rule asks for
+        found = math.floor(result["guesses_log10"])
         return (
-            f"passphrase too weak: {len(text)} characters (at least {MIN_LENGTH}; four random words are best)"
-        )
-    bits = estimate_bits(text)
-    if bits < MIN_BITS:
-        return (
-            f"passphrase too weak: about {bits:.0f} bits (at least {MIN_BITS:.0f}; avoid repeats, sequences,"
-            " keyboard rows and common words; four random words are best)"
+            f"passphrase too weak: {_weaknesses(result['sequence'])}, found in about 10^{found} guesses"
+            f" (at least 10^{MIN_GUESSES_LOG10} needed); {ADVICE}"
         )
     return None
 
@@ -282,54 +430,67 @@ def passphrase_problem(passphrase: str) -> str | None:
 # --- resolution ------------------------------------------------------------------------------------
 
 
+def _secrets_from_file(
+    environ: Mapping[str, str], readers: Mapping[str, Any], base_dir: Path | None, problems: list[str]
+) -> tuple[str, dict[str, str]]:
+    """(the COACHPORTAL_SECRETS setting, its reader id -> passphrase); problems are appended."""
+    secrets_path = environ.get(SECRETS_ENV, "").strip()
+    if not secrets_path:
+        return "", {}
+    path = Path(secrets_path).expanduser()
+    if not path.is_absolute():
+        path = (base_dir or Path.cwd()) / path
+    try:
+        from_file = load_secrets_file(path)
+    except AccessError as exc:
+        problems.extend(exc.problems)
+        return secrets_path, {}
+    for key in from_file:
+        if key not in readers:
+            log.warning(f"coachportal: the secrets file names an undeclared reader {key!r}; ignored")
+    return secrets_path, from_file
+
+
+def _shared_passphrases(passphrases: Mapping[str, str]) -> list[str]:
+    """Readers who share a passphrase: each could open the other's engagements."""
+    by_passphrase: dict[str, list[str]] = {}
+    for reader_id, passphrase in passphrases.items():
+        by_passphrase.setdefault(unicodedata.normalize("NFC", passphrase), []).append(reader_id)
+    problems = []
+    for sharing in by_passphrase.values():
+        if len(sharing) > 1:
+            names = _and([repr(r) for r in sharing])
+            problems.append(
+                f"readers {names} have the same passphrase (each reader needs their own, or one could"
+                " open the other's engagements)"
+            )
+    return problems
+
+
 def resolve_passphrases(
     readers: Mapping[str, Any],
-    engagements: Sequence[tuple[str, Sequence[str]]],
+    engagements: Sequence[Engagement],
     environ: Mapping[str, str] | None = None,
     *,
     base_dir: Path | None = None,
+    site_name: str = "",
+    audience: Level = Level.SPONSOR,
 ) -> dict[str, str]:
     """Reader id -> passphrase for every reader that some engagement lists in ``access:``.
 
-    ``readers`` is the plugin's ``readers:`` mapping; ``engagements`` pairs each engagement
-    id with its ``access:`` list. A relative ``COACHPORTAL_SECRETS`` path is taken from
-    ``base_dir`` (default: the current directory). The environment wins over the file.
-    Raises :class:`AccessError` with every problem found.
+    ``readers`` is the plugin's ``readers:`` mapping (id -> ``{name, level}``);
+    ``engagements`` the portal's models; ``site_name`` and the engagements are what an
+    attacker may know (:func:`reader_clues`). A relative ``COACHPORTAL_SECRETS`` path is
+    taken from ``base_dir`` (default: the current directory). The environment wins over
+    the file. Raises :class:`AccessError` with every problem found: reader declarations,
+    access lists, levels below ``audience``, missing, weak and shared passphrases.
     """
     environ = os.environ if environ is None else environ
     problems = check_readers(readers)
-    declared = [r for r in readers if isinstance(r, str)]
-    used: list[str] = []
-    for engagement_id, access in engagements:
-        if not access:
-            problems.append(
-                f"engagement {engagement_id!r} has no reader: list at least one reader id in its access:"
-                " (readers are declared under the coachportal plugin's readers: in mkdocs.yml)"
-            )
-            continue
-        for reader_id in access:
-            if reader_id not in readers:
-                known = ", ".join(sorted(declared)) or "none"
-                problems.append(
-                    f"engagement {engagement_id!r}: access: lists unknown reader {reader_id!r}"
-                    f" (declared readers: {known}){_suggest(str(reader_id), declared)}"
-                )
-            elif reader_id not in used:
-                used.append(reader_id)
-
-    from_file: dict[str, str] = {}
-    secrets_path = environ.get(SECRETS_ENV, "").strip()
-    if secrets_path:
-        path = Path(secrets_path).expanduser()
-        if not path.is_absolute():
-            path = (base_dir or Path.cwd()) / path
-        try:
-            from_file = load_secrets_file(path)
-        except AccessError as exc:
-            problems.extend(exc.problems)
-        for key in from_file:
-            if key not in readers:
-                log.warning(f"coachportal: the secrets file names an undeclared reader {key!r}; ignored")
+    problems += _access_problems(engagements, readers)
+    problems += readers_below(audience, engagements, readers)
+    used = [r for r in dict.fromkeys(r for e in engagements for r in e.access) if r in readers]
+    secrets_path, from_file = _secrets_from_file(environ, readers, base_dir, problems)
 
     passphrases: dict[str, str] = {}
     for reader_id in used:
@@ -343,12 +504,14 @@ def resolve_passphrases(
             )
             problems.append(f"reader {reader_id!r}: no passphrase ({where})")
             continue
-        problem = passphrase_problem(passphrase)
+        clues = reader_clues(reader_id, readers[reader_id], engagements, site_name)
+        problem = passphrase_problem(passphrase, clues)
         if problem:
             source = var if environ.get(var) else secrets_path
             problems.append(f"reader {reader_id!r}: {problem} (from {source})")
             continue
         passphrases[reader_id] = passphrase
+    problems += _shared_passphrases(passphrases)
     if problems:
         raise AccessError(problems)
     return passphrases

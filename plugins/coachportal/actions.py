@@ -61,6 +61,12 @@ class ActionRow:
         reports = tuple(sorted(self.item.reports, key=lambda r: r.date))
         return reports[-1:] if self.item.repeat else reports
 
+    @property
+    def earlier_reports(self) -> tuple[ActionReport, ...]:
+        """A habit's reports before its latest, newest first (folded away on the page)."""
+        reports = sorted(self.item.reports, key=lambda r: r.date, reverse=True)
+        return tuple(reports[1:]) if self.item.repeat else ()
+
 
 @dataclass(frozen=True)
 class Tally:

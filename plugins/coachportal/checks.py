@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,28 +203,3 @@ def cross_check(data: Mapping[str, Any], line_of: Callable[[Loc], int]) -> list[
                 )
             )
     return found
-
-
-def access_check(data: Mapping[str, Any], readers: Collection[str]) -> list[Finding]:
-    """``access:`` names readers declared in mkdocs.yml, and at least one (encrypted builds)."""
-    listed = data.get("access")
-    if listed is None or listed == []:
-        return [
-            Finding(
-                ("access",) if "access" in data else (),
-                "no reader may open this engagement (expected at least one reader id"
-                " declared under `readers:` in mkdocs.yml)",
-            )
-        ]
-    if not isinstance(listed, list):
-        return []  # the schema reports the type
-    known = sorted(readers)
-    return [
-        Finding(
-            ("access", i),
-            f"unknown reader '{reader}'{suggestion(reader, known)} (expected a reader declared under"
-            f" `readers:` in mkdocs.yml: {', '.join(known) or 'none is declared'})",
-        )
-        for i, reader in enumerate(listed)
-        if isinstance(reader, str) and reader not in readers
-    ]

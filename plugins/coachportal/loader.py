@@ -50,7 +50,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import checks
+from . import access, checks
 from .errors import EngagementError, Problem
 from .messages import pydantic_problems
 from .models import Engagement
@@ -124,7 +124,7 @@ def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
         found.extend(pydantic_problems(exc, data, pos))
     findings = checks.cross_check(data, lambda loc: pos.value(tuple(loc))[0])
     if readers is not None:
-        findings += checks.access_check(data, readers)
+        findings += access.access_findings(data, readers)
     for finding in findings:
         found.append(
             (finding.loc, pos.key(finding.loc) if finding.at_key else pos.value(finding.loc), finding.message)

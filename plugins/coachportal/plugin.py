@@ -30,7 +30,7 @@ from .errors import EngagementError
 from .models import Level
 from .origins import foreign_resources
 from .pages import url
-from .portal import Portal, build_portal, readers_below, summary, today
+from .portal import Portal, build_portal, summary, today
 from .publish import Staging
 from .redact import AUDIENCES, audience_from
 from .render import render_engagement_list
@@ -156,16 +156,14 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def _lock(self, config: MkDocsConfig) -> None:
         """Keys for every engagement; fails closed on any access problem."""
         engagements = self.portal.engagements
-        levels = {rid: Level.parse(reader.level) for rid, reader in self.config.readers.items()}
-        problems = readers_below(self.portal.audience, engagements, levels)
-        if problems:
-            raise PluginError("\n".join(problems))
         try:
             passphrases = access.resolve_passphrases(
                 self.config.readers,
-                [(e.id, e.access) for e in engagements],
+                engagements,
                 os.environ,
                 base_dir=Path(config.config_file_path or ".").parent,
+                site_name=config.site_name,
+                audience=self.portal.audience,
             )
             self.vault = protect.Vault.create(
                 {e.id: list(e.access) for e in engagements}, passphrases, iterations=self.config.iterations

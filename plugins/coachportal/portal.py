@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -58,23 +58,6 @@ def build_portal(
     engagements = tuple(redact(e, audience) for e in load_engagements(engagements_dir, readers))
     pages = tuple(page for e in engagements for page in render_engagement(e, audience.label, on))
     return Portal(audience=audience, engagements=engagements, pages=pages)
-
-
-def readers_below(
-    audience: Level, engagements: Sequence[Engagement], reader_levels: Mapping[str, Level]
-) -> list[str]:
-    """Readers an engagement names in ``access:`` who may not read this audience's view.
-
-    A client or coach portal must not open for a sponsor's passphrase.
-    """
-    return [
-        f"coachportal: engagement {e.id!r}: reader {reader!r} has level {reader_levels[reader].label},"
-        f" below this {audience.label} portal (set `level: {audience.label}` for that reader,"
-        " or build the view for their level)"
-        for e in engagements
-        for reader in e.access
-        if reader in reader_levels and reader_levels[reader] < audience
-    ]
 
 
 def summary(engagement: Engagement, directory_urls: bool = True) -> dict[str, str]:

@@ -140,11 +140,17 @@ def expect_refused(
     assert NW_MARKER not in article_text(page)
 
 
-def session_keys(page: Any) -> dict[str, str]:
+def stored(page: Any) -> dict[str, str]:
+    """Everything unlock.js keeps in this tab's sessionStorage."""
     return page.evaluate(
         "Object.fromEntries(Object.keys(sessionStorage).filter(k => k.startsWith('coachportal:'))"
         ".map(k => [k, sessionStorage.getItem(k)]))"
     )
+
+
+def session_keys(page: Any) -> dict[str, str]:
+    """The unlocked content keys (beside them: one ``coachportal:session`` record)."""
+    return {k: v for k, v in stored(page).items() if k.startswith("coachportal:key:")}
 
 
 # --- scenarios ----------------------------------------------------------------------------------------
@@ -157,7 +163,7 @@ def test_locked_before_unlock(ctx: RecordingContext, site: Server) -> None:
     assert "noindex, nofollow" in page.locator('meta[name="robots"]').get_attribute("content")
     label = page.locator("label", has_text="Passphrase")
     assert page.locator("#" + label.get_attribute("for")).get_attribute("type") == "password"
-    assert session_keys(page) == {}
+    assert stored(page) == {}
 
 
 def test_wrong_and_other_readers_passphrase_refused_then_right_one_opens(
@@ -177,7 +183,13 @@ def test_wrong_and_other_readers_passphrase_refused_then_right_one_opens(
     ((name, value),) = keys.items()
     assert name.startswith("coachportal:key:")
     assert value not in json.dumps(PASSPHRASES) and len(value) == 44  # a raw 256-bit key, base64
-    assert all(p not in json.dumps(keys) for p in PASSPHRASES.values())
+    # beside the key: which tab and build it belongs to, and when the reader was last active
+    everything = stored(page)
+    assert set(everything) == {name, "coachportal:session"}
+    record = json.loads(everything["coachportal:session"])
+    assert set(record) == {"tab", "build", "active"}
+    assert page.evaluate("window.name") == "coachportal-tab:" + record["tab"]
+    assert all(p not in json.dumps(everything) for p in PASSPHRASES.values())
 
 
 def test_next_page_opens_without_prompt_fresh_context_locked(
@@ -234,7 +246,7 @@ def test_lock_forgets(ctx: RecordingContext, site: Server) -> None:
     with page.expect_navigation():
         page.locator("[data-coachportal-lock]").first.click()
     assert_locked(page)
-    assert session_keys(page) == {}
+    assert stored(page) == {}
     page.goto(site.url + f"{NW}/")
     assert_locked(page)
 

@@ -267,7 +267,6 @@ function startPage() {
   const ROOT = siteRoot();
   const IDLE_MS = idleMinutes() * 60000;
   const pristineOf = new WeakMap(); // unlocked element -> a fresh copy of its locked form
-  let lastTouch = 0;
 
   // --- site and settings ---
 
@@ -363,7 +362,6 @@ function startPage() {
     try {
       storage().setItem(KEY_PREFIX + kid, b64(raw));
       writeSession({ tab: tabId(true), build: build, active: Date.now() });
-      lastTouch = Date.now();
     } catch (e) {
       /* storage off: this page stays open, the next one asks again */
     }
@@ -391,11 +389,9 @@ function startPage() {
   }
 
   function touch() {
-    const now = Date.now();
-    if (now - lastTouch < TOUCH_EVERY_MS) return;
     const record = readSession();
-    if (!record) return;
-    lastTouch = now;
+    const now = Date.now();
+    if (!record || now - record.active < TOUCH_EVERY_MS) return;
     record.active = now;
     writeSession(record);
   }

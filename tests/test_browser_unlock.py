@@ -402,6 +402,14 @@ def test_instant_navigation_into_engagement_pages(
         page.wait_for_selector(".coachportal-unlocked", timeout=5_000)
         assert page.evaluate("window.__same_document === true") is True
         assert NW_MARKER in article_text(page)
+        # Lock, then Back to the page reached instantly: locked as well
+        with page.expect_navigation():
+            page.locator("[data-coachportal-lock]").first.click()
+        assert_locked(page)
+        page.go_back()
+        page.wait_for_url(re.compile(r"/actions/$"))
+        assert_locked(page)
+        assert stored(page) == {}
         assert not [m for m in context.console if m.startswith("pageerror")]
         assert context.foreign_requests(server.origin) == []
 

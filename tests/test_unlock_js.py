@@ -110,3 +110,27 @@ def test_classic_copy_is_a_script_and_the_module_a_module(tmp_path: Path) -> Non
         scripts.classic_copy(source + "\nconst late = 1;\n")
     with pytest.raises(ValueError, match="one final"):
         scripts.classic_copy("export const early = 1;\n" + source)
+
+
+def test_idle_lock_minutes_reaches_every_page_and_is_checked(tmp_path: Path) -> None:
+    """The option lands in a <meta> on every page (no inline script: a CSP is coming)."""
+    from tmpportal import new_portal
+
+    readers = {"northwind-hr": {"name": "N"}, "marcus-lee": {"name": "M"}}
+    portal = new_portal(tmp_path, plugin={"readers": readers, "idle_lock_minutes": 0.5})
+    portal.add_example("engagement.yml")
+    portal.env = {
+        "COACHPORTAL_PASSPHRASE_NORTHWIND_HR": PASSPHRASES["alice"],
+        "COACHPORTAL_PASSPHRASE_MARCUS_LEE": PASSPHRASES["carol"],
+    }
+    portal.build()
+    meta = '<meta name="coachportal:idle-lock-minutes" content="0.5">'
+    pages = [portal.site / "index.html", portal.site / "404.html", *portal.site.glob("*/actions/index.html")]
+    assert len(pages) == 3
+    for page in pages:
+        assert meta in page.read_text(encoding="utf-8"), page
+    for bad in (-1, "soon", True):
+        portal.plugin["idle_lock_minutes"] = bad
+        result = portal.build(check=False)
+        assert result.returncode != 0
+        assert "idle_lock_minutes" in result.stderr and "0 or more" in result.stderr, result.stderr

@@ -6,16 +6,20 @@ time (submit -> content shown, one PBKDF2 derivation of 600,000 iterations) is p
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import json
 import re
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import Browser, RecordingContext, Server, free_port, serve
+from browser import CHROMIUM_ARGS, Browser, RecordingContext, Server, free_port, require_chromium, serve
 from tmpportal import TempPortal, new_portal
 
 pytestmark = pytest.mark.browser
@@ -140,11 +144,17 @@ def expect_refused(
     assert NW_MARKER not in article_text(page)
 
 
-def session_keys(page: Any) -> dict[str, str]:
+def stored(page: Any) -> dict[str, str]:
+    """Everything unlock.js keeps in this tab's sessionStorage."""
     return page.evaluate(
         "Object.fromEntries(Object.keys(sessionStorage).filter(k => k.startsWith('coachportal:'))"
         ".map(k => [k, sessionStorage.getItem(k)]))"
     )
+
+
+def session_keys(page: Any) -> dict[str, str]:
+    """The unlocked content keys (beside them: one ``coachportal:session`` record)."""
+    return {k: v for k, v in stored(page).items() if k.startswith("coachportal:key:")}
 
 
 # --- scenarios ----------------------------------------------------------------------------------------
@@ -157,7 +167,7 @@ def test_locked_before_unlock(ctx: RecordingContext, site: Server) -> None:
     assert "noindex, nofollow" in page.locator('meta[name="robots"]').get_attribute("content")
     label = page.locator("label", has_text="Passphrase")
     assert page.locator("#" + label.get_attribute("for")).get_attribute("type") == "password"
-    assert session_keys(page) == {}
+    assert stored(page) == {}
 
 
 def test_wrong_and_other_readers_passphrase_refused_then_right_one_opens(
@@ -177,7 +187,13 @@ def test_wrong_and_other_readers_passphrase_refused_then_right_one_opens(
     ((name, value),) = keys.items()
     assert name.startswith("coachportal:key:")
     assert value not in json.dumps(PASSPHRASES) and len(value) == 44  # a raw 256-bit key, base64
-    assert all(p not in json.dumps(keys) for p in PASSPHRASES.values())
+    # beside the key: which tab and build it belongs to, and when the reader was last active
+    everything = stored(page)
+    assert set(everything) == {name, "coachportal:session"}
+    record = json.loads(everything["coachportal:session"])
+    assert set(record) == {"tab", "build", "active"}
+    assert page.evaluate("window.name") == "coachportal-tab:" + record["tab"]
+    assert all(p not in json.dumps(everything) for p in PASSPHRASES.values())
 
 
 def test_next_page_opens_without_prompt_fresh_context_locked(
@@ -234,7 +250,7 @@ def test_lock_forgets(ctx: RecordingContext, site: Server) -> None:
     with page.expect_navigation():
         page.locator("[data-coachportal-lock]").first.click()
     assert_locked(page)
-    assert session_keys(page) == {}
+    assert stored(page) == {}
     page.goto(site.url + f"{NW}/")
     assert_locked(page)
 
@@ -386,6 +402,14 @@ def test_instant_navigation_into_engagement_pages(
         page.wait_for_selector(".coachportal-unlocked", timeout=5_000)
         assert page.evaluate("window.__same_document === true") is True
         assert NW_MARKER in article_text(page)
+        # Lock, then Back to the page reached instantly: locked as well
+        with page.expect_navigation():
+            page.locator("[data-coachportal-lock]").first.click()
+        assert_locked(page)
+        page.go_back()
+        page.wait_for_url(re.compile(r"/actions/$"))
+        assert_locked(page)
+        assert stored(page) == {}
         assert not [m for m in context.console if m.startswith("pageerror")]
         assert context.foreign_requests(server.origin) == []
 
@@ -417,6 +441,8 @@ def test_pages_and_embedded_portfolio_open_from_files(
         page.goto(base + "index.html")
         page.wait_for_selector(".coachportal-portfolio__item", timeout=5_000)  # from this tab's key
         assert NW_MARKER in page.locator(".coachportal-portfolio").inner_text()
+        # Chromium refuses module scripts from file://: the classic copy did the work
+        assert page.evaluate("window.coachportal.script") == "classic"
     with browser.context() as context:
         page = context.new_page()
         page.goto(base + "fetched.html")
@@ -424,3 +450,233 @@ def test_pages_and_embedded_portfolio_open_from_files(
         expect_refused(
             page, PASSPHRASES["marcus-lee"], "serve the portal over HTTP", ".coachportal-portfolio"
         )
+
+
+# --- which script runs, refused payloads ------------------------------------------------------------
+
+
+def test_unlock_js_runs_as_a_module(ctx: RecordingContext, site: Server) -> None:
+    page = ctx.new_page()
+    page.goto(site.url + f"{NW}/")
+    assert_locked(page)
+    assert page.locator('script[type="module"][src$="coachportal/unlock.js"]').count() == 1
+    assert page.evaluate("window.coachportal.script") == "module"
+    # the portfolio's form comes with the page, written by the build (no form built in JS)
+    home = (site.directory / "index.html").read_text(encoding="utf-8")
+    assert "Open my engagements" in home and 'id="coachportal-portfolio-passphrase"' in home
+
+
+def test_payload_with_too_few_iterations_is_refused(
+    browser: Browser,  # noqa: F811
+    site: Server,
+    tmp_path: Path,
+) -> None:
+    """A host that lowers the PBKDF2 iterations (to make a typed passphrase cheap to crack)
+    gets no passphrase typed: the form says why and stays disabled, even with a key in the tab."""
+    copy = tmp_path / "site"
+    shutil.copytree(site.directory, copy)
+    actions = copy / NW / "actions" / "index.html"
+    html = actions.read_text(encoding="utf-8")
+    assert html.count("&quot;iterations&quot;:600000,") + html.count('"iterations":600000,') == 1
+    html = html.replace("&quot;iterations&quot;:600000,", "&quot;iterations&quot;:599999,")
+    actions.write_text(html.replace('"iterations":600000,', '"iterations":599999,'), encoding="utf-8")
+    with serve(copy) as server, browser.context() as context:
+        page = context.new_page()
+        page.goto(server.url + f"{NW}/")
+        unlock(page, PASSPHRASES["northwind-hr"])
+        page.goto(server.url + f"{NW}/actions/")
+        error = page.locator(".coachportal-locked [role=alert]")
+        error.wait_for(state="visible")
+        assert "fewer than 600,000 PBKDF2 iterations" in error.inner_text()
+        assert page.locator(".coachportal-locked input[type=password]").is_disabled()
+        assert page.locator(".coachportal-unlocked").count() == 0
+        assert NW_MARKER not in article_text(page)
+        assert not [m for m in context.console if m.startswith("pageerror")]
+
+
+# --- lock means locked --------------------------------------------------------------------------------
+
+
+class _CacheableHandler(http.server.SimpleHTTPRequestHandler):
+    """Like a real static host: cacheable responses (Chromium keeps no-store pages out of
+    its back-forward cache, and the shared test server sends no-store)."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+
+@contextlib.contextmanager
+def serve_cacheable(directory: Path) -> Iterator[str]:
+    handler = functools.partial(_CacheableHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def bfcache_browser(browser: Browser) -> Iterator[Browser]:  # noqa: F811
+    """A second Chromium, with its back-forward cache on (Playwright turns it off by default)."""
+    launched = browser.browser.browser_type.launch(
+        executable_path=require_chromium(),
+        args=CHROMIUM_ARGS,
+        ignore_default_args=["--disable-back-forward-cache"],
+    )
+    try:
+        yield Browser(launched)
+    finally:
+        launched.close()
+
+
+SHOWS = "addEventListener('pageshow', e => { (window.__shows = window.__shows || []).push(e.persisted) })"
+
+
+def test_back_after_lock_shows_nothing(bfcache_browser: Browser, site: Server) -> None:
+    with serve_cacheable(site.directory) as url, bfcache_browser.context() as context:
+        page = context.new_page()
+        page.add_init_script(SHOWS)
+        page.goto(url + f"{NW}/")
+        unlock(page, PASSPHRASES["northwind-hr"])
+        page.goto(url + f"{NW}/actions/")
+        page.wait_for_selector(".coachportal-unlocked", timeout=5_000)
+        # Back without Lock: the page comes back from the back-forward cache, still open
+        page.go_back(wait_until="commit")  # a restored page fires no load event
+        page.wait_for_url(re.compile(rf"/{NW}/$"), wait_until="commit")
+        page.wait_for_function("window.__shows.length === 2")
+        assert page.evaluate("window.__shows") == [False, True]
+        assert NW_MARKER in article_text(page)
+        page.go_forward(wait_until="commit")
+        page.wait_for_selector(".coachportal-unlocked", timeout=5_000)
+        with page.expect_navigation():
+            page.locator("[data-coachportal-lock]").first.click()
+        assert_locked(page)
+        # Back after Lock: the same restored page, now locked again
+        page.go_back(wait_until="commit")
+        page.wait_for_url(re.compile(rf"/{NW}/$"), wait_until="commit")
+        page.wait_for_function("window.__shows.length === 3")
+        assert page.evaluate("window.__shows") == [False, True, True]  # restored, not reloaded
+        # locked by the time the restored page is shown (not by a later timer)
+        assert page.locator(".coachportal-unlocked").count() == 0
+        assert NW_MARKER not in article_text(page)
+        assert_locked(page)
+        assert stored(page) == {}
+        assert not [m for m in context.console if m.startswith("pageerror")]
+        assert context.foreign_requests(url.rstrip("/")) == []
+
+
+def rewind_activity(page: Any, minutes: float) -> None:
+    """Pretend the reader's last activity was ``minutes`` ago."""
+    page.evaluate(
+        """(minutes) => {
+          const record = JSON.parse(sessionStorage.getItem('coachportal:session'));
+          record.active = Date.now() - minutes * 60000;
+          sessionStorage.setItem('coachportal:session', JSON.stringify(record));
+        }""",
+        minutes,
+    )
+
+
+def test_keys_forgotten_after_idle_minutes(ctx: RecordingContext, site: Server) -> None:
+    meta = '<meta name="coachportal:idle-lock-minutes" content="30">'
+    assert meta in (site.directory / NW / "index.html").read_text(encoding="utf-8")
+    page = ctx.new_page()
+    page.goto(site.url + f"{NW}/actions/")
+    unlock(page, PASSPHRASES["northwind-hr"])
+    # activity within the 30 minutes keeps the keys and counts as new activity
+    rewind_activity(page, 29)
+    page.keyboard.press("Shift")
+    assert page.locator(".coachportal-unlocked").count() == 1
+    assert (
+        page.evaluate("Date.now() - JSON.parse(sessionStorage.getItem('coachportal:session')).active") < 5_000
+    )
+    # after 30 idle minutes the first key press locks instead
+    rewind_activity(page, 31)
+    page.keyboard.press("Shift")
+    assert_locked(page)
+    assert stored(page) == {}
+    # and a tab that comes back to the portal after 30 minutes finds it locked
+    unlock(page, PASSPHRASES["northwind-hr"])
+    rewind_activity(page, 31)
+    page.goto(site.url + f"{NW}/progress/")
+    assert_locked(page)
+    assert stored(page) == {}
+
+
+def test_open_page_locks_itself_when_idle(ctx: RecordingContext, site: Server) -> None:
+    """No reload, no key press: the page's own timer locks it (the clock is Playwright's)."""
+    page = ctx.new_page()
+    page.clock.install()
+    page.goto(site.url + f"{NW}/final-report/")
+    unlock(page, PASSPHRASES["northwind-hr"])
+    page.clock.fast_forward("29:00")
+    assert page.locator(".coachportal-unlocked").count() == 1
+    page.clock.fast_forward("02:00")
+    assert_locked(page)
+    assert stored(page) == {}
+
+
+def test_window_opened_from_an_unlocked_page_gets_no_keys(ctx: RecordingContext, site: Server) -> None:
+    page = ctx.new_page()
+    page.goto(site.url + f"{NW}/actions/")
+    unlock(page, PASSPHRASES["northwind-hr"])
+    page.evaluate("sessionStorage.setItem('probe', 'copied')")
+    with page.expect_popup() as popup_info:
+        page.evaluate("window.open(location.href)")
+    popup = popup_info.value
+    popup.wait_for_load_state()
+    # Chromium copied this tab's sessionStorage into the new window ...
+    assert popup.evaluate("sessionStorage.getItem('probe')") == "copied"
+    # ... but the keys in the copy are not used, and are gone
+    assert_locked(popup)
+    assert stored(popup) == {}
+    popup.close()
+    # the tab that opened it keeps its keys
+    page.reload()
+    page.wait_for_selector(".coachportal-unlocked", timeout=5_000)
+    assert len(session_keys(page)) == 1
+
+
+# --- after a rebuild ------------------------------------------------------------------------------------
+
+UPDATED = "This portal was updated — enter your passphrase again"
+
+
+def test_tab_with_keys_of_an_earlier_build_is_told_the_portal_was_updated(
+    browser: Browser,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    portal = build(tmp_path, ())
+    with serve(portal.site) as server, browser.context() as context:
+        page, home = context.new_page(), context.new_page()
+        page.goto(server.url + f"{NW}/actions/")
+        unlock(page, PASSPHRASES["northwind-hr"])
+        home.goto(server.url)
+        submit(home, PASSPHRASES["northwind-hr"], ".coachportal-portfolio")
+        home.wait_for_selector(".coachportal-portfolio__item", timeout=UNLOCK_TIMEOUT)
+        portal.build()  # new salt, new content keys, new key ids
+        page.reload()
+        assert_locked(page)
+        assert UPDATED in page.locator(".coachportal-locked .coachportal-unlock__intro").inner_text()
+        assert stored(page) == {}
+        home.reload()
+        home.wait_for_selector(".coachportal-portfolio.coachportal-ready input[type=password]")
+        assert UPDATED in home.locator(".coachportal-portfolio .coachportal-unlock__intro").inner_text()
+        assert home.locator(".coachportal-portfolio__item").count() == 0
+        # the passphrase opens the new build, and then the message is gone
+        unlock(page, PASSPHRASES["northwind-hr"])
+        page.goto(server.url + f"{NW}/progress/")
+        page.wait_for_selector(".coachportal-unlocked", timeout=5_000)
+        page.goto(server.url + f"{FIN}/")
+        assert_locked(page)
+        assert UPDATED not in article_text(page)
+        assert not [m for m in context.console if m.startswith("pageerror")]
+        assert context.foreign_requests(server.origin) == []

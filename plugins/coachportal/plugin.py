@@ -25,7 +25,7 @@ from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from . import access, crypto, protect
+from . import access, crypto, protect, scripts
 from .errors import EngagementError
 from .models import Level
 from .origins import foreign_resources
@@ -40,11 +40,23 @@ log = get_plugin_logger(__name__)  # messages read "coachportal: ..."
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "coachportal"  # where assets land in site/
 CSS = ("portal.css", "coachportal.css", "unlock.css")
-JS = ("unlock.js",)
+JS = (scripts.MODULE,)
 PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 HOME_MARKER = "<!-- coachportal:engagements -->"
 PREVIEW_BANNER = '<p class="coachportal-preview">Preview — not encrypted</p>\n'
 RESERVED_IDS = frozenset({ASSET_DIR, "assets", "search"})  # the theme's and the plugin's own folders
+
+
+class _Minutes(c.Type):
+    """A number of minutes, 0 or more (fractions allowed)."""
+
+    def __init__(self, default: float) -> None:
+        super().__init__((int, float), default=default)
+
+    def run_validation(self, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise ValidationError(f"expected a number of minutes, 0 or more, got {value!r}")
+        return value
 
 
 class ReaderConfig(base.Config):
@@ -77,6 +89,8 @@ class CoachPortalConfig(base.Config):
     encryption = c.Type(bool, default=True)
     readers = c.DictOfItems(c.SubConfig(ReaderConfig), default={})
     iterations = Iterations()
+    # Unlocked keys are forgotten after this many minutes without activity (0: never).
+    idle_lock_minutes = _Minutes(default=30)
 
 
 class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
@@ -111,7 +125,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             self.command = "serve"  # `mkdocs serve --clean` reports itself as "build"
         self._private_by_default(config)
         config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
-        config.extra_javascript = [*(f"{ASSET_DIR}/{name}" for name in JS), *config.extra_javascript]
+        config.extra_javascript = [*scripts.extra_scripts(ASSET_DIR), *config.extra_javascript]
         if self.command == "build":
             # Build into a staging directory; on_shutdown swaps it in only after
             # success, so a failed build leaves the previous site/ untouched.
@@ -186,6 +200,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             )
         for name in (*CSS, *JS):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
+        classic = scripts.classic_copy((ASSETS / scripts.MODULE).read_text(encoding="utf-8"))
+        files.append(File.generated(config, f"{ASSET_DIR}/{scripts.CLASSIC}", content=classic))
         files.append(File.generated(config, "robots.txt", content=protect.ROBOTS_TXT))
         return files
 
@@ -296,7 +312,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 "coachportal: a page would load from another origin (a private portal loads nothing"
                 f" from third parties): {', '.join(sorted(set(foreign)))}"
             )
-        return protect.add_noindex(output)
+        idle = f'<meta name="coachportal:idle-lock-minutes" content="{self.config.idle_lock_minutes:g}">'
+        return protect.add_noindex(output).replace(protect.ROBOTS_META, protect.ROBOTS_META + idle, 1)
 
     def _engagement_urls(self) -> list[str]:
         return [f"{e.id}/" for e in self.portal.engagements]

@@ -7,43 +7,276 @@
  * key decrypts the page (AES-GCM, associated data = the page's path relative to the site
  * root). Unlocked content keys (never the passphrase, never the KEK) are kept in
  * sessionStorage as "coachportal:key:<key id>", so the engagement's other pages open
- * without asking again in this tab; "Lock" forgets them.
+ * without asking again in this tab; "Lock" forgets them, and so does a stretch of
+ * inactivity (<meta name="coachportal:idle-lock-minutes">).
  *
- * Works on first load and on every Material instant-navigation page change.
+ * An ES module: the pure parts (payload checks, key unwrapping, decryption, the portfolio)
+ * are exported for `node --test tests/js/`; in a page the module wires itself up, on first
+ * load and on every Material instant-navigation page change. Chromium refuses module
+ * scripts from file://, so the plugin also publishes a classic copy (this file without its
+ * final `export { ... }` statement, wrapped in a function: coachportal/scripts.py) that
+ * starts only on file://. Keep the exports in that one statement at the end.
  */
-(function () {
-  "use strict";
 
-  var STORE_PREFIX = "coachportal:";
-  var KEY_PREFIX = STORE_PREFIX + "key:";
-  var WRAP_AAD = "coachportal:wrap:";
-  var PORTFOLIO_AAD = "coachportal:portfolio:";
-  var PORTFOLIO_PATH = "coachportal/portfolio.json";
-  var WRONG = "That passphrase does not open this engagement.";
-  var WRONG_PORTFOLIO = "That passphrase does not open any engagement.";
-  var EMPTY = "Enter your passphrase.";
-  var NO_CRYPTO = "Unlocking needs a secure connection (HTTPS) and a current browser.";
-  var MOVED = "This page's content does not belong at this address.";
-  var MAX_ITERATIONS = 10000000;
+const MIN_ITERATIONS = 600000; // crypto.MIN_ITERATIONS: fewer make a passphrase cheap to guess offline
+const MAX_ITERATIONS = 10000000; // crypto.MAX_ITERATIONS: more would freeze the tab
+const FORMAT_VERSION = 1;
+const IV_BYTES = 12;
+const WRAPPED_BYTES = IV_BYTES + 32 + 16; // IV || encrypted 256-bit key || GCM tag
+const WRAP_AAD = "coachportal:wrap:";
+const PORTFOLIO_AAD = "coachportal:portfolio:";
+const PORTFOLIO_PATH = "coachportal/portfolio.json";
+const STORE_PREFIX = "coachportal:";
+const KEY_PREFIX = STORE_PREFIX + "key:";
+const SESSION_ITEM = STORE_PREFIX + "session";
+const TAB_PREFIX = "coachportal-tab:";
+const IDLE_META = "coachportal:idle-lock-minutes";
+const DEFAULT_IDLE_MINUTES = 30;
+const TOUCH_EVERY_MS = 5000; // activity is written at most this often
 
-  var state = (window.coachportal = window.coachportal || {});
+const MESSAGES = {
+  wrong: "That passphrase does not open this engagement.",
+  wrongPortfolio: "That passphrase does not open any engagement.",
+  empty: "Enter your passphrase.",
+  noCrypto: "Unlocking needs a secure connection (HTTPS) and a current browser.",
+  moved: "This page's content does not belong at this address.",
+  broken: "This page's encrypted content is damaged and cannot be unlocked.",
+  weak:
+    "This portal protects passphrases with fewer than 600,000 PBKDF2 iterations, too few to be safe:" +
+    " it will not be unlocked here. Ask your coach to rebuild it.",
+  tooMany: "This portal asks for more than 10,000,000 PBKDF2 iterations: it will not be unlocked here.",
+  updated: "This portal was updated — enter your passphrase again.",
+  fileFetch:
+    "Your browser does not let a page opened from a file load the list of engagements: " +
+    "serve the portal over HTTP (for example make serve-site).",
+  fetchFailed: "The list of engagements could not be loaded.",
+};
+
+/* A payload this script will not use; `message` is meant for the reader. */
+class PayloadError extends Error {}
+
+/* A passphrase or key that does not open a payload: kind "wrong" or "moved". */
+class UnlockError extends Error {
+  constructor(kind) {
+    super(MESSAGES[kind]);
+    this.kind = kind;
+  }
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function subtle() {
+  return globalThis.crypto && globalThis.crypto.subtle;
+}
+
+// --- bytes ---------------------------------------------------------------------------------
+
+function unb64(text) {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function b64(bytes) {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
+  return btoa(bin);
+}
+
+// --- payloads (pure) ------------------------------------------------------------------------
+
+/* Refuse before any work: a weakened payload (a host lowering the iterations to make a
+ * captured passphrase cheap to crack) must not get the reader to type the passphrase. */
+function checkIterations(iterations) {
+  if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS) throw new PayloadError(MESSAGES.weak);
+  if (iterations > MAX_ITERATIONS) throw new PayloadError(MESSAGES.tooMany);
+}
+
+function isText(value) {
+  return typeof value === "string" && value.length > 0;
+}
+
+function checkKeySlots(doc) {
+  if (!isText(doc.kid) || !Array.isArray(doc.keys) || !doc.keys.every(isText)) {
+    throw new PayloadError(MESSAGES.broken);
+  }
+}
+
+function parseJson(textOrObject) {
+  if (typeof textOrObject !== "string") return textOrObject;
+  try {
+    return JSON.parse(textOrObject);
+  } catch (e) {
+    throw new PayloadError(MESSAGES.broken);
+  }
+}
+
+function checkHeader(doc) {
+  if (!doc || typeof doc !== "object" || doc.v !== FORMAT_VERSION || !isText(doc.salt)) {
+    throw new PayloadError(MESSAGES.broken);
+  }
+  checkIterations(doc.iterations);
+}
+
+/* A page payload (the JSON of <template class="coachportal-payload">), checked. */
+function parsePayload(textOrObject) {
+  const doc = parseJson(textOrObject);
+  checkHeader(doc);
+  checkKeySlots(doc);
+  if (!isText(doc.iv) || !isText(doc.ct)) throw new PayloadError(MESSAGES.broken);
+  return doc;
+}
+
+/* The portfolio (coachportal/portfolio.json or the home page's copy), checked. */
+function parsePortfolio(textOrObject) {
+  const doc = parseJson(textOrObject);
+  checkHeader(doc);
+  if (!Array.isArray(doc.entries)) throw new PayloadError(MESSAGES.broken);
+  doc.entries.forEach(function (entry) {
+    checkKeySlots(entry);
+    if (!isText(entry.iv) || !isText(entry.ct)) throw new PayloadError(MESSAGES.broken);
+  });
+  return doc;
+}
+
+/* The associated data of a page: its path relative to the site root, as
+ * crypto.normalize_page_path computes it from MkDocs' page.url. */
+function relativePagePath(pathname, rootPathname) {
+  let rel = pathname.indexOf(rootPathname) === 0 ? pathname.slice(rootPathname.length) : pathname;
+  try {
+    rel = decodeURIComponent(rel);
+  } catch (e) {
+    /* keep it encoded */
+  }
+  rel = rel.replace(/^\/+/, "");
+  if (rel === "index.html") return "";
+  if (/\/index\.html$/.test(rel)) return rel.slice(0, -"index.html".length);
+  return rel;
+}
+
+// --- crypto (WebCrypto: browsers and Node) ---------------------------------------------------
+
+async function deriveKek(passphrase, salt, iterations) {
+  checkIterations(iterations);
+  const material = await subtle().importKey("raw", enc.encode(passphrase.normalize("NFC")), "PBKDF2", false, [
+    "deriveKey",
+  ]);
+  return subtle().deriveKey(
+    { name: "PBKDF2", hash: "SHA-256", salt: salt, iterations: iterations },
+    material,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["decrypt"]
+  );
+}
+
+/* The raw content key if the KEK opens one of the wrapped keys, else null. */
+async function unwrapKey(kek, wrappedKeys, kid) {
+  const aad = enc.encode(WRAP_AAD + kid);
+  for (const text of wrappedKeys) {
+    const bytes = unb64(text);
+    if (bytes.length !== WRAPPED_BYTES) continue;
+    try {
+      const raw = await subtle().decrypt(
+        { name: "AES-GCM", iv: bytes.slice(0, IV_BYTES), additionalData: aad },
+        kek,
+        bytes.slice(IV_BYTES)
+      );
+      return new Uint8Array(raw);
+    } catch (e) {
+      /* not this reader's (or a decoy): try the next one */
+    }
+  }
+  return null;
+}
+
+async function aesOpen(raw, iv, ciphertext, aad) {
+  const key = await subtle().importKey("raw", raw, { name: "AES-GCM" }, false, ["decrypt"]);
+  const plain = await subtle().decrypt({ name: "AES-GCM", iv: iv, additionalData: enc.encode(aad) }, key, ciphertext);
+  return dec.decode(plain);
+}
+
+/* The page's HTML (padding removed); rejects if the key or the page path is not the one
+ * the build used. */
+async function openPage(payload, raw, pagePath) {
+  const html = await aesOpen(raw, unb64(payload.iv), unb64(payload.ct), pagePath);
+  return html.replace(/ +$/, "");
+}
+
+/* Passphrase -> {raw, html}; throws UnlockError("wrong") or UnlockError("moved"). */
+async function unlockPage(payload, passphrase, pagePath) {
+  const kek = await deriveKek(passphrase, unb64(payload.salt), payload.iterations);
+  const raw = await unwrapKey(kek, payload.keys, payload.kid);
+  if (!raw) throw new UnlockError("wrong");
+  try {
+    return { raw: raw, html: await openPage(payload, raw, pagePath) };
+  } catch (e) {
+    throw new UnlockError("moved");
+  }
+}
+
+async function openEntry(entry, raw) {
+  return JSON.parse(await aesOpen(raw, unb64(entry.iv), unb64(entry.ct), PORTFOLIO_AAD + entry.kid));
+}
+
+/* Every portfolio entry the passphrase opens, as {kid, raw, summary}: one derivation. */
+async function openPortfolio(doc, passphrase) {
+  const kek = await deriveKek(passphrase, unb64(doc.salt), doc.iterations);
+  const opened = [];
+  for (const entry of doc.entries) {
+    const raw = await unwrapKey(kek, entry.keys, entry.kid);
+    if (!raw) continue;
+    try {
+      opened.push({ kid: entry.kid, raw: raw, summary: await openEntry(entry, raw) });
+    } catch (e) {
+      /* a tampered entry: leave it out */
+    }
+  }
+  return opened;
+}
+
+// --- the tab's session (pure decision) ------------------------------------------------------
+
+/* Why the stored keys must be forgotten, or null. `record` is the stored session
+ * ({tab, build, active}); `now.tab` the id this tab carries in window.name, `now.build` the
+ * salt of the page being shown (a new build has a new salt), `now.ms` the time and
+ * `now.idleMs` the allowed inactivity (0: never). */
+function sessionProblem(record, now) {
+  if (!record || typeof record !== "object") return "missing";
+  // sessionStorage is copied into windows this tab opens; window.name is not.
+  if (!now.tab || record.tab !== now.tab) return "copied";
+  if (now.idleMs > 0 && !(now.ms - record.active < now.idleMs)) return "idle";
+  if (now.build && record.build !== now.build) return "updated";
+  return null;
+}
+
+// --- the page ---------------------------------------------------------------------------------
+
+function startPage() {
+  const state = (window.coachportal = window.coachportal || {});
   if (state.loaded) return;
+  // The classic copy is for file:// only, where the module cannot load; elsewhere the
+  // module starts (document.currentScript is null in modules).
+  if (document.currentScript && location.protocol !== "file:") return;
   state.loaded = true;
   state.lastUnlockMs = null;
+  state.script = document.currentScript ? "classic" : "module";
 
-  var enc = new TextEncoder();
-  var dec = new TextDecoder();
-  var subtle = window.crypto && window.crypto.subtle;
+  const ROOT = siteRoot();
+  const IDLE_MS = idleMinutes() * 60000;
+  const pristineOf = new WeakMap(); // unlocked element -> a fresh copy of its locked form
 
-  // --- the site root (computed once, while location and the page's config match) ---------
+  // --- site and settings ---
 
   function siteRoot() {
-    var config = document.getElementById("__config");
+    const config = document.getElementById("__config");
     if (config) {
       try {
-        var base = JSON.parse(config.textContent).base;
+        const base = JSON.parse(config.textContent).base;
         if (typeof base === "string") {
-          var url = new URL(base, location.href);
+          const url = new URL(base, location.href);
           if (!/\/$/.test(url.pathname)) url.pathname += "/";
           url.search = "";
           url.hash = "";
@@ -53,77 +286,114 @@
         /* fall through */
       }
     }
-    var script = document.currentScript;
-    if (script && script.src) return new URL("../", script.src).href; // <root>/coachportal/unlock.js
+    const script = document.querySelector('script[src$="coachportal/unlock.js"]');
+    if (script) return new URL("../", script.src).href; // <root>/coachportal/unlock.js
     return new URL("./", location.href).href;
   }
 
-  var ROOT = siteRoot();
-  state.root = ROOT;
-
-  /* The page's path relative to the site root: what the build used as associated data. */
-  function pagePath() {
-    var rootPath = new URL(ROOT).pathname;
-    var path = location.pathname;
-    var rel = path.indexOf(rootPath) === 0 ? path.slice(rootPath.length) : path;
-    try {
-      rel = decodeURIComponent(rel);
-    } catch (e) {
-      /* keep it encoded */
-    }
-    rel = rel.replace(/^\/+/, "");
-    if (rel === "index.html") rel = "";
-    else if (/\/index\.html$/.test(rel)) rel = rel.slice(0, -"index.html".length);
-    return rel;
+  function idleMinutes() {
+    const meta = document.querySelector('meta[name="' + IDLE_META + '"]');
+    const minutes = meta ? Number(meta.getAttribute("content")) : DEFAULT_IDLE_MINUTES;
+    return Number.isFinite(minutes) && minutes >= 0 ? minutes : DEFAULT_IDLE_MINUTES;
   }
 
-  // --- bytes ---------------------------------------------------------------------------------
+  function pagePath() {
+    return relativePagePath(location.pathname, new URL(ROOT).pathname);
+  }
 
-  function unb64(text) {
-    var bin = atob(text);
-    var out = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  // --- session storage: content keys and {tab, build, active} ---
+
+  function storage() {
+    try {
+      return window.sessionStorage;
+    } catch (e) {
+      return null; // storage off: every page asks
+    }
+  }
+
+  function names() {
+    const store = storage();
+    const out = [];
+    if (!store) return out;
+    for (let i = 0; i < store.length; i++) {
+      const name = store.key(i);
+      if (name && name.indexOf(STORE_PREFIX) === 0) out.push(name);
+    }
     return out;
   }
 
-  function b64(bytes) {
-    var bin = "";
-    for (var i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
-    return btoa(bin);
+  function readSession() {
+    try {
+      return JSON.parse(storage().getItem(SESSION_ITEM));
+    } catch (e) {
+      return null;
+    }
   }
 
-  // --- session storage (content keys only) ------------------------------------------------------
+  function writeSession(record) {
+    try {
+      storage().setItem(SESSION_ITEM, JSON.stringify(record));
+    } catch (e) {
+      /* storage off */
+    }
+  }
+
+  /* The id this tab carries in window.name, which (unlike sessionStorage) a window opened
+   * from this one does not inherit. */
+  function tabId(create) {
+    const name = String(window.name || "");
+    if (name.indexOf(TAB_PREFIX) === 0) return name.slice(TAB_PREFIX.length);
+    if (!create) return null;
+    const id = b64(crypto.getRandomValues(new Uint8Array(12)));
+    window.name = TAB_PREFIX + id;
+    return id;
+  }
 
   function loadKey(kid) {
     try {
-      var text = window.sessionStorage.getItem(KEY_PREFIX + kid);
+      const text = storage().getItem(KEY_PREFIX + kid);
       return text ? unb64(text) : null;
     } catch (e) {
       return null;
     }
   }
 
-  function storeKey(kid, raw) {
+  function storeKey(kid, raw, build) {
     try {
-      window.sessionStorage.setItem(KEY_PREFIX + kid, b64(raw));
+      storage().setItem(KEY_PREFIX + kid, b64(raw));
+      writeSession({ tab: tabId(true), build: build, active: Date.now() });
     } catch (e) {
       /* storage off: this page stays open, the next one asks again */
     }
   }
 
   function forgetAll() {
-    try {
-      var doomed = [];
-      for (var i = 0; i < window.sessionStorage.length; i++) {
-        var name = window.sessionStorage.key(i);
-        if (name && name.indexOf(STORE_PREFIX) === 0) doomed.push(name);
-      }
-      doomed.forEach(function (name) {
-        window.sessionStorage.removeItem(name);
-      });
-    } catch (e) {
-      /* nothing stored */
-    }
+    const store = storage();
+    names().forEach(function (name) {
+      store.removeItem(name);
+    });
+  }
+
+  /* Forget the keys if they were copied from another tab, left idle too long or belong to
+   * an earlier build; returns the reason (null when the keys may be used). */
+  function enforceSession(build) {
+    if (!names().length) return null;
+    const problem = sessionProblem(readSession(), {
+      tab: tabId(false),
+      build: build,
+      ms: Date.now(),
+      idleMs: IDLE_MS,
+    });
+    if (problem) forgetAll();
+    return problem;
+  }
+
+  function touch() {
+    const record = readSession();
+    const now = Date.now();
+    if (!record || now - record.active < TOUCH_EVERY_MS) return;
+    record.active = now;
+    writeSession(record);
   }
 
   function lock() {
@@ -131,95 +401,14 @@
     location.reload();
   }
 
-  // --- crypto ---------------------------------------------------------------------------------------
-
-  async function deriveKek(passphrase, salt, iterations) {
-    if (!(iterations > 0 && iterations <= MAX_ITERATIONS)) throw new Error("bad iterations");
-    var material = await subtle.importKey(
-      "raw",
-      enc.encode(passphrase.normalize("NFC")),
-      "PBKDF2",
-      false,
-      ["deriveKey"]
-    );
-    return subtle.deriveKey(
-      { name: "PBKDF2", hash: "SHA-256", salt: salt, iterations: iterations },
-      material,
-      { name: "AES-GCM", length: 256 },
-      false,
-      ["decrypt"]
-    );
-  }
-
-  /* The raw content key if the KEK opens one of the wrapped keys, else null. */
-  async function unwrap(kek, wrappedKeys, kid) {
-    var aad = enc.encode(WRAP_AAD + kid);
-    for (var i = 0; i < wrappedKeys.length; i++) {
-      var bytes = unb64(wrappedKeys[i]);
-      if (bytes.length !== 12 + 32 + 16) continue;
-      try {
-        var raw = await subtle.decrypt(
-          { name: "AES-GCM", iv: bytes.slice(0, 12), additionalData: aad },
-          kek,
-          bytes.slice(12)
-        );
-        return new Uint8Array(raw);
-      } catch (e) {
-        /* not this reader's: try the next one */
-      }
-    }
-    return null;
-  }
-
-  async function aesOpen(raw, iv, ciphertext, aad) {
-    var key = await subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["decrypt"]);
-    var plain = await subtle.decrypt({ name: "AES-GCM", iv: iv, additionalData: enc.encode(aad) }, key, ciphertext);
-    return dec.decode(plain);
-  }
-
-  function openPage(payload, raw) {
-    return aesOpen(raw, unb64(payload.iv), unb64(payload.ct), pagePath());
-  }
-
-  /* The JSON inside <template class="coachportal-payload"> (or any element). */
-  function templateText(node) {
-    if (!node) throw new Error("no payload");
-    return node.content ? node.content.textContent : node.textContent;
-  }
-
-  // --- engagement pages ---------------------------------------------------------------------------
-
-  function reveal(container, html, ms) {
-    var wrapper = document.createElement("div");
-    wrapper.className = "coachportal-unlocked";
-    if (ms != null) wrapper.setAttribute("data-coachportal-unlock-ms", String(Math.round(ms)));
-    var bar = document.createElement("div");
-    bar.className = "coachportal-toolbar";
-    var note = document.createElement("span");
-    note.className = "coachportal-toolbar__note";
-    note.textContent = "Unlocked in this tab";
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "md-button coachportal-lock";
-    button.setAttribute("data-coachportal-lock", "");
-    button.textContent = "Lock";
-    button.title = "Forget the passphrase's keys in this tab";
-    bar.appendChild(note);
-    bar.appendChild(button);
-    var content = document.createElement("div");
-    content.className = "coachportal-content";
-    content.innerHTML = html.replace(/ +$/, ""); // our own authenticated HTML; scripts in it do not run
-    wrapper.appendChild(bar);
-    wrapper.appendChild(content);
-    container.replaceWith(wrapper);
-    document.dispatchEvent(new CustomEvent("coachportal:unlocked", { detail: { element: content } }));
-  }
+  // --- forms ---
 
   function formParts(root) {
     return {
       form: root.querySelector("form"),
       fields: root.querySelector("fieldset"),
       input: root.querySelector("input[type=password]"),
+      intro: root.querySelector(".coachportal-unlock__intro"),
       progress: root.querySelector("[role=status]"),
       error: root.querySelector("[role=alert]"),
     };
@@ -235,6 +424,15 @@
     parts.input.focus();
   }
 
+  /* A form that must not be used at all (no WebCrypto, a weakened or damaged payload). */
+  function refuse(container, parts, message) {
+    parts.progress.hidden = true;
+    parts.fields.disabled = true;
+    parts.error.textContent = message;
+    parts.error.hidden = false;
+    container.classList.add("coachportal-ready");
+  }
+
   function startBusy(parts) {
     parts.error.hidden = true;
     parts.error.textContent = "";
@@ -243,15 +441,19 @@
     parts.fields.disabled = true;
   }
 
+  function sayUpdated(parts, problem) {
+    if (problem === "updated" && parts.intro) parts.intro.textContent = MESSAGES.updated;
+  }
+
   // One submit at a time; an empty passphrase is refused before any work.
-  function onPassphrase(form, parts, handler) {
-    var busy = false;
-    form.addEventListener("submit", async function (event) {
+  function onPassphrase(parts, handler) {
+    let busy = false;
+    parts.form.addEventListener("submit", async function (event) {
       event.preventDefault();
       if (busy) return;
-      var passphrase = parts.input.value;
+      const passphrase = parts.input.value;
       if (!passphrase) {
-        showError(parts, EMPTY);
+        showError(parts, MESSAGES.empty);
         return;
       }
       busy = true;
@@ -264,39 +466,53 @@
     });
   }
 
-  function bindPageForm(container, payload) {
-    var parts = formParts(container);
-    container.classList.add("coachportal-ready");
-    if (!subtle) {
-      showError(parts, NO_CRYPTO);
-      parts.fields.disabled = true;
-      return;
-    }
+  function templateText(node) {
+    if (!node) throw new PayloadError(MESSAGES.broken);
+    return node.content ? node.content.textContent : node.textContent;
+  }
+
+  // --- engagement pages ---
+
+  function reveal(container, html, ms, pristine) {
+    const wrapper = document.createElement("div");
+    wrapper.className = "coachportal-unlocked";
+    wrapper.setAttribute("data-coachportal-kid", container.getAttribute("data-coachportal-kid") || "");
+    if (ms != null) wrapper.setAttribute("data-coachportal-unlock-ms", String(Math.round(ms)));
+    const bar = document.createElement("div");
+    bar.className = "coachportal-toolbar";
+    const note = document.createElement("span");
+    note.className = "coachportal-toolbar__note";
+    note.textContent = "Unlocked in this tab";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button coachportal-lock";
+    button.setAttribute("data-coachportal-lock", "");
+    button.textContent = "Lock";
+    button.title = "Forget the passphrase's keys in this tab";
+    bar.append(note, button);
+    const content = document.createElement("div");
+    content.className = "coachportal-content";
+    content.innerHTML = html; // our own authenticated HTML; scripts in it do not run
+    wrapper.append(bar, content);
+    pristineOf.set(wrapper, pristine);
+    container.replaceWith(wrapper);
+    document.dispatchEvent(new CustomEvent("coachportal:unlocked", { detail: { element: content } }));
+  }
+
+  function bindPageForm(container, payload, parts, pristine) {
     parts.fields.disabled = false;
-    onPassphrase(parts.form, parts, async function (passphrase) {
-      var started = performance.now();
+    container.classList.add("coachportal-ready");
+    onPassphrase(parts, async function (passphrase) {
+      const started = performance.now();
       try {
-        var kek = await deriveKek(passphrase, unb64(payload.salt), payload.iterations);
-        passphrase = null;
-        var raw = await unwrap(kek, payload.keys, payload.kid);
-        if (!raw) {
-          showError(parts, WRONG);
-          return;
-        }
-        var html;
-        try {
-          html = await openPage(payload, raw);
-        } catch (e) {
-          showError(parts, MOVED);
-          return;
-        }
-        storeKey(payload.kid, raw);
-        var ms = performance.now() - started;
+        const opened = await unlockPage(payload, passphrase, pagePath());
+        storeKey(payload.kid, opened.raw, payload.salt);
+        const ms = performance.now() - started;
         state.lastUnlockMs = ms;
         if (window.console && console.info) console.info("coachportal: unlocked in " + Math.round(ms) + " ms");
-        reveal(container, html, ms);
+        reveal(container, opened.html, ms, pristine);
       } catch (e) {
-        showError(parts, WRONG);
+        showError(parts, e instanceof UnlockError || e instanceof PayloadError ? e.message : MESSAGES.wrong);
       }
     });
     if (!document.activeElement || document.activeElement === document.body) parts.input.focus();
@@ -304,83 +520,51 @@
 
   async function processLocked(container) {
     if (container.hasAttribute("data-coachportal-bound")) return;
+    const pristine = container.cloneNode(true); // before any change: what "lock again" restores
     container.setAttribute("data-coachportal-bound", "");
-    var payload;
+    const parts = formParts(container);
+    if (!parts.form) return;
+    let payload;
     try {
-      payload = JSON.parse(templateText(container.querySelector(".coachportal-payload")));
+      payload = parsePayload(templateText(container.querySelector(".coachportal-payload")));
     } catch (e) {
+      refuse(container, parts, e instanceof PayloadError ? e.message : MESSAGES.broken);
       return;
     }
-    var raw = subtle ? loadKey(payload.kid) : null;
+    if (!subtle()) {
+      refuse(container, parts, MESSAGES.noCrypto);
+      return;
+    }
+    const problem = enforceSession(payload.salt);
+    const raw = loadKey(payload.kid);
     if (raw) {
       try {
-        reveal(container, await openPage(payload, raw), null);
+        reveal(container, await openPage(payload, raw, pagePath()), null, pristine);
+        touch();
         return;
       } catch (e) {
-        /* stale or misplaced: ask */
+        /* misplaced: ask */
       }
     }
-    bindPageForm(container, payload);
+    sayUpdated(parts, problem);
+    bindPageForm(container, payload, parts, pristine);
   }
 
-  // --- portfolio -------------------------------------------------------------------------------------
+  // --- portfolio ---
+
+  async function loadPortfolio(container) {
+    const inline = container.querySelector(".coachportal-portfolio-data");
+    if (inline) return parsePortfolio(templateText(inline));
+    const response = await fetch(ROOT + PORTFOLIO_PATH, { credentials: "same-origin", cache: "no-cache" });
+    if (!response.ok) throw new Error("portfolio: HTTP " + response.status);
+    return parsePortfolio(await response.json());
+  }
 
   function el(tag, className, text) {
-    var node = document.createElement(tag);
+    const node = document.createElement(tag);
     if (className) node.className = className;
     if (text != null) node.textContent = text;
     return node;
-  }
-
-  function portfolioForm(container) {
-    var form = el("form", "coachportal-unlock coachportal-unlock--portfolio");
-    form.setAttribute("autocomplete", "off");
-    form.noValidate = true;
-    form.appendChild(el("h2", "coachportal-unlock__title", "Open my engagements"));
-    form.appendChild(
-      el("p", "coachportal-unlock__intro", "Enter your passphrase to see the engagements you may read.")
-    );
-    var fields = el("fieldset", "coachportal-unlock__fields");
-    fields.disabled = true;
-    var id = "coachportal-portfolio-passphrase";
-    var label = el("label", "coachportal-unlock__label", "Passphrase");
-    label.htmlFor = id;
-    var row = el("span", "coachportal-unlock__row");
-    var input = el("input", "coachportal-unlock__input");
-    input.type = "password";
-    input.id = id;
-    input.name = "passphrase";
-    input.autocomplete = "current-password";
-    input.setAttribute("autocapitalize", "off");
-    input.spellcheck = false;
-    var submit = el("button", "md-button md-button--primary coachportal-unlock__submit", "Open");
-    submit.type = "submit";
-    row.appendChild(input);
-    row.appendChild(submit);
-    fields.appendChild(label);
-    fields.appendChild(row);
-    form.appendChild(fields);
-    var progress = el("p", "coachportal-unlock__progress");
-    progress.setAttribute("role", "status");
-    progress.setAttribute("aria-live", "polite");
-    progress.hidden = true;
-    progress.appendChild(el("span", "coachportal-spinner")).setAttribute("aria-hidden", "true");
-    progress.appendChild(document.createTextNode(" Unlocking…"));
-    form.appendChild(progress);
-    var error = el("p", "coachportal-unlock__error");
-    error.setAttribute("role", "alert");
-    error.hidden = true;
-    form.appendChild(error);
-    container.appendChild(form);
-    return form;
-  }
-
-  async function loadPortfolio(container) {
-    var inline = container.querySelector(".coachportal-portfolio-data");
-    if (inline) return JSON.parse(templateText(inline));
-    var response = await fetch(ROOT + PORTFOLIO_PATH, { credentials: "same-origin", cache: "no-cache" });
-    if (!response.ok) throw new Error("portfolio: HTTP " + response.status);
-    return response.json();
   }
 
   function stageLabel(stage) {
@@ -388,158 +572,167 @@
     return stage ? stage.charAt(0).toUpperCase() + stage.slice(1) : "";
   }
 
-  function renderList(container, opened, form) {
-    var old = container.querySelector(".coachportal-portfolio__list");
+  /* One list item, or null for a link that would leave the portal. */
+  function portfolioItem(summary) {
+    let href;
+    try {
+      href = new URL(String(summary.url || ""), ROOT);
+    } catch (e) {
+      return null;
+    }
+    if (href.origin !== location.origin || !/^(https?|file):$/.test(href.protocol)) return null;
+    const item = el("li", "coachportal-portfolio__item");
+    const link = el("a", "coachportal-portfolio__link", summary.title || "Engagement");
+    link.href = href.href;
+    item.appendChild(link);
+    if (summary.client) item.appendChild(el("span", "coachportal-portfolio__client", summary.client));
+    const meta = el("span", "coachportal-portfolio__meta");
+    if (summary.stage) meta.appendChild(el("span", "coachportal-portfolio__stage", stageLabel(summary.stage)));
+    if (summary.progress) meta.appendChild(el("span", "coachportal-portfolio__progress", summary.progress));
+    item.appendChild(meta);
+    return item;
+  }
+
+  function renderList(container, summaries, form) {
+    const old = container.querySelector(".coachportal-portfolio__list");
     if (old) old.remove();
-    if (!opened.length) return;
+    if (!summaries.length) return;
     // The list replaces the form; "Another passphrase" brings it back (e.g. for a second role).
     form.hidden = true;
-    var box = el("div", "coachportal-portfolio__list");
-    var bar = el("div", "coachportal-toolbar");
+    const box = el("div", "coachportal-portfolio__list");
+    const bar = el("div", "coachportal-toolbar");
     bar.appendChild(el("span", "coachportal-toolbar__note", "Your engagements"));
-    var again = el("button", "md-button coachportal-lock coachportal-again", "Another passphrase");
+    const again = el("button", "md-button coachportal-lock coachportal-again", "Another passphrase");
     again.type = "button";
     again.addEventListener("click", function () {
       form.hidden = false;
       again.remove();
-      var input = form.querySelector("input[type=password]");
+      const input = form.querySelector("input[type=password]");
       if (input) input.focus();
     });
-    bar.appendChild(again);
-    var lockButton = el("button", "md-button coachportal-lock", "Lock");
+    const lockButton = el("button", "md-button coachportal-lock", "Lock");
     lockButton.type = "button";
     lockButton.setAttribute("data-coachportal-lock", "");
-    bar.appendChild(lockButton);
+    bar.append(again, lockButton);
     box.appendChild(bar);
-    var list = el("ul", "coachportal-portfolio__items");
-    opened
+    const list = el("ul", "coachportal-portfolio__items");
+    summaries
       .slice()
-      .sort(function (a, b) {
-        return String(a.title).localeCompare(String(b.title));
-      })
-      .forEach(function (summary) {
-        var href;
-        try {
-          href = new URL(String(summary.url || ""), ROOT);
-        } catch (e) {
-          return;
-        }
-        if (href.origin !== location.origin || !/^(https?|file):$/.test(href.protocol)) return;
-        var item = el("li", "coachportal-portfolio__item");
-        var link = el("a", "coachportal-portfolio__link", summary.title || "Engagement");
-        link.href = href.href;
-        item.appendChild(link);
-        if (summary.client) item.appendChild(el("span", "coachportal-portfolio__client", summary.client));
-        var meta = el("span", "coachportal-portfolio__meta");
-        if (summary.stage) meta.appendChild(el("span", "coachportal-portfolio__stage", stageLabel(summary.stage)));
-        if (summary.progress) meta.appendChild(el("span", "coachportal-portfolio__progress", summary.progress));
-        item.appendChild(meta);
-        list.appendChild(item);
-      });
+      .sort((a, b) => String(a.title).localeCompare(String(b.title)))
+      .map(portfolioItem)
+      .forEach((item) => item && list.appendChild(item));
     box.appendChild(list);
     container.appendChild(box);
   }
 
-  async function openEntry(entry, raw) {
-    var text = await aesOpen(raw, unb64(entry.iv), unb64(entry.ct), PORTFOLIO_AAD + entry.kid);
-    return JSON.parse(text);
+  async function openStored(doc, opened) {
+    for (const entry of doc.entries) {
+      const raw = loadKey(entry.kid);
+      if (!raw) continue;
+      try {
+        opened[entry.kid] = await openEntry(entry, raw);
+      } catch (e) {
+        /* a key of another build */
+      }
+    }
   }
 
   async function processPortfolio(container) {
     if (container.hasAttribute("data-coachportal-bound")) return;
+    const pristine = container.cloneNode(true);
     container.setAttribute("data-coachportal-bound", "");
-    var form = container.querySelector("form.coachportal-unlock") || portfolioForm(container);
-    var parts = formParts(form);
-    if (!subtle) {
-      showError(parts, NO_CRYPTO);
-      parts.fields.disabled = true;
+    const parts = formParts(container);
+    if (!parts.form) return;
+    if (!subtle()) {
+      refuse(container, parts, MESSAGES.noCrypto);
       return;
     }
-    var doc = null;
-    var opened = {};
-    async function getDoc() {
-      if (!doc) doc = await loadPortfolio(container);
-      return doc;
-    }
-    function show() {
-      renderList(
-        container,
-        Object.keys(opened).map(function (kid) {
-          return opened[kid];
-        }),
-        form
-      );
-    }
+    let doc = null;
+    const opened = {};
+    const getDoc = async () => doc || (doc = await loadPortfolio(container));
+    const show = () => renderList(container, Object.values(opened), parts.form);
+    container.__coachportalPristine = pristine;
     // Engagements already unlocked in this tab are listed at once.
-    try {
-      var hasKeys = false;
-      for (var i = 0; i < window.sessionStorage.length; i++) {
-        if ((window.sessionStorage.key(i) || "").indexOf(KEY_PREFIX) === 0) hasKeys = true;
-      }
-      if (hasKeys) {
-        var known = await getDoc();
-        for (var j = 0; j < known.entries.length; j++) {
-          var entry = known.entries[j];
-          var raw = loadKey(entry.kid);
-          if (!raw) continue;
-          try {
-            opened[entry.kid] = await openEntry(entry, raw);
-          } catch (e) {
-            /* stale key */
-          }
-        }
+    if (names().length) {
+      try {
+        const known = await getDoc();
+        sayUpdated(parts, enforceSession(known.salt));
+        await openStored(known, opened);
         show();
+        if (Object.keys(opened).length) touch();
+      } catch (e) {
+        if (e instanceof PayloadError) {
+          refuse(container, parts, e.message);
+          return;
+        }
+        /* the form still works */
       }
-    } catch (e) {
-      /* the form still works */
     }
     parts.fields.disabled = false;
     container.classList.add("coachportal-ready");
-    onPassphrase(form, parts, async function (passphrase) {
-      var started = performance.now();
+    onPassphrase(parts, async function (passphrase) {
+      const started = performance.now();
+      let found;
       try {
-        var data = await getDoc();
-        var kek = await deriveKek(passphrase, unb64(data.salt), data.iterations);
-        passphrase = null;
-        var count = 0;
-        for (var k = 0; k < data.entries.length; k++) {
-          var entry = data.entries[k];
-          var raw = await unwrap(kek, entry.keys, entry.kid);
-          if (!raw) continue;
-          try {
-            opened[entry.kid] = await openEntry(entry, raw);
-          } catch (e) {
-            continue;
-          }
-          storeKey(entry.kid, raw);
-          count++;
-        }
-        if (!count) {
-          showError(parts, WRONG_PORTFOLIO);
-          return;
-        }
-        state.lastUnlockMs = performance.now() - started;
-        container.setAttribute("data-coachportal-unlock-ms", String(Math.round(state.lastUnlockMs)));
-        parts.progress.hidden = true;
-        parts.fields.disabled = false;
-        parts.input.value = "";
-        show();
+        found = await openPortfolio(await getDoc(), passphrase);
       } catch (e) {
-        showError(
-          parts,
-          location.protocol === "file:"
-            ? "Your browser does not let a page opened from a file load the list of engagements: " +
-                "serve the portal over HTTP (for example make serve-site)."
-            : "The list of engagements could not be loaded."
-        );
+        if (e instanceof PayloadError) showError(parts, e.message);
+        else showError(parts, location.protocol === "file:" ? MESSAGES.fileFetch : MESSAGES.fetchFailed);
+        return;
       }
+      if (!found.length) {
+        showError(parts, MESSAGES.wrongPortfolio);
+        return;
+      }
+      found.forEach(function (item) {
+        storeKey(item.kid, item.raw, doc.salt);
+        opened[item.kid] = item.summary;
+      });
+      state.lastUnlockMs = performance.now() - started;
+      container.setAttribute("data-coachportal-unlock-ms", String(Math.round(state.lastUnlockMs)));
+      parts.progress.hidden = true;
+      parts.fields.disabled = false;
+      parts.input.value = "";
+      show();
     });
   }
 
-  // --- wiring --------------------------------------------------------------------------------------------
+  // --- locking again without a reload (idle, back-forward cache) ---
+
+  /* Put the locked form back wherever content is shown whose key is no longer stored. */
+  function relockShown() {
+    document.querySelectorAll(".coachportal-unlocked").forEach(function (wrapper) {
+      const pristine = pristineOf.get(wrapper);
+      if (!pristine || loadKey(wrapper.getAttribute("data-coachportal-kid"))) return;
+      const fresh = pristine.cloneNode(true);
+      wrapper.replaceWith(fresh);
+      processLocked(fresh);
+    });
+    document.querySelectorAll(".coachportal-portfolio").forEach(function (container) {
+      const pristine = container.__coachportalPristine;
+      if (!pristine || names().length || !container.querySelector(".coachportal-portfolio__list")) return;
+      const fresh = pristine.cloneNode(true);
+      container.replaceWith(fresh);
+      processPortfolio(fresh);
+    });
+  }
+
+  function recheck() {
+    enforceSession();
+    relockShown();
+  }
+
+  /* Activity keeps the keys; the check comes first, so the first touch after a long
+   * absence locks instead of renewing. */
+  function onActivity() {
+    if (enforceSession()) relockShown();
+    else touch();
+  }
+
+  // --- wiring ---
 
   document.addEventListener("click", function (event) {
-    var target = event.target instanceof Element ? event.target : null;
+    const target = event.target instanceof Element ? event.target : null;
     if (!target) return;
     if (target.closest("[data-coachportal-lock]")) {
       event.preventDefault();
@@ -551,29 +744,64 @@
   });
 
   function scan() {
-    document.querySelectorAll(".coachportal-locked").forEach(function (node) {
-      processLocked(node);
+    document.querySelectorAll(".coachportal-locked").forEach(processLocked);
+    document.querySelectorAll(".coachportal-portfolio").forEach(processPortfolio);
+  }
+
+  function watch() {
+    ["pointerdown", "keydown", "wheel", "touchstart"].forEach(function (type) {
+      document.addEventListener(type, onActivity, { capture: true, passive: true });
     });
-    document.querySelectorAll(".coachportal-portfolio").forEach(function (node) {
-      processPortfolio(node);
+    // A page restored from the back-forward cache still shows what it showed when left:
+    // after "Lock" (or a long absence) it must not show it again.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) recheck();
     });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") recheck();
+    });
+    if (IDLE_MS > 0) setInterval(recheck, Math.min(30000, Math.max(1000, IDLE_MS / 4)));
   }
 
   state.scan = scan;
   state.lock = lock;
   state.pagePath = pagePath;
+  state.recheck = recheck;
 
   function start() {
+    enforceSession(); // copied into this window, or idle since the last page
     scan();
+    watch();
     // Material's instant navigation swaps the page without reloading scripts.
     if (window.document$ && typeof window.document$.subscribe === "function") {
-      window.document$.subscribe(function () {
-        scan();
-      });
+      window.document$.subscribe(scan);
     }
   }
 
   document.documentElement.classList.add("coachportal-js");
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
-})();
+}
+
+if (typeof document !== "undefined" && typeof window !== "undefined") startPage();
+
+export {
+  MIN_ITERATIONS,
+  MAX_ITERATIONS,
+  MESSAGES,
+  PayloadError,
+  UnlockError,
+  unb64,
+  b64,
+  checkIterations,
+  parsePayload,
+  parsePortfolio,
+  relativePagePath,
+  deriveKek,
+  unwrapKey,
+  openPage,
+  unlockPage,
+  openEntry,
+  openPortfolio,
+  sessionProblem,
+};

@@ -1,0 +1,178 @@
+// The pure parts of unlock.js against real payloads written by crypto.py.
+//
+// Run through pytest (tests/test_unlock_js.py), which builds the payloads with a known
+// passphrase into a temporary directory and names the file in COACHPORTAL_JS_PAYLOADS:
+//   .venv/bin/python -m pytest tests/test_unlock_js.py
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+
+import * as unlock from "../../plugins/coachportal/assets/unlock.js";
+
+const file = process.env.COACHPORTAL_JS_PAYLOADS;
+const skip = file ? false : "needs COACHPORTAL_JS_PAYLOADS: run pytest tests/test_unlock_js.py";
+const data = file ? JSON.parse(readFileSync(file, "utf8")) : null;
+
+function copy(value) {
+  return JSON.parse(JSON.stringify(value));
+}
+
+/* base64 text with one bit of byte `index` flipped. */
+function flipped(text, index) {
+  const bytes = unlock.unb64(text);
+  bytes[index] ^= 1;
+  return unlock.b64(bytes);
+}
+
+async function rejectsWith(promise, kind) {
+  await assert.rejects(promise, (error) => error instanceof unlock.UnlockError && error.kind === kind);
+}
+
+describe("pages", { skip }, () => {
+  test("the reader's passphrase opens the page on its own path", async () => {
+    const { page, passphrases } = data;
+    const payload = unlock.parsePayload(JSON.stringify(page.payload));
+    const opened = await unlock.unlockPage(payload, passphrases.alice, page.path);
+    assert.equal(opened.html, page.html);
+    assert.equal(opened.raw.length, 32);
+    // the content key kept in the tab opens it again without a derivation
+    assert.equal(await unlock.openPage(payload, opened.raw, page.path), page.html);
+  });
+
+  test("a second reader of the same engagement opens it with one derivation of their own", async () => {
+    const { page, passphrases } = data;
+    const opened = await unlock.unlockPage(unlock.parsePayload(page.payload), passphrases.bob, page.path);
+    assert.equal(opened.html, page.html);
+  });
+
+  test("the passphrase is NFC-normalised like crypto.py does", async () => {
+    const { page, passphrases } = data;
+    const decomposed = passphrases.bob.normalize("NFD");
+    assert.notEqual(decomposed, passphrases.bob);
+    const opened = await unlock.unlockPage(unlock.parsePayload(page.payload), decomposed, page.path);
+    assert.equal(opened.html, page.html);
+  });
+
+  test("a wrong passphrase and another engagement's reader are refused", async () => {
+    const { page, passphrases } = data;
+    const payload = unlock.parsePayload(page.payload);
+    await rejectsWith(unlock.unlockPage(payload, "definitely-not-the-passphrase-99", page.path), "wrong");
+    await rejectsWith(unlock.unlockPage(payload, passphrases.carol, page.path), "wrong");
+  });
+
+  test("the page moved to another path (wrong associated data) does not open", async () => {
+    const { page, other, passphrases } = data;
+    const payload = unlock.parsePayload(page.payload);
+    await rejectsWith(unlock.unlockPage(payload, passphrases.alice, other.path), "moved");
+    const { raw } = await unlock.unlockPage(payload, passphrases.alice, page.path);
+    await assert.rejects(unlock.openPage(payload, raw, other.path));
+    // and another page of the same engagement opens only on its own path
+    const otherPayload = unlock.parsePayload(other.payload);
+    assert.equal(await unlock.openPage(otherPayload, raw, other.path), other.html);
+    await assert.rejects(unlock.openPage(otherPayload, raw, page.path));
+  });
+
+  test("a tampered ciphertext, IV or wrapped key does not open", async () => {
+    const { page, passphrases } = data;
+    const tampered = copy(page.payload);
+    tampered.ct = flipped(tampered.ct, 5);
+    await rejectsWith(unlock.unlockPage(unlock.parsePayload(tampered), passphrases.alice, page.path), "moved");
+    const badIv = copy(page.payload);
+    badIv.iv = flipped(badIv.iv, 0);
+    await rejectsWith(unlock.unlockPage(unlock.parsePayload(badIv), passphrases.alice, page.path), "moved");
+    const badKeys = copy(page.payload);
+    badKeys.keys = badKeys.keys.map((key) => flipped(key, 20));
+    await rejectsWith(unlock.unlockPage(unlock.parsePayload(badKeys), passphrases.alice, page.path), "wrong");
+    const otherKid = copy(page.payload);
+    otherKid.kid = data.other_engagement_kid; // wrapped keys are bound to their key id
+    await rejectsWith(unlock.unlockPage(unlock.parsePayload(otherKid), passphrases.alice, page.path), "wrong");
+  });
+});
+
+describe("iterations", { skip }, () => {
+  test("payloads below 600,000 or above 10,000,000 PBKDF2 iterations are refused before any work", async () => {
+    for (const iterations of [1, 1000, 599999, "600000", 600000.5, null]) {
+      const weak = copy(data.page.payload);
+      weak.iterations = iterations;
+      assert.throws(() => unlock.parsePayload(weak), (e) => e instanceof unlock.PayloadError && e.message === unlock.MESSAGES.weak);
+    }
+    const tooMany = copy(data.page.payload);
+    tooMany.iterations = 10000001;
+    assert.throws(() => unlock.parsePayload(tooMany), { message: unlock.MESSAGES.tooMany });
+    await assert.rejects(unlock.deriveKek("x", new Uint8Array(16), 599999), unlock.PayloadError);
+    assert.match(unlock.MESSAGES.weak, /600,000/);
+    assert.equal(unlock.MIN_ITERATIONS, data.min_iterations);
+    assert.equal(unlock.MAX_ITERATIONS, data.max_iterations);
+  });
+
+  test("the portfolio is held to the same floor", () => {
+    const weak = JSON.parse(data.portfolio);
+    weak.iterations = 100000;
+    assert.throws(() => unlock.parsePortfolio(weak), { message: unlock.MESSAGES.weak });
+  });
+
+  test("damaged payloads are refused with their own message", () => {
+    for (const broken of ["{", "null", '{"v": 2}', JSON.stringify({ ...data.page.payload, keys: "x" })]) {
+      assert.throws(() => unlock.parsePayload(broken), { message: unlock.MESSAGES.broken });
+    }
+  });
+});
+
+describe("portfolio", { skip }, () => {
+  test("a passphrase lists exactly its reader's engagements", async () => {
+    const doc = unlock.parsePortfolio(data.portfolio);
+    const titles = async (passphrase) =>
+      (await unlock.openPortfolio(doc, passphrase)).map((item) => item.summary.title).sort();
+    assert.deepEqual(await titles(data.passphrases.alice), data.titles.alice);
+    assert.deepEqual(await titles(data.passphrases.carol), data.titles.carol);
+    assert.deepEqual(await titles("definitely-not-the-passphrase-99"), []);
+  });
+
+  test("an opened entry's key opens that engagement's pages", async () => {
+    const doc = unlock.parsePortfolio(data.portfolio);
+    const items = await unlock.openPortfolio(doc, data.passphrases.alice);
+    const item = items.find((i) => i.kid === data.page.payload.kid);
+    assert.ok(item);
+    const { page } = data;
+    assert.equal(await unlock.openPage(unlock.parsePayload(page.payload), item.raw, page.path), page.html);
+    assert.equal(item.summary.url, data.page_engagement + "/");
+    assert.deepEqual(await unlock.openEntry(doc.entries.find((e) => e.kid === item.kid), item.raw), item.summary);
+  });
+
+  test("a tampered entry is left out, the others still open", async () => {
+    const doc = unlock.parsePortfolio(data.portfolio);
+    const target = doc.entries.find((e) => e.kid === data.page.payload.kid);
+    target.ct = flipped(target.ct, 3);
+    const titles = (await unlock.openPortfolio(doc, data.passphrases.alice)).map((i) => i.summary.title);
+    assert.deepEqual(titles.sort(), data.titles.alice.filter((t) => t !== data.page_title));
+  });
+});
+
+describe("page paths and sessions", () => {
+  test("a page's path relative to the site root, as crypto.normalize_page_path gives it", () => {
+    const cases = [
+      ["/nw-ops-2026/actions/", "/", "nw-ops-2026/actions/"],
+      ["/portal/nw-ops-2026/actions/index.html", "/portal/", "nw-ops-2026/actions/"],
+      ["/portal/index.html", "/portal/", ""],
+      ["/portal/", "/portal/", ""],
+      ["/portal/caf%C3%A9/", "/portal/", "café/"],
+      ["/portal/bad%E0%A4%A/", "/portal/", "bad%E0%A4%A/"],
+      ["/home/me/site/nw/index.html", "/home/me/site/", "nw/"],
+    ];
+    for (const [pathname, root, expected] of cases) assert.equal(unlock.relativePagePath(pathname, root), expected);
+  });
+
+  test("stored keys are used only in their own tab, build and time", () => {
+    const record = { tab: "t1", build: "salt1", active: 1_000_000 };
+    const now = { tab: "t1", build: "salt1", ms: 1_000_000 + 60_000, idleMs: 30 * 60_000 };
+    assert.equal(unlock.sessionProblem(record, now), null);
+    assert.equal(unlock.sessionProblem(record, { ...now, build: undefined }), null); // a page without payload
+    assert.equal(unlock.sessionProblem(null, now), "missing");
+    assert.equal(unlock.sessionProblem(record, { ...now, tab: null }), "copied"); // a window this tab opened
+    assert.equal(unlock.sessionProblem(record, { ...now, tab: "t2" }), "copied");
+    assert.equal(unlock.sessionProblem(record, { ...now, ms: record.active + 30 * 60_000 }), "idle");
+    assert.equal(unlock.sessionProblem(record, { ...now, ms: record.active + 31 * 60_000, idleMs: 0 }), null);
+    assert.equal(unlock.sessionProblem({ ...record, active: "x" }, now), "idle");
+    assert.equal(unlock.sessionProblem(record, { ...now, build: "salt2" }), "updated");
+  });
+});

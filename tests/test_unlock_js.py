@@ -1,0 +1,136 @@
+"""unlock.js's pure parts under ``node --test`` (tests/js/), against payloads written by crypto.py.
+
+Python builds real payloads (a Vault, 600,000 PBKDF2 iterations, known passphrases) into a
+temporary directory; the node tests import the ES module and open them, and check that
+wrong passphrases, moved pages, tampered ciphertext and weakened iterations are refused.
+Without node the test is skipped locally and fails in CI, like the browser tests.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from browser import in_ci
+from coachportal import crypto, protect, scripts
+
+REPO = Path(__file__).resolve().parent.parent
+NODE_TESTS = REPO / "tests" / "js"
+UNLOCK_JS = REPO / "plugins" / "coachportal" / "assets" / scripts.MODULE
+PASSPHRASES = {
+    "alice": "amber-harbor-lantern-42",
+    "bob": "quiet-rivér-compass-17",  # é composed: NFC matters
+    "carol": "copper-meadow-signal-93",
+}
+ACCESS = {"nw-ops-2026": ["alice", "bob"], "fin-cfo-2025": ["carol", "alice"], "hr-new-2026": ["carol"]}
+TITLES = {
+    "nw-ops-2026": "Operations leadership",
+    "fin-cfo-2025": "CFO transition",
+    "hr-new-2026": "HR Ünïcode",
+}
+
+
+def node() -> str:
+    path = shutil.which("node")
+    if path is None:
+        if in_ci():
+            pytest.fail("node is not installed - the unlock.js tests must run in CI", pytrace=False)
+        pytest.skip("node is not installed")
+    return path
+
+
+def write_payloads(directory: Path) -> Path:
+    vault = protect.Vault.create(ACCESS, PASSPHRASES)
+    page_html = "<h1>Operations leadership</h1><p>Dana’s plan — café</p>"
+    other_html = "<h1>Actions</h1><p>Lead with one story</p>"
+    summaries = {
+        e: {"title": TITLES[e], "stage": "action", "progress": "1 of 2 actions done", "url": f"{e}/"}
+        for e in ACCESS
+    }
+    data = {
+        "passphrases": PASSPHRASES,
+        "min_iterations": crypto.MIN_ITERATIONS,
+        "max_iterations": crypto.MAX_ITERATIONS,
+        "page_engagement": "nw-ops-2026",
+        "page_title": TITLES["nw-ops-2026"],
+        "page": {
+            "path": "nw-ops-2026/",
+            "html": page_html,
+            "payload": vault.payload("nw-ops-2026", "nw-ops-2026/", page_html),
+        },
+        "other": {
+            "path": "nw-ops-2026/actions/",
+            "html": other_html,
+            "payload": vault.payload("nw-ops-2026", "/nw-ops-2026/actions/index.html", other_html),
+        },
+        "other_engagement_kid": vault.key_id("fin-cfo-2025"),
+        "portfolio": vault.portfolio(summaries),
+        "titles": {
+            reader: sorted(TITLES[e] for e, readers in ACCESS.items() if reader in readers)
+            for reader in PASSPHRASES
+        },
+    }
+    # the Python side agrees with what the node tests expect
+    assert protect.open_portfolio(data["portfolio"], PASSPHRASES["alice"])
+    path = directory / "payloads.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_unlock_js_opens_payloads_written_by_crypto_py(tmp_path: Path) -> None:
+    executable = node()
+    payloads = write_payloads(tmp_path)
+    result = subprocess.run(
+        [executable, "--test", "--test-reporter=spec", str(NODE_TESTS)],
+        cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "COACHPORTAL_JS_PAYLOADS": str(payloads)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    print(result.stdout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # every node test ran (none skipped for want of the payloads) and passed
+    assert "ℹ fail 0" in result.stdout and "ℹ skipped 0" in result.stdout, result.stdout
+
+
+def test_classic_copy_is_a_script_and_the_module_a_module(tmp_path: Path) -> None:
+    """The file:// copy parses as a classic script; the module's exports are one final statement."""
+    executable = node()
+    source = UNLOCK_JS.read_text(encoding="utf-8")
+    classic = tmp_path / "unlock.classic.js"
+    classic.write_text(scripts.classic_copy(source), encoding="utf-8")
+    assert "export" not in classic.read_text(encoding="utf-8").split("startPage();")[-1]
+    check = subprocess.run([executable, "--check", str(classic)], capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stderr
+    with pytest.raises(ValueError, match="one final"):
+        scripts.classic_copy(source + "\nconst late = 1;\n")
+    with pytest.raises(ValueError, match="one final"):
+        scripts.classic_copy("export const early = 1;\n" + source)
+
+
+def test_idle_lock_minutes_reaches_every_page_and_is_checked(tmp_path: Path) -> None:
+    """The option lands in a <meta> on every page (no inline script: a CSP is coming)."""
+    from tmpportal import new_portal
+
+    readers = {"northwind-hr": {"name": "N"}, "marcus-lee": {"name": "M"}}
+    portal = new_portal(tmp_path, plugin={"readers": readers, "idle_lock_minutes": 0.5})
+    portal.add_example("engagement.yml")
+    portal.env = {
+        "COACHPORTAL_PASSPHRASE_NORTHWIND_HR": PASSPHRASES["alice"],
+        "COACHPORTAL_PASSPHRASE_MARCUS_LEE": PASSPHRASES["carol"],
+    }
+    portal.build()
+    meta = '<meta name="coachportal:idle-lock-minutes" content="0.5">'
+    pages = [portal.site / "index.html", portal.site / "404.html", *portal.site.glob("*/actions/index.html")]
+    assert len(pages) == 3
+    for page in pages:
+        assert meta in page.read_text(encoding="utf-8"), page
+    for bad in (-1, "soon", True):
+        portal.plugin["idle_lock_minutes"] = bad
+        result = portal.build(check=False)
+        assert result.returncode != 0
+        assert "idle_lock_minutes" in result.stderr and "0 or more" in result.stderr, result.stderr

@@ -14,7 +14,7 @@ DEMO_PASSPHRASES := \
   COACHPORTAL_PASSPHRASE_HARBOR_HR="$${COACHPORTAL_PASSPHRASE_HARBOR_HR:-copper-meadow-signal-93}" \
   COACHPORTAL_PASSPHRASE_ACME_HR="$${COACHPORTAL_PASSPHRASE_ACME_HR:-violet-canyon-ember-58}"
 
-.PHONY: site test test-fast serve serve-site clean lint bench schema
+.PHONY: site test test-fast serve serve-site clean lint bench schema messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,18 @@ clean:
 
 bench: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench.py $(N)
+
+# Translations: extract every message (Python and templates) into the template, then
+# update each language's catalog (plugins/coachportal/locale/<lang>/LC_MESSAGES/). The
+# catalogs are read at run time: there is nothing to compile. English is the source
+# language: its catalog repeats each message.
+LOCALE    := plugins/coachportal/locale
+LANGUAGES := en de fr es nl
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k t -k n:1,2 -k N_ --no-location --sort-output \
+	  --project coachportal --copyright-holder coachportal -o $(LOCALE)/coachportal.pot .
+	for lang in $(LANGUAGES); do \
+	  $(BIN)/pybabel update -D coachportal -i $(LOCALE)/coachportal.pot -d $(LOCALE) -l $$lang \
+	    --init-missing --no-fuzzy-matching --ignore-obsolete || exit 1; \
+	done
+	$(BIN)/python -m coachportal.i18n --fill-english $(LOCALE)/en/LC_MESSAGES/coachportal.po

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .cadence import cadence_days
-from .formatting import done_of, fmt_date, fmt_days, fmt_minutes, plural
+from .formatting import done_of, fmt_date, fmt_days, fmt_minutes
+from .i18n import Translator, english
 from .models import (
     ACTION_KIND_LABELS,
     ACTION_STATUS_LABELS,
@@ -50,10 +51,11 @@ class ActionRow:
     overdue: bool
     kind_label: str
     status_label: str
+    t: Translator = field(default_factory=english, repr=False, compare=False)
 
     @property
     def repeat_label(self) -> str | None:
-        return REPEAT_LABELS[self.item.repeat] if self.item.repeat else None
+        return self.t.label(REPEAT_LABELS, self.item.repeat) if self.item.repeat else None
 
     @property
     def reports(self) -> tuple[ActionReport, ...]:
@@ -75,6 +77,7 @@ class Tally:
     done: int
     total: int  # every action except the dropped ones
     dropped: int = 0
+    t: Translator = field(default_factory=english, repr=False, compare=False)
 
     @property
     def percent(self) -> int:
@@ -87,23 +90,31 @@ class Tally:
 
     @property
     def text(self) -> str:
-        return done_of(self.done, self.total, self.dropped)
+        return done_of(self.done, self.total, self.dropped, self.t)
+
+    @property
+    def actions_done(self) -> str:
+        """ "4 of 6 actions done" (the portfolio's line; dropped ones left out)."""
+        if not self.total:
+            return self.t("no actions yet")
+        return self.t.n("{done} of {n} action done", "{done} of {n} actions done", self.total, done=self.done)
 
 
-def tally(items: Iterable[ActionItem]) -> Tally:
+def tally(items: Iterable[ActionItem], t: Translator | None = None) -> Tally:
     items = list(items)
     return Tally(
         done=sum(1 for i in items if i.status == "done"),
         total=sum(1 for i in items if i.status != "dropped"),
         dropped=sum(1 for i in items if i.status == "dropped"),
+        t=t or english(),
     )
 
 
 Completion = Tally
 
 
-def completion(e: Engagement) -> Tally:
-    return tally(e.stages.action.items)
+def completion(e: Engagement, t: Translator | None = None) -> Tally:
+    return tally(e.stages.action.items, t)
 
 
 @dataclass(frozen=True)
@@ -113,6 +124,7 @@ class GoalProgress:
     rows: tuple[ActionRow, ...]
     tally: Tally
     overdue: int
+    t: Translator = field(default_factory=english, repr=False, compare=False)
 
     @property
     def done(self) -> int:
@@ -137,45 +149,61 @@ class GoalProgress:
     @property
     def summary(self) -> str:
         if not self.total:
-            return "No actions yet" if not self.dropped else "All actions dropped"
-        return f"{self.done} of {self.total} done"
+            return self.t("No actions yet") if not self.dropped else self.t("All actions dropped")
+        return self.t("{done} of {total} done", done=self.done, total=self.total)
+
+    @property
+    def overdue_text(self) -> str:
+        """ "2 overdue" (a badge beside the goal's progress)."""
+        return self.t.n("{n} overdue", "{n} overdue", self.overdue)
 
 
-def _rows(items: Iterable[ActionItem], today: dt.date) -> tuple[ActionRow, ...]:
+def _rows(items: Iterable[ActionItem], today: dt.date, t: Translator) -> tuple[ActionRow, ...]:
     def order(i: ActionItem):
         return (i.status == "dropped", i.due or dt.date.max, i.id)
 
     return tuple(
-        ActionRow(i, is_overdue(i, today), ACTION_KIND_LABELS[i.kind], ACTION_STATUS_LABELS[i.status])
+        ActionRow(
+            i,
+            is_overdue(i, today),
+            t.label(ACTION_KIND_LABELS, i.kind),
+            t.label(ACTION_STATUS_LABELS, i.status),
+            t,
+        )
         for i in sorted(items, key=order)
     )
 
 
-def _progress(goal: Goal | None, competency: Competency | None, items: list[ActionItem], today: dt.date):
+def _progress(
+    goal: Goal | None, competency: Competency | None, items: list[ActionItem], today: dt.date, t: Translator
+) -> GoalProgress:
     return GoalProgress(
         goal=goal,
         competency=competency,
-        rows=_rows(items, today),
-        tally=tally(items),
+        rows=_rows(items, today, t),
+        tally=tally(items, t),
         overdue=sum(1 for i in items if is_overdue(i, today)),
+        t=t,
     )
 
 
-def goal_progress(e: Engagement, today: dt.date) -> list[GoalProgress]:
+def goal_progress(e: Engagement, today: dt.date, t: Translator | None = None) -> list[GoalProgress]:
     """Per goal: its actions, done / total (dropped excluded), overdue count.
 
     Actions that point at a goal this view does not have come last, under ``goal=None``.
     """
+    t = t or english()
     comps = competencies(e)
     plan_goals = goals(e)
     known = {g.id for g in plan_goals}
     items = e.stages.action.items
     out = [
-        _progress(g, comps.get(g.competency), [i for i in items if i.goal == g.id], today) for g in plan_goals
+        _progress(g, comps.get(g.competency), [i for i in items if i.goal == g.id], today, t)
+        for g in plan_goals
     ]
     orphans = [i for i in items if i.goal not in known]
     if orphans:
-        out.append(_progress(None, None, orphans, today))
+        out.append(_progress(None, None, orphans, today, t))
     return out
 
 
@@ -188,6 +216,7 @@ class SessionLog:
     totals: SessionTotals  # every session, private ones included
     has_details: bool  # any topics, successes, problems or notes in this view
     gap: str | None = None  # "No session since 23 Apr 2026; planned every 2 weeks."
+    t: Translator = field(default_factory=english, repr=False, compare=False)
 
     @property
     def count(self) -> int:
@@ -199,30 +228,48 @@ class SessionLog:
 
     @property
     def duration(self) -> str:
-        return fmt_minutes(self.totals.minutes)
+        return fmt_minutes(self.totals.minutes, self.t)
 
     @property
     def summary(self) -> str:
         """ "4 coaching sessions, 4 h 15 min in total, including 1 private" """
-        text = f"{plural(self.count, 'coaching session', 'coaching sessions')}, {self.duration} in total"
-        return f"{text}, including {self.totals.hidden} private" if self.totals.hidden else text
+        t = self.t
+        text = t.n(
+            "{n} coaching session, {duration} in total",
+            "{n} coaching sessions, {duration} in total",
+            self.count,
+            duration=self.duration,
+        )
+        if not self.totals.hidden:
+            return text
+        return t("{text}, including {hidden} private", text=text, hidden=self.totals.hidden)
+
+    @property
+    def count_text(self) -> str:
+        """ "4, 4 h 15 min in total" (the final report's fact)."""
+        return self.t("{count}, {duration} in total", count=self.count, duration=self.duration)
 
 
-def _gap(totals: SessionTotals, cadence: str | None, today: dt.date, running: bool) -> str | None:
+def _gap(
+    totals: SessionTotals, cadence: str | None, today: dt.date, running: bool, t: Translator
+) -> str | None:
     """A long silence: no session for more than twice the planned cadence."""
     days = cadence_days(cadence)
     if not running or days is None or totals.latest is None or (today - totals.latest).days <= 2 * days:
         return None
     if totals.latest_hidden:  # its date is private to this view: say only that the gap is long
-        return f"No session for more than {fmt_days(2 * days)}; planned {cadence}."
-    return f"No session since {fmt_date(totals.latest)}; planned {cadence}."
+        return t(
+            "No session for more than {span}; planned {cadence}.", span=fmt_days(2 * days, t), cadence=cadence
+        )
+    return t("No session since {date}; planned {cadence}.", date=fmt_date(totals.latest, t), cadence=cadence)
 
 
-def session_log(e: Engagement, today: dt.date) -> SessionLog:
+def session_log(e: Engagement, today: dt.date, t: Translator | None = None) -> SessionLog:
     sessions = tuple(sorted(e.stages.action.sessions, key=lambda s: s.date))
     details = any(s.topics or s.successes or s.problems or s.notes for s in sessions)
     totals = e.stages.action.totals or session_totals(list(sessions))
     calls = e.stages.analysis.calls
     running = e.stage == "action"  # sessions are expected while the client practises
-    gap = _gap(totals, calls.cadence if calls else None, today, running)
-    return SessionLog(sessions, totals, details, gap)
+    t = t or english()
+    gap = _gap(totals, calls.cadence if calls else None, today, running, t)
+    return SessionLog(sessions, totals, details, gap, t)

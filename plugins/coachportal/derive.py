@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import actions, survey_view, timeline
-from .formatting import plural, time_left
-from .models import VISIBILITY_LABELS, Engagement
+from .formatting import time_left
+from .i18n import Translator, english
+from .models import CONFIDENTIAL_NOTES, VIEW_DESCRIPTIONS, VISIBILITY_LABELS, Engagement
 
 
 @dataclass(frozen=True)
@@ -30,36 +31,40 @@ class Overview:
     time_left: str  # "12 weeks to go", "completed"
 
 
-def overview(e: Engagement, today: dt.date) -> Overview:
+def overview(e: Engagement, today: dt.date, t: Translator | None = None) -> Overview:
+    t = t or english()
     closed = e.stage == "closed"
     return Overview(
-        timeline=timeline.timeline(e, today),
-        status=timeline.status(e, today),
-        key_dates=timeline.key_dates(e, today),
-        goals=actions.goal_progress(e, today),
-        completion=actions.completion(e),
-        sessions=actions.session_log(e, today),
-        time_left="completed" if closed else time_left(today, e.end),
+        timeline=timeline.timeline(e, today, t),
+        status=timeline.status(e, today, t),
+        key_dates=timeline.key_dates(e, today, t),
+        goals=actions.goal_progress(e, today, t),
+        completion=actions.completion(e, t),
+        sessions=actions.session_log(e, today, t),
+        time_left=t("completed") if closed else time_left(today, e.end, t),
     )
 
 
-def page_context(e: Engagement, audience: str, today: dt.date) -> dict[str, Any]:
+def page_context(e: Engagement, audience: str, today: dt.date, t: Translator | None = None) -> dict[str, Any]:
     """The values every template of the engagement may lay out."""
+    t = t or english()
     overdue = actions.overdue(e, today)
-    sessions = actions.session_log(e, today)
+    sessions = actions.session_log(e, today, t)
     return {
         "e": e,
         "s": e.stages,
         "audience": audience,
-        "view_label": VISIBILITY_LABELS[audience],
+        "view_label": t.label(VISIBILITY_LABELS, audience),
+        "view_title": t.label(VIEW_DESCRIPTIONS, audience),
+        "confidential_note": t.label(CONFIDENTIAL_NOTES, audience),
         "today": today,
-        "overview": overview(e, today),
+        "overview": overview(e, today, t),
         "goals": actions.goals(e),
         "competency_by_id": actions.competencies(e),
-        "progress": actions.goal_progress(e, today),
+        "progress": actions.goal_progress(e, today, t),
         "overdue": overdue,
-        "overdue_text": plural(len(overdue), "overdue action", "overdue actions"),
-        "completion": actions.completion(e),
+        "overdue_text": t.n("{n} overdue action", "{n} overdue actions", len(overdue)),
+        "completion": actions.completion(e, t),
         "sessions": sessions,
-        "rounds": survey_view.survey_rounds(e, today),
+        "rounds": survey_view.survey_rounds(e, today, t),
     }

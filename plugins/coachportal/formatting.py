@@ -1,55 +1,65 @@
 """Dates, numbers and the short sentences built from them, as plain text.
 
 Templates only lay values out: every figure a page prints, and every sentence with
-a number in it, is made here, where it is tested.
+a number in it, is made here, where it is tested. Every function takes the page's
+:class:`~coachportal.i18n.Translator` (English when none is given).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-MINUS = "\u2212"  # a true minus sign: "−0.5" reads better than "-0.5"
+from .i18n import MINUS, Translator, english
+
+__all__ = ["MINUS"]
 
 
-def fmt_date(value: dt.date | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else ""
+def _t(t: Translator | None) -> Translator:
+    return t or english()
 
 
-def fmt_range(start: dt.date | None, end: dt.date | None) -> str:
+def fmt_date(value: dt.date | None, t: Translator | None = None) -> str:
+    return _t(t).date(value) if value else ""
+
+
+def fmt_range(start: dt.date | None, end: dt.date | None, t: Translator | None = None) -> str:
+    t = _t(t)
     if start and end:
-        if start == end:
-            return fmt_date(start)
-        if start.year == end.year:
-            if start.month == end.month:
-                return f"{start.day} – {fmt_date(end)}"
-            return f"{start.day} {start:%b} – {fmt_date(end)}"
-        return f"{fmt_date(start)} – {fmt_date(end)}"
+        return t.date(start) if start == end else t.date_range(start, end)
     if start:
-        return f"from {fmt_date(start)}"
+        return t("from {date}", date=t.date(start))
     if end:
-        return f"until {fmt_date(end)}"
+        return t("until {date}", date=t.date(end))
     return ""
 
 
-def fmt_minutes(minutes: int) -> str:
+def fmt_minutes(minutes: int, t: Translator | None = None) -> str:
+    t = _t(t)
     hours, rest = divmod(minutes, 60)
     if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
+        return t("{minutes} min", minutes=rest)
+    if rest:
+        return t("{hours} h {minutes} min", hours=hours, minutes=rest)
+    return t("{hours} h", hours=hours)
 
 
-def fmt_days(days: int) -> str:
+def fmt_days(days: int, t: Translator | None = None) -> str:
     """A span of days in the largest whole unit: "4 weeks", "10 days"."""
-    return plural(days // 7, "week", "weeks") if days % 7 == 0 else plural(days, "day", "days")
+    t = _t(t)
+    if days % 7 == 0:
+        return t.n("{n} week", "{n} weeks", days // 7)
+    return t.n("{n} day", "{n} days", days)
 
 
-def fmt_signed(value: float | None) -> str:
-    """A mean or a change on the -3..+3 scale: +1.4, −0.5, 0.0 (true minus sign)."""
+def fmt_signed(value: float | None, t: Translator | None = None) -> str:
+    """A mean or a change on the -3..+3 scale: +1.4, −0.5, 0.0 (true minus sign); "+1,4" in German."""
     if value is None:
         return ""
-    if round(value, 1) == 0:
-        return "0.0"
-    return f"{value:+.1f}".replace("-", MINUS)
+    t = _t(t)
+    rounded = round(value, 1)
+    if rounded == 0:
+        return t.decimal(0)
+    return ("+" if rounded > 0 else MINUS) + t.decimal(abs(rounded))
 
 
 def fmt_rating(value: int) -> str:
@@ -57,26 +67,23 @@ def fmt_rating(value: int) -> str:
     return f"{value:+d}".replace("-", MINUS) if value else "0"
 
 
-def fmt_share(value: float | None) -> str:
-    return "" if value is None else f"{round(value * 100)}%"
+def fmt_share(value: float | None, t: Translator | None = None) -> str:
+    return "" if value is None else _t(t).percent(value)
 
 
-def plural(n: int, one: str, many: str) -> str:
-    """ "1 action", "3 actions": the number and the noun that agrees with it."""
-    return f"{n} {one if n == 1 else many}"
-
-
-def time_left(today: dt.date, end: dt.date) -> str:
+def time_left(today: dt.date, end: dt.date, t: Translator | None = None) -> str:
     """What remains until the planned end: "3 weeks to go", "5 days to go"."""
+    t = _t(t)
     left = (end - today).days
     if left < 0:
-        return "past the planned end"
+        return t("past the planned end")
     if left < 14:
-        return f"{plural(left, 'day', 'days')} to go"
-    return f"{left // 7} weeks to go"
+        return t.n("{n} day to go", "{n} days to go", left)
+    return t.n("{n} week to go", "{n} weeks to go", left // 7)
 
 
-def done_of(done: int, total: int, dropped: int = 0) -> str:
+def done_of(done: int, total: int, dropped: int = 0, t: Translator | None = None) -> str:
     """ "4 of 6 done, 1 dropped" """
-    text = f"{done} of {total} done"
-    return f"{text}, {dropped} dropped" if dropped else text
+    t = _t(t)
+    text = t("{done} of {total} done", done=done, total=total)
+    return t("{text}, {dropped} dropped", text=text, dropped=dropped) if dropped else text

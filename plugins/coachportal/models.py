@@ -20,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .i18n import N_
 from .surveys import SurveyAggregate, aggregate_groups
 
 
@@ -40,71 +41,110 @@ class Level(enum.IntEnum):
 
 
 # Each closed set of values has its label beside it; a test checks that every value
-# of the Literal has one (a gap would otherwise show the raw value on a page).
+# of the Literal has one (a gap would otherwise show the raw value on a page). Labels
+# are English message ids, marked with N_ for extraction and translated where they are
+# shown (``Translator.label``).
 Visibility = Literal["sponsor", "client", "coach"]
 VISIBILITY_LABELS: dict[str, str] = {
-    "sponsor": "Sponsor view",
-    "client": "Client view",
-    "coach": "Coach view",
+    "sponsor": N_("Sponsor view"),
+    "client": N_("Client view"),
+    "coach": N_("Coach view"),
+}
+
+VIEW_DESCRIPTIONS: dict[str, str] = {  # the view label's tooltip
+    "sponsor": N_("This portal shows what the sponsor may see"),
+    "client": N_("This portal shows what the client may see"),
+    "coach": N_("This portal shows what the coach may see"),
+}
+CONFIDENTIAL_NOTES: dict[str, str] = {  # printed on the final report
+    "sponsor": N_("Confidential — sponsor view of a coaching engagement. Please do not forward or copy."),
+    "client": N_("Confidential — client view of a coaching engagement. Please do not forward or copy."),
+    "coach": N_("Confidential — coach view of a coaching engagement. Please do not forward or copy."),
 }
 
 Stage = Literal["awareness", "analysis", "action", "achievement", "closed"]
 STAGES: tuple[str, ...] = ("awareness", "analysis", "action", "achievement")
 STAGE_LABELS: dict[str, str] = {
-    "awareness": "Awareness",
-    "analysis": "Analysis",
-    "action": "Action",
-    "achievement": "Achievement",
-    "closed": "Closed",
+    "awareness": N_("Awareness"),
+    "analysis": N_("Analysis"),
+    "action": N_("Action"),
+    "achievement": N_("Achievement"),
+    "closed": N_("Closed"),
+}
+STAGE_NAMES: dict[str, str] = {  # a stage's name inside a sentence: "the action stage"
+    "awareness": N_("awareness"),
+    "analysis": N_("analysis"),
+    "action": N_("action"),
+    "achievement": N_("achievement"),
+    "closed": N_("closed"),
 }
 STAGE_BLURBS: dict[str, str] = {
-    "awareness": "Kickoff with the client team, goals and commitment",
-    "analysis": "Assessments, stakeholder interviews and the development plan",
-    "action": "New behaviours and skills, regular coaching sessions",
-    "achievement": "Stakeholder surveys, course corrections and the final report",
-    "closed": "The engagement is complete",
+    "awareness": N_("Kickoff with the client team, goals and commitment"),
+    "analysis": N_("Assessments, stakeholder interviews and the development plan"),
+    "action": N_("New behaviours and skills, regular coaching sessions"),
+    "achievement": N_("Stakeholder surveys, course corrections and the final report"),
+    "closed": N_("The engagement is complete"),
 }
 
 Relation = Literal["manager", "senior-executive", "hr", "peer", "mentor", "other"]
 Attendee = Literal["client", "coach", "manager", "senior-executive", "hr", "peer", "mentor", "other"]
 PERSON_LABELS: dict[str, str] = {  # attendees and relations
-    "client": "Client",
-    "coach": "Coach",
-    "manager": "Manager",
-    "senior-executive": "Senior executive",
-    "hr": "HR",
-    "peer": "Peer",
-    "mentor": "Mentor",
-    "other": "Other",
+    "client": N_("Client"),
+    "coach": N_("Coach"),
+    "manager": N_("Manager"),
+    "senior-executive": N_("Senior executive"),
+    "hr": N_("HR"),
+    "peer": N_("Peer"),
+    "mentor": N_("Mentor"),
+    "other": N_("Other"),
+}
+
+PERSON_IN_SENTENCE: dict[str, str] = {  # "shared with the client, the manager and HR"
+    "client": N_("the client"),
+    "coach": N_("the coach"),
+    "manager": N_("the manager"),
+    "senior-executive": N_("the senior executive"),
+    "hr": N_("HR"),
+    "peer": N_("the peer"),
+    "mentor": N_("the mentor"),
+    "other": N_("the other"),
 }
 
 ActionKind = Literal[
     "new-behavior", "new-skill", "relationship", "role-model", "stakeholder-input", "training", "other"
 ]
 ACTION_KIND_LABELS: dict[str, str] = {
-    "new-behavior": "New behavior",
-    "new-skill": "New skill",
-    "relationship": "Key relationship",
-    "role-model": "Role-model talk",
-    "stakeholder-input": "Stakeholder input",
-    "training": "Training",
-    "other": "Other",
+    "new-behavior": N_("New behavior"),
+    "new-skill": N_("New skill"),
+    "relationship": N_("Key relationship"),
+    "role-model": N_("Role-model talk"),
+    "stakeholder-input": N_("Stakeholder input"),
+    "training": N_("Training"),
+    "other": N_("Other"),
 }
 
 ActionStatus = Literal["todo", "doing", "done", "dropped"]
 ACTION_STATUS_LABELS: dict[str, str] = {
-    "todo": "To do",
-    "doing": "In progress",
-    "done": "Done",
-    "dropped": "Dropped",
+    "todo": N_("To do"),
+    "doing": N_("In progress"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
 }
 OPEN_STATUSES = frozenset({"todo", "doing"})
 
 Repeat = Literal["weekly", "monthly", "quarterly"]  # a habit, instead of a single due date
-REPEAT_LABELS: dict[str, str] = {"weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly"}
+REPEAT_LABELS: dict[str, str] = {
+    "weekly": N_("Weekly"),
+    "monthly": N_("Monthly"),
+    "quarterly": N_("Quarterly"),
+}
 
 SessionMode = Literal["video", "phone", "in-person"]
-SESSION_MODE_LABELS: dict[str, str] = {"video": "Video", "phone": "Phone", "in-person": "In person"}
+SESSION_MODE_LABELS: dict[str, str] = {
+    "video": N_("Video"),
+    "phone": N_("Phone"),
+    "in-person": N_("In person"),
+}
 
 # Id formats, written once: the models validate with them, checks.id_problem words
 # the message, access.py checks reader ids with the same rule.

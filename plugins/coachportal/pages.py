@@ -8,15 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# (slug, title); "" is the engagement's overview page.
+from .i18n import N_, Translator
+
+# (slug, title); "" is the engagement's overview page. Titles are English message ids,
+# translated by page_title: generic in every language.
 ENGAGEMENT_PAGES: tuple[tuple[str, str], ...] = (
-    ("", "Overview"),
-    ("awareness", "Awareness"),
-    ("development-plan", "Development plan"),
-    ("actions", "Actions"),
-    ("progress", "Progress"),
-    ("final-report", "Final report"),
+    ("", N_("Overview")),
+    ("awareness", N_("Awareness")),
+    ("development-plan", N_("Development plan")),
+    ("actions", N_("Actions")),
+    ("progress", N_("Progress")),
+    ("final-report", N_("Final report")),
 )
+
+
+def page_title(slug: str, t: Translator) -> str:
+    """The generic title of an engagement page, in the portal's language."""
+    return t.gettext(dict(ENGAGEMENT_PAGES)[slug])
 
 
 def src_uri(engagement_id: str, slug: str) -> str:

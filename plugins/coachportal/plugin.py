@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,10 @@ from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from . import access, crypto, protect, scripts
+from . import access, crypto, i18n, protect, scripts
 from .errors import EngagementError
-from .models import Level
+from .i18n import Translator
+from .models import VISIBILITY_LABELS, Level
 from .origins import foreign_resources
 from .pages import url
 from .portal import Portal, build_portal, summary, today
@@ -43,7 +45,6 @@ CSS = ("portal.css", "coachportal.css", "unlock.css")
 JS = (scripts.MODULE,)
 PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 HOME_MARKER = "<!-- coachportal:engagements -->"
-PREVIEW_BANNER = '<p class="coachportal-preview">Preview — not encrypted</p>\n'
 RESERVED_IDS = frozenset({ASSET_DIR, "assets", "search"})  # the theme's and the plugin's own folders
 
 
@@ -91,6 +92,8 @@ class CoachPortalConfig(base.Config):
     iterations = Iterations()
     # Unlocked keys are forgotten after this many minutes without activity (0: never).
     idle_lock_minutes = _Minutes(default=30)
+    # The portal's language (en, de, fr, es, nl); by default theme.language.
+    language = c.Optional(c.Type(str))
 
 
 class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
@@ -104,6 +107,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.local_navs: dict[str, Navigation] = {}
         self.staging: Staging | None = None
         self.published = False
+        self.t: Translator = i18n.english()
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -124,6 +128,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if self.command == "build" and _is_serve_directory(config.site_dir):
             self.command = "serve"  # `mkdocs serve --clean` reports itself as "build"
         self._private_by_default(config)
+        self.t = self._translator(config)
         config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
         config.extra_javascript = [*scripts.extra_scripts(ASSET_DIR), *config.extra_javascript]
         if self.command == "build":
@@ -136,6 +141,13 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         elif self.previewing:
             log.warning("preview (mkdocs serve): engagement pages are not encrypted")
         return config
+
+    def _translator(self, config: MkDocsConfig) -> Translator:
+        """The plugin's ``language`` option, else ``theme.language``; English when unsupported."""
+        language, warning = i18n.choose(self.config.language, config.theme.get("language"))
+        if warning:
+            log.warning(warning)
+        return i18n.translator(language)
 
     def _private_by_default(self, config: MkDocsConfig) -> None:
         """No request to another origin: web fonts, analytics and CDN scripts go off."""
@@ -155,7 +167,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         try:
             audience = audience_from(self.config.audience, os.environ)
             readers = set(self.config.readers) if self.encrypting else None
-            self.portal = build_portal(directory, audience, today(), readers)
+            self.portal = build_portal(directory, audience, today(), readers, self.t)
         except EngagementError as exc:
             raise PluginError(str(exc)) from None
         except ValueError as exc:
@@ -184,7 +196,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             )
         except (access.AccessError, ValueError) as exc:
             raise PluginError(str(exc)) from None
-        summaries = {e.id: summary(e, config.use_directory_urls) for e in engagements}
+        summaries = {e.id: summary(e, config.use_directory_urls, self.t) for e in engagements}
         self.portfolio_json = self.vault.portfolio(summaries)
 
     # --- files and navigation ---------------------------------------------------
@@ -232,7 +244,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         for pages in by_engagement.values():
             for before, after in zip(pages, pages[1:], strict=False):
                 before.next_page, after.previous_page = after, before
-            home = Link("← All my engagements", (nav.homepage.url if nav.homepage else "") or "./")
+            home = Link(self.t("← All my engagements"), (nav.homepage.url if nav.homepage else "") or "./")
             local = Navigation([home, *pages], pages)
             local.homepage = nav.homepage
             for page in pages:
@@ -251,9 +263,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         # which the theme renders outside the (encrypted) page body.
         page.toc = TableOfContents([])
         if self.vault is not None:
-            return self.vault.encrypt_page(source.engagement_id, page.url, source.html)
+            return self.vault.encrypt_page(source.engagement_id, page.url, source.html, self.t)
         if self.previewing and self.config.encryption:
-            return PREVIEW_BANNER + source.html
+            return self._preview_banner() + source.html
         return source.html
 
     def _home(self, html: str, config: MkDocsConfig) -> str:
@@ -264,20 +276,23 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             # Every audience, the coach's too: a plaintext list would tell the host
             # (and every visitor) which engagements exist. Embedded, so the list also
             # works from file://; the same data is in PORTFOLIO.
-            block = protect.portfolio_element(self.portfolio_json)
+            block = protect.portfolio_element(self.portfolio_json, self.t)
         elif self.previewing or self.portal.audience == Level.COACH:
             block = render_engagement_list(
-                list(self.portal.engagements), lambda i: url(i, "", config.use_directory_urls)
+                list(self.portal.engagements), lambda i: url(i, "", config.use_directory_urls), self.t
             )
             if HOME_MARKER not in html:
-                block = '<h2 id="engagements">Engagements</h2>\n' + block
+                block = f'<h2 id="engagements">{escape(self.t("Engagements"))}</h2>\n' + block
             if self.previewing:
-                block = PREVIEW_BANNER + block
+                block = self._preview_banner() + block
         else:
             return html
         if HOME_MARKER in html:
             return html.replace(HOME_MARKER, block, 1)
         return html + "\n" + block
+
+    def _preview_banner(self) -> str:
+        return f'<p class="coachportal-preview">{escape(self.t("Preview — not encrypted"))}</p>\n'
 
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -299,8 +314,10 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def _every_html_page(self, output: str, config: MkDocsConfig) -> str:
         """noindex, and a small note of which view this portal is, even on locked pages."""
-        label = f"{self.portal.audience.label.capitalize()} view"
-        note = f'<div class="coachportal-view" title="What this portal shows: the {label}">{label}</div>'
+        t = self.t
+        label = t.label(VISIBILITY_LABELS, self.portal.audience.label)
+        title = escape(t("What this portal shows: the {view}", view=label), quote=True)
+        note = f'<div class="coachportal-view" title="{title}">{escape(label)}</div>'
         marker = '<div class="md-footer-meta__inner md-grid">'
         if marker in output:
             output = output.replace(marker, marker + note, 1)
@@ -313,6 +330,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 f" from third parties): {', '.join(sorted(set(foreign)))}"
             )
         idle = f'<meta name="coachportal:idle-lock-minutes" content="{self.config.idle_lock_minutes:g}">'
+        idle += protect.strings_element(t)
         return protect.add_noindex(output).replace(protect.ROBOTS_META, protect.ROBOTS_META + idle, 1)
 
     def _engagement_urls(self) -> list[str]:

@@ -14,8 +14,9 @@ from functools import cached_property
 from pathlib import Path
 
 from .actions import completion
+from .i18n import Translator, english
 from .loader import load_engagements
-from .models import Engagement, Level
+from .models import STAGE_LABELS, Engagement, Level
 from .pages import PageSource, url
 from .redact import redact
 from .render import render_engagement
@@ -48,26 +49,32 @@ def today(environ: Mapping[str, str] = os.environ) -> dt.date:
 
 
 def build_portal(
-    engagements_dir: Path, audience: Level, on: dt.date, readers: Collection[str] | None = None
+    engagements_dir: Path,
+    audience: Level,
+    on: dt.date,
+    readers: Collection[str] | None = None,
+    t: Translator | None = None,
 ) -> Portal:
     """Load, validate, redact and render every engagement of ``engagements_dir``.
 
-    ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name.
+    ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name;
+    ``t``: the portal's language (English by default).
     Raises ``errors.EngagementError`` listing every problem of every file.
     """
     engagements = tuple(redact(e, audience) for e in load_engagements(engagements_dir, readers))
-    pages = tuple(page for e in engagements for page in render_engagement(e, audience.label, on))
+    pages = tuple(page for e in engagements for page in render_engagement(e, audience.label, on, t))
     return Portal(audience=audience, engagements=engagements, pages=pages)
 
 
-def summary(engagement: Engagement, directory_urls: bool = True) -> dict[str, str]:
+def summary(
+    engagement: Engagement, directory_urls: bool = True, t: Translator | None = None
+) -> dict[str, str]:
     """What a reader's portfolio shows of one engagement (encrypted before publishing)."""
-    done = completion(engagement)
-    progress = f"{done.done} of {done.total} actions done" if done.total else "no actions yet"
+    t = t or english()
     return {
         "title": engagement.title,
         "client": engagement.client.name,
-        "stage": engagement.stage,
-        "progress": progress,
+        "stage": t.label(STAGE_LABELS, engagement.stage),
+        "progress": completion(engagement, t).actions_done,
         "url": url(engagement.id, "", directory_urls),
     }

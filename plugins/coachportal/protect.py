@@ -32,10 +32,51 @@ from urllib.parse import urlsplit
 
 from . import crypto
 from .access import AccessError
+from .i18n import N_, Translator, english
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
 ROBOTS_META = '<meta name="robots" content="noindex, nofollow">'
 PAD_TO = 256  # plaintext padded to a multiple of this many bytes (hides exact sizes)
+STRINGS_ID = "coachportal-strings"  # unlock.js reads its words from this element
+
+# What unlock.js may say, by its MESSAGES key: English message ids, translated into the
+# page's <script type="application/json" id="coachportal-strings"> (:func:`strings_element`).
+UNLOCK_MESSAGES: dict[str, str] = {
+    "wrong": N_("That passphrase does not open this engagement."),
+    "wrongPortfolio": N_("That passphrase does not open any engagement."),
+    "empty": N_("Enter your passphrase."),
+    "noCrypto": N_("Unlocking needs a secure connection (HTTPS) and a current browser."),
+    "moved": N_("This page's content does not belong at this address."),
+    "broken": N_("This page's encrypted content is damaged and cannot be unlocked."),
+    "weak": N_(
+        "This portal protects passphrases with fewer than 600,000 PBKDF2 iterations, too few to be safe:"
+        " it will not be unlocked here. Ask your coach to rebuild it."
+    ),
+    "tooMany": N_(
+        "This portal asks for more than 10,000,000 PBKDF2 iterations: it will not be unlocked here."
+    ),
+    "updated": N_("This portal was updated — enter your passphrase again."),
+    "fileFetch": N_(
+        "Your browser does not let a page opened from a file load the list of engagements: "
+        "serve the portal over HTTP (for example make serve-site)."
+    ),
+    "fetchFailed": N_("The list of engagements could not be loaded."),
+    "unlocked": N_("Unlocked in this tab"),
+    "lock": N_("Lock"),
+    "lockTitle": N_("Forget the passphrase's keys in this tab"),
+    "engagement": N_("Engagement"),
+    "yourEngagements": N_("Your engagements"),
+    "anotherPassphrase": N_("Another passphrase"),
+}
+
+
+def strings_element(t: Translator | None = None) -> str:
+    """The words unlock.js shows, in the portal's language: JSON data, never run (CSP-safe)."""
+    t = t or english()
+    strings = {key: t.gettext(message) for key, message in UNLOCK_MESSAGES.items()}
+    text = json.dumps(strings, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="{STRINGS_ID}">{text}</script>'
 
 
 @dataclass(frozen=True)
@@ -114,7 +155,7 @@ class Vault:
             html=_pad(html),
         )
 
-    def encrypt_page(self, engagement_id: str, page_path: str, html: str) -> str:
+    def encrypt_page(self, engagement_id: str, page_path: str, html: str, t: Translator | None = None) -> str:
         """The HTML that replaces a page's content: the ciphertext and the unlock form.
 
         ``page_path`` is the page's site-relative URL (MkDocs' ``page.url``, e.g.
@@ -122,7 +163,7 @@ class Vault:
         that page only. The fragment names no client, title or reader.
         """
         payload = self.payload(engagement_id, page_path, html)
-        return locked_fragment(payload)
+        return locked_fragment(payload, t)
 
     def portfolio(self, entries: Mapping[str, Mapping[str, Any]]) -> str:
         """JSON text for ``coachportal/portfolio.json``.
@@ -157,7 +198,7 @@ class Vault:
         return json.dumps(doc, separators=(",", ":"))
 
 
-def portfolio_element(portfolio_json: str | None = None) -> str:
+def portfolio_element(portfolio_json: str | None = None, t: Translator | None = None) -> str:
     """The home page's ``.coachportal-portfolio`` element: the "Open my engagements" form.
 
     With ``portfolio_json`` (the text of :meth:`Vault.portfolio`) the data is embedded, so
@@ -167,17 +208,19 @@ def portfolio_element(portfolio_json: str | None = None) -> str:
     ``data-search-exclude`` keeps the element (and the ciphertext in it) out of
     Material's search index; :func:`filter_search_index` strips it from any other index.
     """
+    t = t or english()
     template = ""
     if portfolio_json is not None:
         data = html_lib.escape(portfolio_json, quote=False)
         template = f'<template class="coachportal-portfolio-data">{data}</template>\n'
     form = _unlock_form(
+        t,
         modifier=" coachportal-unlock--portfolio",
         heading="h2",
-        title="Open my engagements",
-        intro="Enter your passphrase to see the engagements you may read.",
+        title=t("Open my engagements"),
+        intro=t("Enter your passphrase to see the engagements you may read."),
         field_id="coachportal-portfolio-passphrase",
-        submit="Open",
+        submit=t("Open"),
     )
     return f'<div class="coachportal-portfolio" data-search-exclude>\n{template}{form}</div>'
 
@@ -190,18 +233,20 @@ def _pad(html: str) -> str:
 # --- the locked fragment -------------------------------------------------------------------------
 
 
-def locked_fragment(payload: Mapping[str, Any]) -> str:
+def locked_fragment(payload: Mapping[str, Any], t: Translator | None = None) -> str:
+    t = t or english()
     kid = html_lib.escape(str(payload["kid"]), quote=True)
     # A <template>, not a <script>: Material's instant navigation re-creates the content's
     # scripts without their type, which would run the JSON as JavaScript.
     data = html_lib.escape(json.dumps(payload, separators=(",", ":")), quote=False)
     form = _unlock_form(
+        t,
         modifier="",
         heading="h1",
-        title="This page is private",
-        intro="Enter your passphrase to read it.",
+        title=t("This page is private"),
+        intro=t("Enter your passphrase to read it."),
         field_id=f"coachportal-passphrase-{kid}",
-        submit="Unlock",
+        submit=t("Unlock"),
     )
     return (
         f'<div class="coachportal-locked" data-coachportal-kid="{kid}">\n'
@@ -211,18 +256,25 @@ def locked_fragment(payload: Mapping[str, Any]) -> str:
     )
 
 
-def _unlock_form(*, modifier: str, heading: str, title: str, intro: str, field_id: str, submit: str) -> str:
+def _unlock_form(
+    t: Translator, *, modifier: str, heading: str, title: str, intro: str, field_id: str, submit: str
+) -> str:
     """The passphrase form unlock.js takes over (a page's and the portfolio's).
 
     The fieldset starts disabled, so nothing can be submitted to the host before
     unlock.js is ready; the status and alert paragraphs are where it reports.
     """
+
+    def esc(text: str) -> str:
+        return html_lib.escape(text, quote=False)
+
+    title, intro, submit = esc(title), esc(intro), esc(submit)
     return (
         f'<form class="coachportal-unlock{modifier}" autocomplete="off" novalidate>\n'
         f'<{heading} class="coachportal-unlock__title">{title}</{heading}>\n'
         f'<p class="coachportal-unlock__intro">{intro}</p>\n'
         '<fieldset class="coachportal-unlock__fields" disabled>\n'
-        f'<label class="coachportal-unlock__label" for="{field_id}">Passphrase</label>\n'
+        f'<label class="coachportal-unlock__label" for="{field_id}">{esc(t("Passphrase"))}</label>\n'
         '<span class="coachportal-unlock__row">'
         f'<input class="coachportal-unlock__input" id="{field_id}" name="passphrase" type="password"'
         ' autocomplete="current-password" autocapitalize="off" spellcheck="false" required>'
@@ -231,10 +283,10 @@ def _unlock_form(*, modifier: str, heading: str, title: str, intro: str, field_i
         "</span>\n"
         "</fieldset>\n"
         '<p class="coachportal-unlock__progress" role="status" aria-live="polite" hidden>'
-        '<span class="coachportal-spinner" aria-hidden="true"></span> Unlocking…</p>\n'
+        f'<span class="coachportal-spinner" aria-hidden="true"></span> {esc(t("Unlocking…"))}</p>\n'
         '<p class="coachportal-unlock__error" role="alert" hidden></p>\n'
         '<noscript><p class="coachportal-unlock__error">'
-        "This page needs JavaScript to unlock.</p></noscript>\n"
+        f"{esc(t('This page needs JavaScript to unlock.'))}</p></noscript>\n"
         "</form>\n"
     )
 

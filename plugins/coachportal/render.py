@@ -4,11 +4,16 @@ Jinja2 templates (``templates/*.html``) with autoescaping on lay out values that
 Python computed (:mod:`derive`); prose fields go through :mod:`prose` (safe Markdown).
 The HTML becomes each page's content directly: engagement text never passes through
 the site's Markdown extensions (a ``pymdownx.snippets`` line in a YAML field is text).
+
+Every word a template writes goes through gettext (``jinja2.ext.i18n``: ``{% trans %}``,
+``{% pluralize %}``, ``pgettext``); each language has its own environment, made once,
+whose filters format dates and numbers for that language (:class:`i18n.Translator`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -17,15 +22,18 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 from markupsafe import Markup
 
 from . import derive, prose
-from .formatting import fmt_date, fmt_minutes, fmt_range, fmt_share, fmt_signed, plural
+from .formatting import fmt_date, fmt_minutes, fmt_range, fmt_share, fmt_signed
+from .i18n import Translator, english, translator
 from .models import (
+    PERSON_IN_SENTENCE,
     PERSON_LABELS,
     SESSION_MODE_LABELS,
     STAGE_BLURBS,
     STAGE_LABELS,
+    STAGE_NAMES,
     Engagement,
 )
-from .pages import ENGAGEMENT_PAGES, PageSource
+from .pages import ENGAGEMENT_PAGES, PageSource, page_title
 from .survey_view import group_label
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,70 +45,81 @@ def _template_of(slug: str) -> str:
     return f"{slug or 'overview'}.html"
 
 
-def _finalize(value: Any) -> Any:
-    # Every {{ expression }} passes through here before autoescaping.
-    if value is None:
-        return ""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return _SPACE.sub(" ", prose.clean(value))  # plain fields: one line of text
-    if isinstance(value, dt.date):
-        return fmt_date(value)
-    return value
-
-
-def people(values: Any) -> str:
+def people(values: Any, t: Translator | None = None) -> str:
     """["client", "manager", "hr"] -> "the client, the manager and HR"."""
-    names = [PERSON_LABELS[v] for v in values or []]
-    names = [n if n.isupper() else f"the {n.lower()}" for n in names]
+    t = t or english()
+    names = [t.label(PERSON_IN_SENTENCE, v) for v in values or []]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return t("{items} and {last}", items=t(", ").join(names[:-1]), last=names[-1])
 
 
-def _environment() -> Environment:
+@functools.cache
+def environment(language: str = "en") -> Environment:
+    """The templates in one language (made once per language and process, then only read)."""
+    t = translator(language)
+
+    def plain(value: Any) -> str:
+        """A plain YAML field as one line of text (what finalize does to {{ value }})."""
+        return _SPACE.sub(" ", prose.clean(value))
+
+    def finalize(value: Any) -> Any:
+        # Every {{ expression }} passes through here before autoescaping.
+        if value is None:
+            return ""
+        if isinstance(value, str) and not isinstance(value, Markup):
+            return plain(value)  # plain fields: one line of text
+        if isinstance(value, dt.date):
+            return fmt_date(value, t)
+        return value
+
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=ChainableUndefined,
-        finalize=_finalize,
+        finalize=finalize,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks are one line of text
+    env.install_gettext_translations(t.catalog, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
+        plain=plain,
         md=prose.block,
         md_inline=prose.inline,
-        date=fmt_date,
-        daterange=fmt_range,
-        signed=fmt_signed,
-        share=fmt_share,
-        minutes=fmt_minutes,
-        plural=plural,
-        person=PERSON_LABELS.__getitem__,
-        mode=SESSION_MODE_LABELS.__getitem__,
-        stage=STAGE_LABELS.__getitem__,
-        group_label=group_label,
-        people=people,
+        date=lambda value: fmt_date(value, t),
+        daterange=lambda start, end: fmt_range(start, end, t),
+        signed=lambda value: fmt_signed(value, t),
+        share=lambda value: fmt_share(value, t),
+        minutes=lambda value: fmt_minutes(value, t),
+        number=t.number,
+        person=lambda key: t.label(PERSON_LABELS, key),
+        mode=lambda key: t.label(SESSION_MODE_LABELS, key),
+        stage=lambda key: t.label(STAGE_LABELS, key),
+        stage_name=lambda key: t.label(STAGE_NAMES, key),
+        blurb=lambda key: t.label(STAGE_BLURBS, key),
+        group_label=lambda value: group_label(value, t),
+        people=lambda values: people(values, t),
     )
-    env.globals.update(STAGE_BLURBS=STAGE_BLURBS)
     return env
 
 
-_ENV = _environment()
+def render_engagement(
+    engagement: Engagement, audience: str, today: dt.date, t: Translator | None = None
+) -> list[PageSource]:
+    t = t or english()
+    env = environment(t.language)
+    context = derive.page_context(engagement, audience, today, t)
+    pages = []
+    for slug, _ in ENGAGEMENT_PAGES:
+        title = page_title(slug, t)
+        html = env.get_template(_template_of(slug)).render(context, page_title=title, slug=slug)
+        pages.append(PageSource(engagement.id, slug, title, html))
+    return pages
 
 
-def render_engagement(engagement: Engagement, audience: str, today: dt.date) -> list[PageSource]:
-    context = derive.page_context(engagement, audience, today)
-    return [
-        PageSource(
-            engagement.id,
-            slug,
-            title,
-            _ENV.get_template(_template_of(slug)).render(context, page_title=title, slug=slug),
-        )
-        for slug, title in ENGAGEMENT_PAGES
-    ]
-
-
-def render_engagement_list(engagements: list[Engagement], url_of: Any) -> str:
+def render_engagement_list(engagements: list[Engagement], url_of: Any, t: Translator | None = None) -> str:
     """HTML listing every engagement (the preview's and an unencrypted coach portal's home page)."""
-    return _ENV.get_template("_engagement_list.html").render(engagements=engagements, url_of=url_of)
+    env = environment((t or english()).language)
+    return env.get_template("_engagement_list.html").render(engagements=engagements, url_of=url_of)

@@ -8,17 +8,31 @@ builds work out single ratings.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .actions import goals
 from .formatting import fmt_rating, fmt_signed
+from .i18n import N_, Translator, english
 from .models import Engagement, Goal, Survey, SurveyComment
-from .surveys import Figures, SurveyAggregate, rounds_by_goal
+from .surveys import OTHERS, TOTAL_LABEL, Figures, SurveyAggregate, rounds_by_goal
+
+# Rater groups are named by the coach; the common names and the portal's own two
+# ("others", "all raters") read in the portal's language.
+GROUP_LABELS: dict[str, str] = {
+    "manager": N_("Manager"),
+    "direct-reports": N_("Direct reports"),
+    "peers": N_("Peers"),
+    OTHERS: N_("Others"),
+    TOTAL_LABEL: N_("All raters"),
+}
 
 
-def group_label(value: object) -> str:
+def group_label(value: object, t: Translator | None = None) -> str:
     """A rater group as a label, plain text: "direct-reports" -> "Direct reports"."""
-    return str(value or "").replace("-", " ").replace("_", " ").capitalize()
+    key = str(value or "")
+    if key in GROUP_LABELS:
+        return (t or english()).label(GROUP_LABELS, key)
+    return key.replace("-", " ").replace("_", " ").capitalize()
 
 
 def truncate(value: object, length: int = 22) -> str:
@@ -88,31 +102,32 @@ class Chart:
         return self.grid_bottom + 29
 
 
-def _bar(figures: Figures, index: int, total: bool) -> ChartBar:
+def _bar(figures: Figures, index: int, total: bool, t: Translator) -> ChartBar:
     width = round(abs(figures.mean) * UNIT, 1)  # from the shown (rounded) mean
     negative = figures.mean < 0
-    name = group_label(figures.label)
+    name = group_label(figures.label, t)
     return ChartBar(
         label=f"{truncate(name, 22)} (n={figures.n})",
         full_label=" ".join(name.split()),
         y=TOP + index * ROW_HEIGHT,
         bar_x=ZERO - width if negative else ZERO,
         bar_width=max(width, 1.5),
-        value=fmt_signed(figures.mean),
+        value=fmt_signed(figures.mean, t),
         value_x=(ZERO - width - 6) if negative else (ZERO + width + 6),
         negative=negative,
         total=total,
     )
 
 
-def chart(aggregate: SurveyAggregate) -> Chart | None:
+def chart(aggregate: SurveyAggregate, t: Translator | None = None) -> Chart | None:
     """Mean rating per rater group and in total, as bars around zero."""
+    t = t or english()
     if aggregate.total is None:
         return None
     figures = [*aggregate.groups, aggregate.total]
     bottom = TOP + len(figures) * ROW_HEIGHT
     ticks = tuple(ChartTick(ZERO + v * UNIT, fmt_rating(v), v == 0) for v in range(-3, 4))
-    bars = tuple(_bar(f, i, i == len(figures) - 1) for i, f in enumerate(figures))
+    bars = tuple(_bar(f, i, i == len(figures) - 1, t) for i, f in enumerate(figures))
     return Chart(WIDTH, bottom + 30, TOP - 4, bottom, ticks, bars)
 
 
@@ -128,6 +143,7 @@ class SurveyRow:
     previous_round: int | None
     comments: tuple[SurveyComment, ...]
     ratings: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (group, ratings); coach view only
+    t: Translator = field(default_factory=english, repr=False, compare=False)
 
     @property
     def enough(self) -> bool:
@@ -135,7 +151,7 @@ class SurveyRow:
 
     @property
     def chart(self) -> Chart | None:
-        return chart(self.aggregate)
+        return chart(self.aggregate, self.t)
 
     @property
     def change_direction(self) -> str:
@@ -147,7 +163,8 @@ class SurveyRow:
     def rating_texts(self) -> tuple[tuple[str, str], ...]:
         """(group label, "+2, 0, −1") per rater group: the coach view's individual ratings."""
         return tuple(
-            (group_label(group), ", ".join(fmt_rating(v) for v in values)) for group, values in self.ratings
+            (group_label(group, self.t), ", ".join(fmt_rating(v) for v in values))
+            for group, values in self.ratings
         )
 
 
@@ -170,7 +187,9 @@ def is_closed(survey: Survey, today: dt.date) -> bool:
     return survey.closed is not None and survey.closed < today
 
 
-def _rows(survey: Survey, figures: dict, by_goal: dict[str, Goal], order: dict[str, int]) -> list[SurveyRow]:
+def _rows(
+    survey: Survey, figures: dict, by_goal: dict[str, Goal], order: dict[str, int], t: Translator
+) -> list[SurveyRow]:
     rows = []
     for result in sorted(survey.results, key=lambda r: (order.get(r.goal, len(order)), r.goal)):
         these = next(figures[result.goal])
@@ -183,17 +202,19 @@ def _rows(survey: Survey, figures: dict, by_goal: dict[str, Goal], order: dict[s
                 previous_round=these.previous_round,
                 comments=tuple(result.comments),
                 ratings=tuple((group, tuple(values)) for group, values in result.groups.items()),
+                t=t,
             )
         )
     return rows
 
 
-def survey_rounds(e: Engagement, today: dt.date) -> list[SurveyRound]:
+def survey_rounds(e: Engagement, today: dt.date, t: Translator | None = None) -> list[SurveyRound]:
     """Each round's per-goal aggregates, with the change since the goal's previous round.
 
     The change is :func:`surveys.rounds_by_goal`'s (the one place that compares rounds),
     over closed rounds only; this lays its figures out by round, goals in plan order.
     """
+    t = t or english()
     plan_goals = goals(e)
     by_goal = {g.id: g for g in plan_goals}
     order = {g.id: i for i, g in enumerate(plan_goals)}
@@ -202,7 +223,7 @@ def survey_rounds(e: Engagement, today: dt.date) -> list[SurveyRound]:
     # per goal, its rounds in the order this loop meets them (round order, then file order)
     figures = {goal: iter(rows) for goal, rows in rounds_by_goal(closed).items()}
     return [
-        SurveyRound(s, tuple(_rows(s, figures, by_goal, order)))
+        SurveyRound(s, tuple(_rows(s, figures, by_goal, order, t)))
         if is_closed(s, today)
         else SurveyRound(s, (), collecting=True)
         for s in surveys

@@ -7,11 +7,12 @@ key dates) and the "actual" bar of each stage: a field with a date is listed onc
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .actions import overdue
 from .formatting import fmt_date
-from .models import STAGE_BLURBS, STAGE_LABELS, STAGES, Engagement, Period
+from .i18n import Translator, english
+from .models import STAGE_BLURBS, STAGE_LABELS, STAGE_NAMES, STAGES, Engagement, Period
 
 
 @dataclass(frozen=True)
@@ -34,72 +35,74 @@ def _stage_index(stage: str) -> int:
     return len(STAGES) if stage == "closed" else STAGES.index(stage)
 
 
-def _awareness(e: Engagement) -> list[tuple]:
+def _awareness(e: Engagement, t: Translator) -> list[tuple]:
     aw = e.stages.awareness
     return [
-        (aw.kickoff and aw.kickoff.date, "Kickoff", {}),
-        (aw.one_on_one and aw.one_on_one.date, "One-on-one", {"on_timeline": False}),
-        (aw.interview and aw.interview.date, "In-depth interview", {"on_timeline": False}),
+        (aw.kickoff and aw.kickoff.date, t("Kickoff"), {}),
+        (aw.one_on_one and aw.one_on_one.date, t("One-on-one"), {"on_timeline": False}),
+        (aw.interview and aw.interview.date, t("In-depth interview"), {"on_timeline": False}),
     ]
 
 
-def _analysis(e: Engagement) -> list[tuple]:
+def _analysis(e: Engagement, t: Translator) -> list[tuple]:
     an = e.stages.analysis
     rows: list[tuple] = [
-        (a.date, "Assessment", {"detail": a.name, "on_timeline": False}) for a in an.assessments
+        (a.date, t("Assessment"), {"detail": a.name, "on_timeline": False}) for a in an.assessments
     ]
     completed = an.stakeholder_interviews and an.stakeholder_interviews.completed
-    rows.append((completed, "Stakeholder interviews completed", {"on_timeline": False}))
-    rows.append((an.plan and an.plan.finalized, "Development plan finalized", {}))
+    rows.append((completed, t("Stakeholder interviews completed"), {"on_timeline": False}))
+    rows.append((an.plan and an.plan.finalized, t("Development plan finalized"), {}))
     return rows
 
 
-def _action(e: Engagement) -> list[tuple]:
+def _action(e: Engagement, t: Translator) -> list[tuple]:
     ac = e.stages.action
-    rows: list[tuple] = [(x.date, "Coaching session", {"milestone": False}) for x in ac.sessions]
-    rows += [(i.done_on, "Action done", {"milestone": False}) for i in ac.items]
+    rows: list[tuple] = [(x.date, t("Coaching session"), {"milestone": False}) for x in ac.sessions]
+    rows += [(i.done_on, t("Action done"), {"milestone": False}) for i in ac.items]
     sessions = sorted(x.date for x in ac.sessions)
     if sessions:
-        rows.append((sessions[0], "First coaching session", {}))
+        rows.append((sessions[0], t("First coaching session"), {}))
     if len(sessions) > 1:
-        label = "Last coaching session" if _stage_index(e.stage) > 2 else "Latest coaching session"
+        label = t("Last coaching session") if _stage_index(e.stage) > 2 else t("Latest coaching session")
         rows.append((sessions[-1], label, {}))
     return rows
 
 
-def _achievement(e: Engagement) -> list[tuple]:
+def _achievement(e: Engagement, t: Translator) -> list[tuple]:
     ac = e.stages.achievement
     rows: list[tuple] = []
     for survey in sorted(ac.surveys, key=lambda x: (x.round, x.sent)):
-        rows.append((survey.sent, f"Survey round {survey.round} sent", {}))
-        rows.append((survey.closed, f"Survey round {survey.round} closed", {"milestone": False}))
-        rows.append((survey.discussed, f"Survey round {survey.round} discussed", {"on_timeline": False}))
-    rows += [(c.date, "Course correction", {"on_timeline": False}) for c in ac.course_corrections]
-    rows.append((ac.expectations_met and ac.expectations_met.date, "Expectations met", {}))
+        n = survey.round
+        rows.append((survey.sent, t("Survey round {round} sent", round=n), {}))
+        rows.append((survey.closed, t("Survey round {round} closed", round=n), {"milestone": False}))
+        rows.append((survey.discussed, t("Survey round {round} discussed", round=n), {"on_timeline": False}))
+    rows += [(c.date, t("Course correction"), {"on_timeline": False}) for c in ac.course_corrections]
+    rows.append((ac.expectations_met and ac.expectations_met.date, t("Expectations met"), {}))
     if ac.phase_down:
-        rows.append((ac.phase_down.start, "Phase-down begins", {"on_timeline": False}))
-        rows.append((ac.phase_down.end, "Phase-down ends", {"on_timeline": False}))
-    rows.append((ac.follow_up and ac.follow_up.date, "Follow-up", {"on_timeline": False}))
-    rows.append((ac.final_report and ac.final_report.date, "Final report", {}))
+        rows.append((ac.phase_down.start, t("Phase-down begins"), {"on_timeline": False}))
+        rows.append((ac.phase_down.end, t("Phase-down ends"), {"on_timeline": False}))
+    rows.append((ac.follow_up and ac.follow_up.date, t("Follow-up"), {"on_timeline": False}))
+    rows.append((ac.final_report and ac.final_report.date, t("Final report"), {}))
     return rows
 
 
 _BY_STAGE = {"awareness": _awareness, "analysis": _analysis, "action": _action, "achievement": _achievement}
 
 
-def events(e: Engagement, today: dt.date) -> list[Event]:
+def events(e: Engagement, today: dt.date, t: Translator | None = None) -> list[Event]:
     """Every dated event of the engagement that survived redaction, by date."""
+    t = t or english()
     out = [
         Event(date, label, stage, upcoming=date > today, **extra)
         for stage, rows in _BY_STAGE.items()
-        for date, label, extra in rows(e)
+        for date, label, extra in rows(e, t)
         if isinstance(date, dt.date)
     ]
     return sorted(out, key=lambda m: (m.date, STAGES.index(m.stage)))
 
 
-def milestones(e: Engagement, today: dt.date) -> list[Event]:
-    return [m for m in events(e, today) if m.milestone]
+def milestones(e: Engagement, today: dt.date, t: Translator | None = None) -> list[Event]:
+    return [m for m in events(e, today, t) if m.milestone]
 
 
 # --- the stage timeline ------------------------------------------------------
@@ -115,12 +118,18 @@ class StageView:
     actual_start: dt.date | None
     actual_end: dt.date | None
     milestones: tuple[Event, ...]
+    t: Translator = field(default_factory=english, repr=False, compare=False)
 
     @property
     def status_label(self) -> str:
+        t = self.t
         if self.status == "upcoming" and self.actual_start is not None:
-            return "Started early"  # e.g. a first mini-survey during the action stage
-        return {"done": "Done", "current": "Current", "upcoming": "Upcoming"}[self.status]
+            return t.pgettext("stage status", "Started early")  # e.g. a first mini-survey in the action stage
+        if self.status == "done":
+            return t.pgettext("stage status", "Done")
+        if self.status == "current":
+            return t.pgettext("stage status", "Current")
+        return t.pgettext("stage status", "Upcoming")
 
     @property
     def ongoing(self) -> bool:
@@ -181,7 +190,7 @@ class Timeline:
         return "end" if pct > 85 else "start"
 
 
-def _ticks(start: dt.date, end: dt.date, timeline_pct) -> tuple[Tick, ...]:
+def _ticks(start: dt.date, end: dt.date, timeline_pct, t: Translator) -> tuple[Tick, ...]:
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     step = 1 if months <= 13 else 2 if months <= 26 else 3 if months <= 40 else 6 if months <= 80 else 12
     ticks: list[Tick] = []
@@ -193,7 +202,7 @@ def _ticks(start: dt.date, end: dt.date, timeline_pct) -> tuple[Tick, ...]:
     while dt.date(year, month, 1) <= end:
         date = dt.date(year, month, 1)
         if index % step == 0:
-            label = date.strftime("%b")
+            label = t.month(date)
             if previous_year != year:
                 label += f" {year}"
                 previous_year = year
@@ -203,7 +212,9 @@ def _ticks(start: dt.date, end: dt.date, timeline_pct) -> tuple[Tick, ...]:
     return tuple(ticks)
 
 
-def _stage_view(e: Engagement, key: str, status: str, all_events: list[Event], today: dt.date) -> StageView:
+def _stage_view(
+    e: Engagement, key: str, status: str, all_events: list[Event], today: dt.date, t: Translator
+) -> StageView:
     activity = sorted(ev.date for ev in all_events if ev.stage == key and ev.date <= today)
     actual_start = activity[0] if activity else None
     actual_end = activity[-1] if activity else None
@@ -211,20 +222,22 @@ def _stage_view(e: Engagement, key: str, status: str, all_events: list[Event], t
         actual_end = max(actual_end or today, today)
     return StageView(
         key=key,
-        label=STAGE_LABELS[key],
-        blurb=STAGE_BLURBS[key],
+        label=t.label(STAGE_LABELS, key),
+        blurb=t.label(STAGE_BLURBS, key),
         status=status,
         planned=getattr(e.stages, key).planned,
         actual_start=actual_start,
         actual_end=actual_end,
         milestones=tuple(m for m in all_events if m.stage == key and m.milestone and m.on_timeline),
+        t=t,
     )
 
 
-def timeline(e: Engagement, today: dt.date) -> Timeline:
+def timeline(e: Engagement, today: dt.date, t: Translator | None = None) -> Timeline:
     """The four stages, planned vs actual, with milestones and today's position."""
+    t = t or english()
     current_index = _stage_index(e.stage)
-    all_events = events(e, today)
+    all_events = events(e, today, t)
     bounds = [e.start, e.end, *(m.date for m in all_events if m.milestone)]
     for key in STAGES:
         period = getattr(e.stages, key).planned
@@ -236,9 +249,9 @@ def timeline(e: Engagement, today: dt.date) -> Timeline:
     stages = []
     for index, key in enumerate(STAGES):
         status = "done" if index < current_index else "current" if index == current_index else "upcoming"
-        stages.append(_stage_view(e, key, status, all_events, today))
+        stages.append(_stage_view(e, key, status, all_events, today, t))
     axis = Timeline(start, end, tuple(stages), e.stage, today, ())
-    return Timeline(start, end, tuple(stages), e.stage, today, _ticks(start, end, axis.pct))
+    return Timeline(start, end, tuple(stages), e.stage, today, _ticks(start, end, axis.pct, t))
 
 
 # --- key dates and status ----------------------------------------------------
@@ -253,16 +266,16 @@ class KeyDate:
     upcoming: bool = False
 
 
-def key_dates(e: Engagement, today: dt.date) -> list[KeyDate]:
+def key_dates(e: Engagement, today: dt.date, t: Translator | None = None) -> list[KeyDate]:
     """Start, planned end and every milestone, by date."""
-    out = [KeyDate(e.start, "Engagement start", None, upcoming=e.start > today)]
-    out += [KeyDate(m.date, m.label, m.stage, m.detail, m.upcoming) for m in milestones(e, today)]
+    t = t or english()
+    out = [KeyDate(e.start, t("Engagement start"), None, upcoming=e.start > today)]
+    out += [KeyDate(m.date, m.label, m.stage, m.detail, m.upcoming) for m in milestones(e, today, t)]
     calls = e.stages.analysis.calls
     if calls and calls.first and not e.stages.action.sessions:
-        out.append(
-            KeyDate(calls.first, "First coaching call (scheduled)", "action", upcoming=calls.first > today)
-        )
-    end_label = "Engagement end" if e.stage == "closed" else "Planned end"
+        label = t("First coaching call (scheduled)")
+        out.append(KeyDate(calls.first, label, "action", upcoming=calls.first > today))
+    end_label = t("Engagement end") if e.stage == "closed" else t("Planned end")
     out.append(KeyDate(e.end, end_label, None, upcoming=e.end > today))
 
     def order(k: KeyDate) -> tuple:
@@ -283,23 +296,33 @@ class Status:
     next_date: KeyDate | None
 
 
-def _schedule(planned: Period | None, label: str, today: dt.date) -> tuple[str, str]:
-    stage = label.lower()
+def _schedule(planned: Period | None, key: str, today: dt.date, t: Translator) -> tuple[str, str]:
+    stage = t.label(STAGE_NAMES, key)  # as it reads inside a sentence
     if planned is None:
-        return "unknown", f"No planned dates for the {stage} stage."
+        return "unknown", t("No planned dates for the {stage} stage.", stage=stage)
     if today > planned.end:
-        return "behind", f"Past the planned end of the {stage} stage ({fmt_date(planned.end)})."
+        return "behind", t(
+            "Past the planned end of the {stage} stage ({date}).", stage=stage, date=fmt_date(planned.end, t)
+        )
     if today < planned.start:
-        return "ahead", f"Ahead of plan: the {stage} stage was planned to start {fmt_date(planned.start)}."
-    return "on-schedule", f"On schedule: the {stage} stage is planned until {fmt_date(planned.end)}."
+        return "ahead", t(
+            "Ahead of plan: the {stage} stage was planned to start {date}.",
+            stage=stage,
+            date=fmt_date(planned.start, t),
+        )
+    return "on-schedule", t(
+        "On schedule: the {stage} stage is planned until {date}.", stage=stage, date=fmt_date(planned.end, t)
+    )
 
 
-def status(e: Engagement, today: dt.date) -> Status:
+def status(e: Engagement, today: dt.date, t: Translator | None = None) -> Status:
+    t = t or english()
     overdue_count = len(overdue(e, today))
-    upcoming = [k for k in key_dates(e, today) if k.date > today]
+    upcoming = [k for k in key_dates(e, today, t) if k.date > today]
     next_date = upcoming[0] if upcoming else None
     if e.stage == "closed":
-        return Status("closed", "Closed", True, "closed", "The engagement is complete.", overdue_count, None)
-    label = STAGE_LABELS[e.stage]
-    schedule, text = _schedule(getattr(e.stages, e.stage).planned, label, today)
+        closed = t.label(STAGE_LABELS, "closed")
+        return Status("closed", closed, True, "closed", t("The engagement is complete."), overdue_count, None)
+    label = t.label(STAGE_LABELS, e.stage)
+    schedule, text = _schedule(getattr(e.stages, e.stage).planned, e.stage, today, t)
     return Status(e.stage, label, False, schedule, text, overdue_count, next_date)

@@ -10,6 +10,10 @@
  * without asking again in this tab; "Lock" forgets them, and so does a stretch of
  * inactivity (<meta name="coachportal:idle-lock-minutes">).
  *
+ * Every word this script shows comes from the page: the build writes them, in the portal's
+ * language, as JSON in <script type="application/json" id="coachportal-strings"> (data,
+ * never run); MESSAGES below holds the English defaults and the keys.
+ *
  * An ES module: the pure parts (payload checks, key unwrapping, decryption, the portfolio)
  * are exported for `node --test tests/js/`; in a page the module wires itself up, on first
  * load and on every Material instant-navigation page change. Chromium refuses module
@@ -33,6 +37,7 @@ const TAB_PREFIX = "coachportal-tab:";
 const IDLE_META = "coachportal:idle-lock-minutes";
 const DEFAULT_IDLE_MINUTES = 30;
 const TOUCH_EVERY_MS = 5000; // activity is written at most this often
+const STRINGS_ID = "coachportal-strings";
 
 const MESSAGES = {
   wrong: "That passphrase does not open this engagement.",
@@ -50,7 +55,27 @@ const MESSAGES = {
     "Your browser does not let a page opened from a file load the list of engagements: " +
     "serve the portal over HTTP (for example make serve-site).",
   fetchFailed: "The list of engagements could not be loaded.",
+  unlocked: "Unlocked in this tab",
+  lock: "Lock",
+  lockTitle: "Forget the passphrase's keys in this tab",
+  engagement: "Engagement",
+  yourEngagements: "Your engagements",
+  anotherPassphrase: "Another passphrase",
 };
+
+/* The page's own words (the portal's language) over the English defaults; known keys only. */
+function useStrings(textOrObject) {
+  let strings;
+  try {
+    strings = typeof textOrObject === "string" ? JSON.parse(textOrObject) : textOrObject;
+  } catch (e) {
+    return;
+  }
+  if (!strings || typeof strings !== "object") return;
+  Object.keys(MESSAGES).forEach(function (key) {
+    if (typeof strings[key] === "string" && strings[key]) MESSAGES[key] = strings[key];
+  });
+}
 
 /* A payload this script will not use; `message` is meant for the reader. */
 class PayloadError extends Error {}
@@ -263,6 +288,8 @@ function startPage() {
   state.loaded = true;
   state.lastUnlockMs = null;
   state.script = document.currentScript ? "classic" : "module";
+  const stringsNode = document.getElementById(STRINGS_ID);
+  if (stringsNode) useStrings(stringsNode.textContent);
 
   const ROOT = siteRoot();
   const IDLE_MS = idleMinutes() * 60000;
@@ -482,13 +509,13 @@ function startPage() {
     bar.className = "coachportal-toolbar";
     const note = document.createElement("span");
     note.className = "coachportal-toolbar__note";
-    note.textContent = "Unlocked in this tab";
+    note.textContent = MESSAGES.unlocked;
     const button = document.createElement("button");
     button.type = "button";
     button.className = "md-button coachportal-lock";
     button.setAttribute("data-coachportal-lock", "");
-    button.textContent = "Lock";
-    button.title = "Forget the passphrase's keys in this tab";
+    button.textContent = MESSAGES.lock;
+    button.title = MESSAGES.lockTitle;
     bar.append(note, button);
     const content = document.createElement("div");
     content.className = "coachportal-content";
@@ -582,7 +609,7 @@ function startPage() {
     }
     if (href.origin !== location.origin || !/^(https?|file):$/.test(href.protocol)) return null;
     const item = el("li", "coachportal-portfolio__item");
-    const link = el("a", "coachportal-portfolio__link", summary.title || "Engagement");
+    const link = el("a", "coachportal-portfolio__link", summary.title || MESSAGES.engagement);
     link.href = href.href;
     item.appendChild(link);
     if (summary.client) item.appendChild(el("span", "coachportal-portfolio__client", summary.client));
@@ -601,8 +628,8 @@ function startPage() {
     form.hidden = true;
     const box = el("div", "coachportal-portfolio__list");
     const bar = el("div", "coachportal-toolbar");
-    bar.appendChild(el("span", "coachportal-toolbar__note", "Your engagements"));
-    const again = el("button", "md-button coachportal-lock coachportal-again", "Another passphrase");
+    bar.appendChild(el("span", "coachportal-toolbar__note", MESSAGES.yourEngagements));
+    const again = el("button", "md-button coachportal-lock coachportal-again", MESSAGES.anotherPassphrase);
     again.type = "button";
     again.addEventListener("click", function () {
       form.hidden = false;
@@ -610,7 +637,7 @@ function startPage() {
       const input = form.querySelector("input[type=password]");
       if (input) input.focus();
     });
-    const lockButton = el("button", "md-button coachportal-lock", "Lock");
+    const lockButton = el("button", "md-button coachportal-lock", MESSAGES.lock);
     lockButton.type = "button";
     lockButton.setAttribute("data-coachportal-lock", "");
     bar.append(again, lockButton);
@@ -789,6 +816,7 @@ export {
   MIN_ITERATIONS,
   MAX_ITERATIONS,
   MESSAGES,
+  useStrings,
   PayloadError,
   UnlockError,
   unb64,

@@ -66,7 +66,7 @@ bench: $(STAMP)
 LOCALE    := plugins/coachportal/locale
 LANGUAGES := en de fr es nl
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k t -k n:1,2 -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k t -k n:1,2 -k N_ -k NC_:1c,2 --no-location --sort-output \
 	  --project coachportal --copyright-holder coachportal -o $(LOCALE)/coachportal.pot .
 	for lang in $(LANGUAGES); do \
 	  $(BIN)/pybabel update -D coachportal -i $(LOCALE)/coachportal.pot -d $(LOCALE) -l $$lang \

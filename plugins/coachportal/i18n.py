@@ -51,6 +51,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NC_(context: str, message: str) -> tuple[str, str]:
+    """Like :func:`N_`, for a message that needs a context to translate (``pgettext``)."""
+    return (context, message)
+
+
 @functools.cache
 def _catalog(language: str) -> Translations:
     """The language's messages, from its .po file, compiled in memory (cached per process)."""
@@ -116,9 +121,12 @@ class Translator:
         """A message with a number in it, in the plural form the language wants; ``{n}`` is the count."""
         return self.ngettext(singular, plural, count).format(n=self.number(count), **values)
 
-    def label(self, labels: Mapping[str, str], key: str) -> str:
+    def label(self, labels: Mapping[str, str | tuple[str, str]], key: str) -> str:
         """A closed value's label (models.py's ``*_LABELS``), translated."""
-        return self.gettext(labels[key])
+        message = labels[key]
+        if isinstance(message, tuple):
+            return self.pgettext(*message)
+        return self.gettext(message)
 
     # --- dates and numbers ---
 

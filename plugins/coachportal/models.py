@@ -20,7 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .i18n import N_
+from .i18n import N_, NC_
 from .surveys import SurveyAggregate, aggregate_groups
 
 
@@ -99,12 +99,12 @@ PERSON_LABELS: dict[str, str] = {  # attendees and relations
     "other": N_("Other"),
 }
 
-PERSON_IN_SENTENCE: dict[str, str] = {  # "shared with the client, the manager and HR"
+PERSON_IN_SENTENCE: dict[str, str | tuple[str, str]] = {  # "shared with the client, the manager and HR"
     "client": N_("the client"),
     "coach": N_("the coach"),
     "manager": N_("the manager"),
     "senior-executive": N_("the senior executive"),
-    "hr": N_("HR"),
+    "hr": NC_("in a sentence: shared with HR", "HR"),
     "peer": N_("the peer"),
     "mentor": N_("the mentor"),
     "other": N_("the other"),

@@ -282,7 +282,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 list(self.portal.engagements), lambda i: url(i, "", config.use_directory_urls), self.t
             )
             if HOME_MARKER not in html:
-                block = f'<h2 id="engagements">{escape(self.t("Engagements"))}</h2>\n' + block
+                heading = escape(self.t("Engagements"))
+                block = f'<h2 id="engagements">{heading}</h2>\n' + block
             if self.previewing:
                 block = self._preview_banner() + block
         else:
@@ -292,7 +293,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return html + "\n" + block
 
     def _preview_banner(self) -> str:
-        return f'<p class="coachportal-preview">{escape(self.t("Preview — not encrypted"))}</p>\n'
+        banner = escape(self.t("Preview — not encrypted"))
+        return f'<p class="coachportal-preview">{banner}</p>\n'
 
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation

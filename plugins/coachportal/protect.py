@@ -269,12 +269,14 @@ def _unlock_form(
         return html_lib.escape(text, quote=False)
 
     title, intro, submit = esc(title), esc(intro), esc(submit)
+    label, busy = esc(t("Passphrase")), esc(t("Unlocking…"))
+    noscript = esc(t("This page needs JavaScript to unlock."))
     return (
         f'<form class="coachportal-unlock{modifier}" autocomplete="off" novalidate>\n'
         f'<{heading} class="coachportal-unlock__title">{title}</{heading}>\n'
         f'<p class="coachportal-unlock__intro">{intro}</p>\n'
         '<fieldset class="coachportal-unlock__fields" disabled>\n'
-        f'<label class="coachportal-unlock__label" for="{field_id}">{esc(t("Passphrase"))}</label>\n'
+        f'<label class="coachportal-unlock__label" for="{field_id}">{label}</label>\n'
         '<span class="coachportal-unlock__row">'
         f'<input class="coachportal-unlock__input" id="{field_id}" name="passphrase" type="password"'
         ' autocomplete="current-password" autocapitalize="off" spellcheck="false" required>'
@@ -283,10 +285,10 @@ def _unlock_form(
         "</span>\n"
         "</fieldset>\n"
         '<p class="coachportal-unlock__progress" role="status" aria-live="polite" hidden>'
-        f'<span class="coachportal-spinner" aria-hidden="true"></span> {esc(t("Unlocking…"))}</p>\n'
+        f'<span class="coachportal-spinner" aria-hidden="true"></span> {busy}</p>\n'
         '<p class="coachportal-unlock__error" role="alert" hidden></p>\n'
         '<noscript><p class="coachportal-unlock__error">'
-        f"{esc(t('This page needs JavaScript to unlock.'))}</p></noscript>\n"
+        f"{noscript}</p></noscript>\n"
         "</form>\n"
     )
 

@@ -68,6 +68,13 @@ def _validate(temp: Path, path: Path) -> None:
     try:
         load_engagement(temp)
     except EngagementError as exc:
+        try:
+            load_engagement(path)
+        except EngagementError as before:
+            raise CliError(
+                f"{path} is not valid as it is; fix these problems first (the file is unchanged):\n"
+                + "\n".join(f"  {p}" for p in before.problems)
+            ) from None
         lines = [str(p).replace(str(temp), str(path), 1) for p in exc.problems]
         raise CliError(
             f"{path}: the edit would make the file invalid, so it is unchanged:\n"

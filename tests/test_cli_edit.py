@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 from clirun import changed_lines, coachportal, comments
-from tmpportal import EXAMPLES
-
 from coachportal.loader import load_engagement
+from tmpportal import EXAMPLES
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from clirun import changed_lines, coachportal, comments
-from tmpportal import copy_demo
-
 from coachportal import access
 from coachportal.readers import WORDS, new_passphrase, wordlist
+from tmpportal import copy_demo
 
 
 def _secrets(path: Path) -> dict[str, str]:

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from clirun import clean_env, coachportal
-from tmpportal import MKDOCS
-
 from coachportal.loader import load_engagement
 from coachportal.models import STAGES
 from coachportal.scaffold import engagement_text
+from tmpportal import MKDOCS
 
 
 def _build(root: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -27,8 +26,9 @@ def test_init_writes_a_portal_that_builds_at_once(tmp_path: Path) -> None:
     result = coachportal("init", root, "--site-name", "Northstar: portal", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     for rel in (
-        "mkdocs.yml", "content/index.md", "engagements/.gitkeep", ".gitignore", ".github/workflows/portal.yml",
-        "README.md", "engagement.schema.json", "overrides/main.html", "requirements.txt",
+        "mkdocs.yml", "content/index.md", "engagements/.gitkeep", ".gitignore",
+        ".github/workflows/portal.yml", "README.md", "engagement.schema.json", "overrides/main.html",
+        "requirements.txt",
     ):  # fmt: skip
         assert (root / rel).is_file(), rel
     config = (root / "mkdocs.yml").read_text()

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from clirun import changed_lines, coachportal, comments
-from tmpportal import EXAMPLES
-
 from coachportal.loader import load_engagement
+from tmpportal import EXAMPLES
 
 
 @pytest.fixture
@@ -34,8 +33,8 @@ def test_a_good_export_becomes_round_2(engagement: Path) -> None:
     (engagement.parent / "results.csv").write_text(GOOD, encoding="utf-8")
     before = engagement.read_text(encoding="utf-8")
     result = coachportal(
-        "survey", engagement.name, "--round", "2", "--sent", "2026-09-01", "--closed", "2026-09-12", "results.csv",
-        cwd=engagement.parent,
+        "survey", engagement.name, "--round", "2", "--sent", "2026-09-01", "--closed", "2026-09-12",
+        "results.csv", cwd=engagement.parent,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "survey round 2: 2 goal(s), 6 rating(s) imported" in result.stdout

@@ -77,3 +77,15 @@ def test_validate_needs_no_passphrase_and_a_missing_path_is_named(tmp_path: Path
     copy_demo(tmp_path)
     result = coachportal("validate", "nowhere", cwd=tmp_path)
     assert result.returncode == 1 and "nowhere: no such file or directory" in result.stderr
+
+
+def test_annotations_name_files_from_the_workspace_root(tmp_path: Path) -> None:
+    copy_demo(tmp_path)
+    engagement = tmp_path / "engagements" / "nw-ops-2026.yml"
+    engagement.write_text(engagement.read_text().replace("status: doing", "status: doign", 1))
+    result = coachportal(
+        "validate", cwd=tmp_path / "content", GITHUB_ACTIONS="true", GITHUB_WORKSPACE=str(tmp_path)
+    )
+    assert result.returncode == 1
+    assert "::error file=engagements/nw-ops-2026.yml,line=" in result.stdout
+    assert "  ../engagements/nw-ops-2026.yml:" in result.stderr  # relative to where the coach is

@@ -55,7 +55,11 @@ def _annotation(problem: Problem) -> str:
         return data(text).replace(":", "%3A").replace(",", "%2C")
 
     message = f"{problem.field}: {problem.message}" if problem.field else problem.message
-    return f"::error file={prop(str(problem.path))},line={problem.line},col={problem.column}::{data(message)}"
+    # GitHub links an annotation to a file by its path from the repository's root
+    root = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd()).resolve()
+    path = problem.path.resolve()
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(problem.path)
+    return f"::error file={prop(shown)},line={problem.line},col={problem.column}::{data(message)}"
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -68,7 +72,8 @@ def _validate(args: argparse.Namespace) -> int:
     readers = set(portal.readers) if portal and portal.encryption else None
     if portal and not portal.encryption:
         print(f"note: {portal.path} has encryption: false; access: is not checked", file=sys.stderr)
-    default = portal.engagements_dir if portal else Path(DEFAULT_ENGAGEMENTS)
+    # relative to the current directory, so that messages name files as the coach sees them
+    default = Path(os.path.relpath(portal.engagements_dir)) if portal else Path(DEFAULT_ENGAGEMENTS)
     targets = [Path(p) for p in args.paths] or [default]
     problems: list[Problem] = []
     names: list[str] = []

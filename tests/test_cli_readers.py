@@ -97,3 +97,9 @@ def test_a_secrets_file_tracked_by_git_is_refused(tmp_path: Path) -> None:
 def test_no_mkdocs_yml(tmp_path: Path) -> None:
     result = coachportal("reader", "add", "x", "--name", "X", cwd=tmp_path)
     assert result.returncode == 1 and "no mkdocs.yml in" in result.stderr
+
+
+def test_context_words_are_left_out_of_the_draw() -> None:
+    for _ in range(200):
+        words = new_passphrase(context=("harbor-hr", "Harbor Health HR")).split("-")
+        assert "harbor" not in words and "health" not in words and "coach" not in words

@@ -139,7 +139,7 @@ def _new(args: argparse.Namespace) -> int:
     if args.dir:
         directory = Path(args.dir)
     elif config:
-        directory, _ = (load_portal_config(config)[0].engagements_dir, None)
+        directory = Path(os.path.relpath(load_portal_config(config)[0].engagements_dir))
     else:
         directory = Path(DEFAULT_ENGAGEMENTS)
     start = _date(args.start) if args.start else dt.date.today()

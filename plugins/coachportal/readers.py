@@ -10,6 +10,7 @@ as a GitHub Actions secret.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from functools import cache
@@ -41,9 +42,18 @@ def wordlist() -> tuple[str, ...]:
     return tuple(sorted({w for w in words if w.isalpha() and w.islower()}))
 
 
-def new_passphrase(taken: set[str] | frozenset[str] = frozenset()) -> str:
-    """Five random EFF words that pass the build's passphrase rule and no other reader uses."""
-    words = wordlist()
+# Words the strength rule treats as guessable context for any reader.
+CONTEXT_WORDS = frozenset({"coach", "coaching", "sponsor", "client", "reader", "portal", "organization"})
+
+
+def new_passphrase(taken: frozenset[str] = frozenset(), context: tuple[str, ...] = ()) -> str:
+    """Five random EFF words that pass the build's passphrase rule and no other reader uses.
+
+    ``context`` (the reader's id and name) is left out of the draw: a passphrase should
+    not contain words an attacker would try first for this reader.
+    """
+    own = {part for text in context for part in re.split(r"[^a-z]+", text.lower()) if part}
+    words = tuple(w for w in wordlist() if w not in CONTEXT_WORDS and w not in own)
     for _ in range(MAX_TRIES):
         candidate = DELIMITER.join(secrets.choice(words) for _ in range(WORDS))
         if candidate not in taken and access.passphrase_problem(candidate) is None:
@@ -86,7 +96,7 @@ def add_reader(config_path: Path, reader_id: str, name: str, level: str) -> Issu
         entry["level"] = level
     readers[reader_id] = flow_map(entry)
     write_atomic(config_path, document.dump(), check=_loads_as_mkdocs_config)
-    return _issue(target, reader_id)
+    return _issue(target, reader_id, name)
 
 
 def rotate_reader(config_path: Path, reader_id: str) -> Issued:
@@ -97,7 +107,7 @@ def rotate_reader(config_path: Path, reader_id: str) -> Issued:
         raise CliError(f"{config_path}: no reader {reader_id!r} is declared (readers: {known})")
     target = secrets_path(config_path)
     _refuse_tracked(target)
-    return _issue(target, reader_id)
+    return _issue(target, reader_id, str(portal.readers[reader_id].get("name") or ""))
 
 
 def _refuse_tracked(path: Path) -> None:
@@ -131,9 +141,10 @@ def _loads_as_mkdocs_config(temp: Path) -> None:
     load_portal_config(temp)
 
 
-def _issue(target: Path, reader_id: str) -> Issued:
+def _issue(target: Path, reader_id: str, name: str = "") -> Issued:
     stored = _read_secrets(target)
-    passphrase = new_passphrase(frozenset(v for k, v in stored.items() if k != reader_id))
+    taken = frozenset(v for k, v in stored.items() if k != reader_id)
+    passphrase = new_passphrase(taken, (reader_id, name))
     _write_secret(target, reader_id, passphrase)
     return Issued(reader_id, passphrase, target)
 

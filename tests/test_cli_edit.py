@@ -212,3 +212,11 @@ def test_an_edit_of_a_file_that_is_already_invalid_says_so(engagement: Path) -> 
     result = coachportal("stage", engagement.name, "closed", cwd=engagement.parent)
     assert result.returncode == 1
     assert "is not valid as it is; fix these problems first" in result.stderr and "'doign'" in result.stderr
+
+
+def test_done_again_keeps_the_day_it_was_done(engagement: Path) -> None:
+    before, after, _ = _edit(
+        engagement, "action", engagement.name, "A1", "--status", "done", "--report", "Still."
+    )
+    removed, added = changed_lines(before, after)
+    assert removed == [] and len(added) == 1 and "text: Still.}" in added[0]

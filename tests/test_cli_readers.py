@@ -103,3 +103,19 @@ def test_context_words_are_left_out_of_the_draw() -> None:
     for _ in range(200):
         words = new_passphrase(context=("harbor-hr", "Harbor Health HR")).split("-")
         assert "harbor" not in words and "health" not in words and "coach" not in words
+
+
+def test_reader_add_keeps_yaml_tags_of_mkdocs_yml(tmp_path: Path) -> None:
+    copy_demo(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    text = config.read_text().replace(
+        "  - tables\n",
+        "  - tables\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+    )
+    config.write_text(text + 'copyright: !ENV [COPYRIGHT, "© Northstar"]\n')
+    before = config.read_text()
+    result = coachportal("reader", "add", "new-hr", "--name", "New HR", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    removed, added = changed_lines(before, config.read_text())
+    assert removed == [] and added == ["        new-hr: {name: New HR}"]

@@ -127,3 +127,13 @@ def test_new_refuses_an_existing_file(tmp_path: Path) -> None:
     result = coachportal("new", "a", "--dir", ".", cwd=tmp_path)
     assert result.returncode == 1 and "exists already" in result.stderr
     assert (tmp_path / "a.yml").read_text() == "mine"
+
+
+def test_new_refuses_an_undeclared_reader(tmp_path: Path) -> None:
+    assert coachportal("init", ".", cwd=tmp_path).returncode == 0
+    assert coachportal("reader", "add", "acme-hr", "--name", "Acme HR", cwd=tmp_path).returncode == 0
+    result = coachportal("new", "x", "--access", "acme-h", cwd=tmp_path)
+    assert (
+        result.returncode == 1 and "no reader 'acme-h' is declared; did you mean 'acme-hr'?" in result.stderr
+    )
+    assert not (tmp_path / "engagements" / "x.yml").exists()

@@ -124,6 +124,10 @@ def _init(args: argparse.Namespace) -> int:
     print(f"A new portal in {directory}:")
     for path in written:
         print(f"  {path}")
+    from .scaffold import PLACEHOLDER_INSTALL
+
+    if PLACEHOLDER_INSTALL in (directory / "requirements.txt").read_text(encoding="utf-8"):
+        print(f"note: write where your copy of coachportal lives into {directory / 'requirements.txt'}")
     print(
         "\nNext: cd into it, `git init`, `coachportal reader add ID --name NAME`, `coachportal new ID`,"
         " then `mkdocs build`. README.md there says how to publish it."
@@ -142,6 +146,8 @@ def _new(args: argparse.Namespace) -> int:
         directory = Path(os.path.relpath(load_portal_config(config)[0].engagements_dir))
     else:
         directory = Path(DEFAULT_ENGAGEMENTS)
+    if config:
+        _known_readers(config, list(args.access))
     start = _date(args.start) if args.start else dt.date.today()
     path = new_engagement(args.id, directory, start, list(args.access), root.resolve() / SCHEMA_FILE)
     print(f"wrote {path}: fill it in stage by stage, then `coachportal validate {path}`")
@@ -152,6 +158,22 @@ def _new(args: argparse.Namespace) -> int:
             f"note: run `coachportal schema -o {root / SCHEMA_FILE}` for editor completion", file=sys.stderr
         )
     return 0
+
+
+def _known_readers(config: Path, access: list[str]) -> None:
+    """Refuse reader ids that the portal does not declare (the build would refuse them later)."""
+    from .suggest import suggestion
+
+    portal, _warnings = load_portal_config(config)
+    if not portal.encryption:
+        return
+    for reader in access:
+        if reader not in portal.readers:
+            known = ", ".join(portal.readers) or "none yet: `coachportal reader add ID --name NAME`"
+            raise CliError(
+                f"{config}: no reader {reader!r} is declared{suggestion(reader, list(portal.readers))}"
+                f" (readers: {known})"
+            )
 
 
 # --- edits ------------------------------------------------------------------------------------------
@@ -173,7 +195,7 @@ def _action(args: argparse.Namespace) -> int:
 
     if args.status is None and args.report is None:
         raise CliError("nothing to change: give --status and/or --report")
-    on = _date(args.on) if args.on else dt.date.today()
+    on = _date(args.on) if args.on else None
     change = apply(Path(args.file), update_action(args.action_id, args.status, on, args.report, args.reason))
     return _report(Path(args.file), change.summary)
 
@@ -328,6 +350,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `coachportal ... | head`
+        sys.stderr.close()
+        return 1
 
 
 if __name__ == "__main__":

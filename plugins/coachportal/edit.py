@@ -148,7 +148,7 @@ def set_stage(stage: str) -> Callable[[CommentedMap], Change]:
 def update_action(
     action_id: str,
     status: str | None,
-    on: dt.date,
+    on: dt.date | None,
     report: str | None,
     reason: str | None = None,
 ) -> Callable[[CommentedMap], Change]:
@@ -168,12 +168,13 @@ def update_action(
         done: list[str] = []
         rewrites: set[str] = set()
         if status is not None:
-            _set_status(item, status, on, reason, rewrites)
-            done.append(f"status {status}" + (f" on {on}" if status == "done" else ""))
+            _set_status(item, status, on or dt.date.today(), on is not None, reason, rewrites)
+            done.append(f"status {status}" + (f" on {item['done_on']}" if status == "done" else ""))
         if report is not None:
             reports = _list(item, "reports")
-            reports.append(_item_like(reports, {"date": on, "text": report}))
-            done.append(f"report of {on}")
+            day = on or dt.date.today()
+            reports.append(_item_like(reports, {"date": day, "text": report}))
+            done.append(f"report of {day}")
             rewrites.add("reports")  # `reports: []` becomes a list
             if item.fa.flow_style():
                 rewrites.add("id")  # a one-line item is rewritten as a whole
@@ -182,15 +183,20 @@ def update_action(
     return edit
 
 
-def _set_status(item: CommentedMap, status: str, on: dt.date, reason: str | None, rewrites: set[str]) -> None:
+def _set_status(
+    item: CommentedMap, status: str, on: dt.date, on_given: bool, reason: str | None, rewrites: set[str]
+) -> None:
     rewrites.update({"status", "done_on", "reason"})
+    # marking an item done again keeps the day it was done, unless --on says otherwise
+    was_done = item.get("status") == "done"
     if "status" in item:
         item["status"] = status
     else:
         _insert_after(item, "title", "status", status)
     if status == "done":
         if "done_on" in item:
-            item["done_on"] = on
+            if on_given or not was_done:
+                item["done_on"] = on
         else:
             _insert_after(item, "status", "done_on", on)
     elif "done_on" in item:

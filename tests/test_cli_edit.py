@@ -220,3 +220,21 @@ def test_done_again_keeps_the_day_it_was_done(engagement: Path) -> None:
     )
     removed, added = changed_lines(before, after)
     assert removed == [] and len(added) == 1 and "text: Still.}" in added[0]
+
+
+def test_a_one_line_action_item_is_rewritten_as_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "small.yml"
+    path.write_text(
+        SMALL.replace(
+            "    - id: A1\n      kind: other\n      goal: G1\n      title: Something\n",
+            "    - {id: A1, kind: other, goal: G1, title: Something, status: doing}   # keep me\n",
+        ),
+        encoding="utf-8",
+    )
+    before, after, _ = _edit(path, "action", path.name, "A1", "--status", "done", "--on", "2026-03-01")
+    removed, added = changed_lines(before, after)
+    assert removed == ["    - {id: A1, kind: other, goal: G1, title: Something, status: doing}   # keep me"]
+    # the comment stays; it moves right only because the line grew past its column
+    assert added == [
+        "    - {id: A1, kind: other, goal: G1, title: Something, status: done, done_on: 2026-03-01} # keep me"
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +58,9 @@ def _only_intended_lines(document: Document, text: str, change: Change) -> None:
     ]
     for line in removed:
         key = line.strip().lstrip("- ").split(":", 1)[0].strip("{ ")
-        if key not in change.rewrites and not any(f"{k}:" in line for k in change.rewrites):
+        # a one-line `{...}` item is rewritten as a whole when one of its keys changes
+        in_flow = any(re.search(rf"[{{,]\s*{re.escape(k)}\s*:", line) for k in change.rewrites)
+        if key not in change.rewrites and not in_flow:
             raise CliError(
                 f"{document.path}: this edit would also rewrite the line {line.strip()!r}; "
                 "the file is unchanged (make this change by hand)"

@@ -119,3 +119,13 @@ def test_reader_add_keeps_yaml_tags_of_mkdocs_yml(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     removed, added = changed_lines(before, config.read_text())
     assert removed == [] and added == ["        new-hr: {name: New HR}"]
+
+
+@pytest.mark.parametrize("existing", ["", "# only a comment\n", "\n"])
+def test_an_empty_secrets_file_is_filled(tmp_path: Path, existing: str) -> None:
+    copy_demo(tmp_path)
+    (tmp_path / "secrets.yml").write_text(existing)
+    result = coachportal("reader", "rotate", "acme-hr", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert set(_secrets(tmp_path / "secrets.yml")) == {"acme-hr"}
+    assert (tmp_path / "secrets.yml").read_text().startswith(existing.strip() or "# Reader passphrases")

@@ -29,6 +29,10 @@ DELIMITER = "-"
 DEFAULT_SECRETS = "secrets.yml"
 MAX_TRIES = 50  # a fresh draw fails the strength rule very rarely; never loop forever
 LEVELS = tuple(level.label for level in Level)
+SECRETS_HEADER = (
+    "# Reader passphrases for local builds: reader id -> passphrase.\n"
+    "# NEVER commit this file (it is in .gitignore). CI reads them from repository secrets.\n"
+)
 
 
 @cache
@@ -160,18 +164,19 @@ def _read_secrets(target: Path) -> dict[str, str]:
 
 def _write_secret(target: Path, reader_id: str, passphrase: str) -> None:
     """Set one reader's passphrase in the secrets file, comments kept, mode 0600."""
-    if target.exists():
+    existing = target.read_text(encoding="utf-8") if target.exists() else ""
+    if existing.strip() and not all(
+        line.lstrip().startswith("#") for line in existing.splitlines() if line.strip()
+    ):
         document = open_document(target)
-        data = document.data if isinstance(document.data, CommentedMap) else CommentedMap()
-        document.data = data
-        data[reader_id] = passphrase
+        if not isinstance(document.data, CommentedMap):
+            raise CliError(f"{target} must map reader ids to passphrases")
+        document.data[reader_id] = passphrase
         text = document.dump()
     else:
-        text = (
-            "# Reader passphrases for local builds: reader id -> passphrase.\n"
-            "# NEVER commit this file (it is in .gitignore). CI reads them from repository secrets.\n"
-            f"{reader_id}: {passphrase}\n"
-        )
+        # a new file, or one with only comments: EFF words and dashes need no quoting
+        header = existing if existing.strip() else SECRETS_HEADER
+        text = header + ("" if header.endswith("\n") else "\n") + f"{reader_id}: {passphrase}\n"
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, text, mode=0o600)
 

@@ -158,16 +158,18 @@ their engagements with their own passphrase.
 
 ```sh
 pip install -r requirements.txt
+coachportal reader add acme-hr --name "Acme HR"  # a reader and their passphrase
 coachportal new acme-ops-2026 --access acme-hr   # a new engagement file
 coachportal validate                             # every problem as file:line:column
-coachportal reader add acme-hr --name "Acme HR"  # a reader and their passphrase
 export COACHPORTAL_SECRETS=secrets.yml && mkdocs serve   # preview (not encrypted)
 ```
 
 Pushing to `main` validates, builds and deploys the portal to GitHub Pages
 (`.github/workflows/portal.yml`; Settings → Pages → Source: GitHub Actions), and it
 rebuilds daily. Passphrases live in repository secrets and in the git-ignored
-`secrets.yml`, never in the repository.
+`secrets.yml`, never in the repository. Day to day: `coachportal action`, `session`,
+`stage` and `survey` edit an engagement file and keep its comments
+(`coachportal --help`).
 """
 
 

@@ -64,7 +64,6 @@ def _annotation(problem: Problem) -> str:
 
 def _validate(args: argparse.Namespace) -> int:
     from . import access
-    from .loader import load_engagement, load_engagements
 
     portal, notes = _portal_for(args)
     for note in notes:
@@ -74,10 +73,24 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"note: {portal.path} has encryption: false; access: is not checked", file=sys.stderr)
     # relative to the current directory, so that messages name files as the coach sees them
     default = Path(os.path.relpath(portal.engagements_dir)) if portal else Path(DEFAULT_ENGAGEMENTS)
-    targets = [Path(p) for p in args.paths] or [default]
-    problems: list[Problem] = []
-    names: list[str] = []
+    names, problems = _load_all([Path(p) for p in args.paths] or [default], readers)
     reader_problems = access.check_readers(portal.readers) if portal else []
+    for line in reader_problems:
+        print(f"coachportal: {line}", file=sys.stderr)
+    if problems:
+        _print_problems(problems)
+    if problems or reader_problems:
+        return 1
+    print(f"{len(names)} engagement file(s) OK" + (f": {', '.join(names)}" if names else ""))
+    return 0
+
+
+def _load_all(targets: list[Path], readers: set[str] | None) -> tuple[list[str], list[Problem]]:
+    """The ids of every valid engagement in ``targets`` (files or directories), and every problem."""
+    from .loader import load_engagement, load_engagements
+
+    names: list[str] = []
+    problems: list[Problem] = []
     for target in targets:
         if not target.exists():
             raise CliError(f"{target}: no such file or directory")
@@ -88,17 +101,16 @@ def _validate(args: argparse.Namespace) -> int:
             names.extend(e.id for e in found)
         except EngagementError as exc:
             problems.extend(exc.problems)
-    for line in reader_problems:
-        print(f"coachportal: {line}", file=sys.stderr)
-    if problems:
-        print(EngagementError(problems), file=sys.stderr)
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            for problem in EngagementError(problems).problems:
-                print(_annotation(problem))
-    if problems or reader_problems:
-        return 1
-    print(f"{len(names)} engagement file(s) OK" + (f": {', '.join(names)}" if names else ""))
-    return 0
+    return names, problems
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    """Every problem on stderr; on GitHub Actions also one annotation each on stdout."""
+    error = EngagementError(problems)
+    print(error, file=sys.stderr)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in error.problems:
+            print(_annotation(problem))
 
 
 # --- schema, init, new ------------------------------------------------------------------------------

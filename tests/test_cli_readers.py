@@ -129,3 +129,13 @@ def test_an_empty_secrets_file_is_filled(tmp_path: Path, existing: str) -> None:
     assert result.returncode == 0, result.stderr
     assert set(_secrets(tmp_path / "secrets.yml")) == {"acme-hr"}
     assert (tmp_path / "secrets.yml").read_text().startswith(existing.strip() or "# Reader passphrases")
+
+
+def test_a_secrets_file_git_would_commit_is_warned_about(tmp_path: Path) -> None:
+    copy_demo(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    result = coachportal("reader", "rotate", "acme-hr", cwd=tmp_path)
+    assert result.returncode == 0 and "WARNING: git does not ignore secrets.yml" in result.stdout
+    (tmp_path / ".gitignore").write_text("secrets.yml\n")
+    result = coachportal("reader", "rotate", "acme-hr", cwd=tmp_path)
+    assert result.returncode == 0 and "WARNING" not in result.stdout

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -114,6 +115,21 @@ def rotate_reader(config_path: Path, reader_id: str) -> Issued:
     return _issue(target, reader_id, str(portal.readers[reader_id].get("name") or ""))
 
 
+def not_ignored_by_git(path: Path) -> bool:
+    """True when ``path`` lies in a git work tree that does not ignore it (it could be committed)."""
+    try:
+        result = subprocess.run(
+            ["git", "check-ignore", "-q", "--no-index", "--", path.name],
+            cwd=path.parent,
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False  # no git: nothing to warn about
+    return result.returncode == 1  # 0: ignored, 1: not ignored, 128: not a repository
+
+
 def _refuse_tracked(path: Path) -> None:
     if path.exists() and access.is_tracked_by_git(path):
         raise CliError(
@@ -198,6 +214,8 @@ def instructions(issued: Issued, config_path: Path) -> str:
     ]
     if not named:
         lines.append(f"Local builds read it with:  export {access.SECRETS_ENV}={shown}")
+    if not_ignored_by_git(issued.secrets_file):
+        lines.append(f"WARNING: git does not ignore {shown}: add it to .gitignore before you commit")
     lines += [
         "",
         "Store it for the GitHub Actions build (paste the passphrase when asked):",

@@ -137,3 +137,26 @@ def test_new_refuses_an_undeclared_reader(tmp_path: Path) -> None:
         result.returncode == 1 and "no reader 'acme-h' is declared; did you mean 'acme-hr'?" in result.stderr
     )
     assert not (tmp_path / "engagements" / "x.yml").exists()
+
+
+def test_the_scaffold_can_be_edited_with_the_commands(tmp_path: Path) -> None:
+    from clirun import changed_lines, comments
+
+    assert coachportal("new", "a-1", "--dir", ".", "--start", "2026-01-05", cwd=tmp_path).returncode == 0
+    path = tmp_path / "a-1.yml"
+    before = path.read_text()
+    for args in (
+        ["stage", "a-1.yml", "analysis"],
+        ["session", "a-1.yml", "--date", "2026-03-01", "--mode", "video", "--minutes", "60"],
+    ):
+        result = coachportal(*args, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    after = path.read_text()
+    removed, added = changed_lines(before, after)
+    assert [line.split("#")[0].strip() for line in removed] == ["stage: awareness"]
+    assert [line.strip() for line in added][1:] == [
+        "sessions:",
+        "- {date: 2026-03-01, mode: video, minutes: 60}",
+    ]
+    assert comments(after) == comments(before)
+    assert load_engagement(path).stage == "analysis"

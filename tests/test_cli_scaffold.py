@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from clirun import clean_env, coachportal
+from clirun import changed_lines, clean_env, coachportal, comments
 from coachportal.loader import load_engagement
 from coachportal.models import STAGES
 from coachportal.scaffold import engagement_text
@@ -140,8 +140,6 @@ def test_new_refuses_an_undeclared_reader(tmp_path: Path) -> None:
 
 
 def test_the_scaffold_can_be_edited_with_the_commands(tmp_path: Path) -> None:
-    from clirun import changed_lines, comments
-
     assert coachportal("new", "a-1", "--dir", ".", "--start", "2026-01-05", cwd=tmp_path).returncode == 0
     path = tmp_path / "a-1.yml"
     before = path.read_text()

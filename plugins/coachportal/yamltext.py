@@ -154,6 +154,28 @@ _BAD_KEY = object()
 _MERGE = object()
 
 
+class _UnsupportedVersion(Exception):
+    """A ``%YAML`` directive other than 1.1 or 1.2 (ruamel.yaml would fail an assertion)."""
+
+
+class _YAML(YAML):
+    """ruamel.yaml's loader, refusing ``%YAML 1.3`` and the like with an exception we catch.
+
+    ruamel.yaml 0.19 checks the version of a ``%YAML`` directive with ``assert``: an
+    AssertionError (a traceback, or nothing at all under ``python -O``).
+    """
+
+    @property  # type: ignore[override]
+    def version(self) -> Any:
+        return YAML.version.fget(self)  # type: ignore[attr-defined]
+
+    @version.setter
+    def version(self, value: Any) -> None:
+        if value is not None and tuple(value) not in ((1, 1), (1, 2)):
+            raise _UnsupportedVersion(".".join(str(v) for v in value))
+        YAML.version.fset(self, value)  # type: ignore[attr-defined]
+
+
 class Builder:
     """Builds plain Python data from ruamel.yaml parse events, recording positions."""
 
@@ -173,7 +195,7 @@ class Builder:
 
     # -- entry point
     def build(self) -> Any:
-        yaml = YAML(typ="safe", pure=True)
+        yaml = _YAML(typ="safe", pure=True)
         documents = 0
         try:
             for event in yaml.parse(self.text):
@@ -197,6 +219,8 @@ class Builder:
                     self._end()
         except MarkedYAMLError as exc:
             raise _syntax_error(exc, self.text) from None
+        except _UnsupportedVersion as exc:
+            raise _version_error(str(exc), self.text) from None
         except YAMLError as exc:  # reader errors and the like, without a mark
             raise Fatal(1, 1, f"invalid YAML: {exc} (expected valid YAML)") from None
         return self.root
@@ -455,6 +479,17 @@ def _construct_scalar(
     except ValueError:
         return value, False
     return value, True  # str, timestamp (kept as text), "!"
+
+
+def _version_error(version: str, text: str) -> Fatal:
+    # The parser has consumed the directive by then: find its line in the text.
+    found = re.search(r"^%YAML[ \t]", text, re.MULTILINE)
+    line, column = _line_col(text, found.start()) if found else (1, 1)
+    return Fatal(
+        line,
+        column,
+        f"YAML version {version} is not supported (expected '%YAML 1.2', or no '%YAML' line at all)",
+    )
 
 
 def _syntax_error(exc: MarkedYAMLError, text: str) -> Fatal:

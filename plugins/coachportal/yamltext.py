@@ -492,6 +492,24 @@ def _version_error(version: str, text: str) -> Fatal:
     )
 
 
+def _over_indented_key(text: str, line: int, column: int) -> int | None:
+    """The column of ``key`` when the ':' at (line, column) ends an over-indented ``key:`` line.
+
+    ``name: A`` followed by ``   role: B`` (one space too many) makes YAML read
+    ``role`` as more text of ``A``; the ':' after it is then "not allowed here". When
+    that ':' is the first one of its line, after a single word at the start of a line
+    that is not the first, the mistake is the indentation, not a missing quote.
+    """
+    lines = text.splitlines()
+    if not 1 < line <= len(lines):
+        return None
+    before = lines[line - 1][: column - 1]
+    word = before.lstrip(" ")
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_-]*", word):
+        return None
+    return len(before) - len(word) + 1
+
+
 def _syntax_error(exc: MarkedYAMLError, text: str) -> Fatal:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -506,6 +524,15 @@ def _syntax_error(exc: MarkedYAMLError, text: str) -> Fatal:
             line, column, "tab character in the indentation (expected spaces: YAML does not allow tabs)"
         )
     if problem == "mapping values are not allowed here":
+        indented = _over_indented_key(text, line, column)
+        if indented is not None:
+            return Fatal(
+                line,
+                indented,
+                "invalid YAML: the indentation of this line is deeper than the keys next to it, "
+                "so it reads as text continuing the line above "
+                "(expected the same indentation as the keys next to it)",
+            )
         return Fatal(
             line,
             column,

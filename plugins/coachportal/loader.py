@@ -150,6 +150,30 @@ def load_engagement(path: Path, readers: Collection[str] | None = None) -> Engag
     return loaded.engagement
 
 
+_Place = tuple[Path, int, int]
+
+
+def _duplicate_id(path: Path, loaded: _Loaded, first: dict[str, _Place]) -> Problem | None:
+    """A problem when this file's id is already used by an earlier file; else record the id."""
+    ident = loaded.data.get("id") if isinstance(loaded.data, dict) else None
+    if not isinstance(ident, str):
+        return None
+    line, column = loaded.positions.value(("id",))
+    if ident not in first:
+        first[ident] = (path, line, column)
+        return None
+    # path:line:column of the first use, so that an editor or terminal can open it
+    earlier = ":".join(str(part) for part in first[ident])
+    return Problem(
+        path,
+        line,
+        column,
+        "id",
+        f"duplicate engagement id '{short(ident)}': already used at "
+        f"{earlier} (expected an id unique across files)",
+    )
+
+
 def load_engagements(directory: Path, readers: Collection[str] | None = None) -> list[Engagement]:
     """Every ``*.yml``/``*.yaml`` file of ``directory``, sorted by id; all problems at once.
 
@@ -175,26 +199,13 @@ def load_engagements(directory: Path, readers: Collection[str] | None = None) ->
     )
     engagements: list[Engagement] = []
     problems: list[Problem] = []
-    first: dict[str, Path] = {}
+    first: dict[str, _Place] = {}  # id -> the file, line and column that set it first
     for path in paths:
         loaded = _load(path, readers)
         problems.extend(loaded.problems)
-        if isinstance(loaded.data, dict) and isinstance(loaded.data.get("id"), str):
-            ident = loaded.data["id"]
-            if ident in first:
-                line, column = loaded.positions.value(("id",))
-                problems.append(
-                    Problem(
-                        path,
-                        line,
-                        column,
-                        "id",
-                        f"duplicate engagement id '{short(ident)}': "
-                        f"{first[ident].name} already uses it (expected an id unique across files)",
-                    )
-                )
-            else:
-                first[ident] = path
+        duplicate = _duplicate_id(path, loaded, first)
+        if duplicate is not None:
+            problems.append(duplicate)
         if loaded.engagement is not None and not loaded.problems:
             engagements.append(loaded.engagement)
     if problems:

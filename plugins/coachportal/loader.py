@@ -59,11 +59,12 @@ from .yamltext import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_NODES,
-    Builder,
     Fatal,
     Loc,
+    Located,
     Positions,
     field_path,
+    parse,
     read_text,
     short,
 )
@@ -94,20 +95,16 @@ def _under(loc: Loc, poisoned: set[Loc]) -> bool:
 
 
 def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
-    pos = Positions()
-    builder: Builder | None = None
     try:
-        text = read_text(path)
-        builder = Builder(text)
-        data = builder.build()
+        located = parse(read_text(path))
     except Fatal as fatal:
-        # problems found before a fatal one (duplicate keys, tags) are reported too
-        earlier = [_problem(path, where, loc, msg) for loc, where, msg in builder.problems] if builder else []
-        fatal_problem = _problem(path, (fatal.line, fatal.column), fatal.loc, fatal.message)
-        return _Loaded(None, None, pos, [*earlier, fatal_problem])
-    pos = builder.pos
-    problems = [_problem(path, where, loc, msg) for loc, where, msg in builder.problems]
-    if not builder.has_root or data is None:
+        problem = _problem(path, (fatal.line, fatal.column), fatal.loc, fatal.message)
+        return _Loaded(None, None, Positions(), [problem])
+    data, pos = located.data, located.positions
+    problems = [_problem(path, where, loc, msg) for loc, where, msg in located.problems]
+    if located.fatal:
+        return _Loaded(None, None, pos, problems)
+    if not located.present or data is None:
         if not problems:
             problems.append(Problem(path, 1, 1, "", f"the file is empty ({MAPPING_EXPECTED})"))
         return _Loaded(None, data, pos, problems)
@@ -115,7 +112,18 @@ def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
         got = "a list" if isinstance(data, list) else f"a single value '{short(data)}'"
         problems.append(_problem(path, pos.value(()), (), f"the file holds {got} ({MAPPING_EXPECTED})"))
         return _Loaded(None, data, pos, problems)
+    return _validate(path, data, located, problems, readers)
 
+
+def _validate(
+    path: Path,
+    data: dict[str, Any],
+    located: Located,
+    problems: list[Problem],
+    readers: Collection[str] | None,
+) -> _Loaded:
+    """Schema and cross-checks of a file that holds a mapping; problems under poisoned values are dropped."""
+    pos = located.positions
     engagement: Engagement | None = None
     found: list[tuple[Loc, tuple[int, int], str]] = []
     try:
@@ -130,7 +138,7 @@ def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
             (finding.loc, pos.key(finding.loc) if finding.at_key else pos.value(finding.loc), finding.message)
         )
     for loc, where, msg in found:
-        if not _under(loc, builder.poisoned):
+        if not _under(loc, located.poisoned):
             problems.append(_problem(path, where, loc, msg))
     problems = list(dict.fromkeys(problems))
     if problems:

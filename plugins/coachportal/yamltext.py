@@ -136,6 +136,32 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 # --- text -> data with positions --------------------------------------------
 
+Found = tuple[Loc, tuple[int, int], str]  # field path, (line, column), message
+
+
+@dataclass
+class Located:
+    """One file's data with the position of every value, and the problems met reading it."""
+
+    data: Any
+    present: bool  # False: the file holds no YAML node at all (empty, only comments)
+    positions: Positions
+    problems: list[Found]
+    poisoned: set[Loc]  # values replaced after a problem: no further messages about them
+    fatal: bool  # reading stopped at the last problem; ``data`` is incomplete
+
+
+def parse(text: str) -> Located:
+    """Read YAML text into located data; every problem is in ``problems``, none raised."""
+    builder = Builder(text)
+    try:
+        data = builder.build()
+    except Fatal as fatal:
+        # problems found before a fatal one (duplicate keys, tags) are reported too
+        stop = (fatal.loc, (fatal.line, fatal.column), fatal.message)
+        return Located(None, False, builder.pos, [*builder.problems, stop], builder.poisoned, True)
+    return Located(data, builder.has_root, builder.pos, builder.problems, builder.poisoned, False)
+
 
 @dataclass
 class _Frame:

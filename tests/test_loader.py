@@ -430,3 +430,20 @@ def test_access_names_declared_readers_when_they_are_given(tmp_path: Path):
         " declared under `readers:` in mkdocs.yml: marcus-lea, northwind-hr)"
     ]
     assert load_engagement(path).id == "nw-ops-2026"  # without readers (no encryption) nothing is checked
+
+
+def test_syntax_error_with_only_a_context(tmp_path: Path):
+    # ruamel.yaml gives this scanner error without a 'problem', only a context
+    path = write(tmp_path, "title: |\n \n  \n  literal\n   \n  text\n")
+    assert problems(path) == [
+        f"{path}:4:3: invalid YAML: more indented follow up line than first in a block scalar "
+        "(expected consistent indentation, closed brackets and quotes)"
+    ]
+
+
+def test_yaml_version_directives(tmp_path: Path):
+    assert load_engagement(write(tmp_path, "%YAML 1.2\n---\n" + MINIMAL)).id == "small"
+    path = write(tmp_path, "# notes\n%YAML 1.9\n---\n" + MINIMAL)
+    assert problems(path) == [
+        f"{path}:2:1: YAML version 1.9 is not supported (expected '%YAML 1.2', or no '%YAML' line at all)"
+    ]

@@ -597,6 +597,8 @@ def _syntax_error(exc: MarkedYAMLError, text: str) -> Fatal:
             "(expected 'key: value', or an indented continuation of the text above)",
         )
     where = ""
+    if not problem:  # some scanner errors carry only a context ("more indented follow up line ...")
+        problem, context = context or "unreadable text", ""
     if exc.context_mark is not None and context:
         where = f", {context} started on line {exc.context_mark.line + 1}"
     problem = problem.replace("<block end>", "the end of the block").replace(

@@ -51,48 +51,17 @@ BLOCK = "a block scalar whose leading blank line is indented deeper than its tex
 # ruamel.yaml reads '!!str,' in '{ ... !!str, ... }' as the tag '!!str,': refused as a tag
 COMMA_TAG = "the tag '!!str' before a ',' in a flow collection; " + RUAMEL
 
+
+def _each(idents: str, reason: str) -> dict[str, str]:
+    return dict.fromkeys(idents.split(), reason)
+
+
 REFUSED: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "2XXW",
-            "565N",
-            "6CK3",
-            "7FWL",
-            "C4HZ",
-            "CC74",
-            "CUP7",
-            "J7PZ",
-            "M5C3",
-            "P76L",
-            "UGM3",
-            "Z67P",
-            "Z9M4",
-        ],
-        TAG,
-    ),
-    **dict.fromkeys(
-        [
-            "6BCT",
-            "6CA3",
-            "A2M4",
-            "DC7X",
-            "DK95-0",
-            "DK95-3",
-            "DK95-4",
-            "DK95-5",
-            "DK95-7",
-            "HS5T",
-            "J3BT",
-            "K54U",
-            "NB6Z",
-            "Q5MG",
-            "UV7Q",
-            "Y79Y-10",
-        ],
-        TAB,
-    ),
-    **dict.fromkeys(["4MUZ-0", "4MUZ-2", "5MUD", "9SA2", "K3WX", "NJ66", "VJP3-1"], FLOW),
-    **dict.fromkeys(["4QFQ", "DWX9", "R4YG", "T26H"], BLOCK),
+    **_each("2XXW 565N 6CK3 7FWL C4HZ CC74 CUP7 J7PZ M5C3 P76L UGM3 Z67P Z9M4", TAG),
+    **_each("6BCT 6CA3 A2M4 DC7X DK95-0 DK95-3 DK95-4 DK95-5 DK95-7 HS5T J3BT K54U NB6Z", TAB),
+    **_each("Q5MG UV7Q Y79Y-10", TAB),
+    **_each("4MUZ-0 4MUZ-2 5MUD 9SA2 K3WX NJ66 VJP3-1", FLOW),
+    **_each("4QFQ DWX9 R4YG T26H", BLOCK),
     "WZ62": COMMA_TAG,
     "BEC7": VERSION,
 }

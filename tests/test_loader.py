@@ -447,3 +447,13 @@ def test_yaml_version_directives(tmp_path: Path):
     assert problems(path) == [
         f"{path}:2:1: YAML version 1.9 is not supported (expected '%YAML 1.2', or no '%YAML' line at all)"
     ]
+
+
+def test_message_formatters_are_keyed_by_error_types():
+    import typing
+
+    from coachportal import messages
+    from pydantic_core.core_schema import ErrorType
+
+    ours = {"aggregate_computed"}  # PydanticCustomError types raised in models.py
+    assert set(messages.FORMATTERS) <= set(typing.get_args(ErrorType)) | ours

@@ -274,7 +274,7 @@ class SurveyResult(Item):
     @classmethod
     def _aggregate_is_computed(cls, data: Any) -> Any:
         if isinstance(data, dict) and "aggregate" in data:
-            raise ValueError("'aggregate' is computed by the portal; remove it from the file")
+            raise PydanticCustomError("aggregate_computed", "'aggregate' is computed by the portal")
         return data
 
     @model_validator(mode="after")

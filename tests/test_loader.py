@@ -457,3 +457,41 @@ def test_message_formatters_are_keyed_by_error_types():
 
     ours = {"aggregate_computed"}  # PydanticCustomError types raised in models.py
     assert set(messages.FORMATTERS) <= set(typing.get_args(ErrorType)) | ours
+
+
+# --- the node graph keeps what the event builder did -----------------------------------
+
+
+def test_problems_inside_an_open_mapping_before_a_syntax_error(tmp_path: Path):
+    path = write(tmp_path, 'client:\n  name: a\n  name: b\n  role: "never closed\n')
+    assert problems(path) == [
+        f"{path}:3:3: client.name: duplicate key 'name': it is already set on line 2 "
+        "(expected each key once per mapping)",
+        f"{path}:4:9: invalid YAML: the quoted text starting here is never closed (expected a closing quote)",
+    ]
+
+
+def test_an_alias_is_located_where_it_is_used(tmp_path: Path):
+    text = MINIMAL.replace("title: Small engagement", "title: &t [Small]") + "sponsor: {name: *t}\n"
+    path = write(tmp_path, text)
+    assert problems(path) == [
+        f"{path}:2:8: title: got a list (expected text)",
+        f"{path}:8:17: sponsor.name: got a list (expected text)",
+    ]
+
+
+def test_non_specific_tag_and_yaml_1_1_keep_text(tmp_path: Path):
+    # '!' makes a scalar text; '%YAML 1.1' does not turn 'yes' into true (YAML 1.2 rules)
+    text = "%YAML 1.1\n---\n" + MINIMAL.replace("Small engagement", "yes") + "sponsor: {name: ! 42}\n"
+    e = load_engagement(write(tmp_path, text))
+    assert (e.title, e.sponsor.name) == ("yes", "42")
+
+
+def test_an_unknown_alias_does_not_hide_other_problems(tmp_path: Path):
+    path = write(tmp_path, MINIMAL.replace("Cora Coach", "*nobody") + "stage: action\n")
+    assert problems(path) == [
+        f"{path}:7:15: coach.name: unknown alias '*nobody' "
+        "(expected an anchor '&nobody' defined earlier in the file)",
+        f"{path}:8:1: stage: duplicate key 'stage': it is already set on line 3 "
+        "(expected each key once per mapping)",
+    ]

@@ -1,4 +1,4 @@
-"""Load engagement files: bytes -> YAML events -> plain data with positions -> pydantic.
+"""Load engagement files: bytes -> YAML nodes -> plain data with positions -> pydantic.
 
 Every problem is reported as ``path:line:column: field.path: message (expected)``
 (see :mod:`coachportal.errors`), all problems of a file at once; nothing here lets a
@@ -10,11 +10,13 @@ How a file is read
 2. The bytes must be UTF-8 (a leading byte-order mark is dropped; CRLF line ends are
    fine). The first bad byte is reported with its line and column. Control
    characters YAML does not allow (NUL, ...) are reported the same way.
-3. ruamel.yaml (pure-Python, YAML 1.2) turns the text into parse events;
-   :mod:`coachportal.yamltext` builds plain dicts, lists and scalars from them
-   itself, so that it can record the line and column of every key and value, refuse
-   duplicate keys, refuse tags, and count aliases *before* any structure is expanded. Timestamps stay text, so
-   that pydantic parses dates and ``2026-02-30`` becomes an ordinary located error.
+3. ruamel.yaml (pure-Python, YAML 1.2) composes the text into its node graph, where
+   every node carries its line and column and an alias is the anchored node itself;
+   :mod:`coachportal.yamltext` builds plain dicts, lists and scalars from it, so that
+   it can record the position of every key and value, refuse duplicate keys and
+   tags, and count aliases by their expanded size (remembered per node) without
+   expanding anything. Timestamps stay text, so that pydantic parses dates and
+   ``2026-02-30`` becomes an ordinary located error.
 4. pydantic validates the data against :class:`coachportal.models.Engagement`; its
    errors are mapped back to the YAML position (the value for a bad value, the key
    for an unknown key, the enclosing mapping for a missing field) and rewritten as

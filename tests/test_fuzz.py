@@ -83,6 +83,7 @@ VALUES = [
     b"<script>alert(1)</script>",
     b"? complex",
     b"%YAML 1.1",
+    b"%YAML 1.3",
     b"---",
     b"...",
 ]

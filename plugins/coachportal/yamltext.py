@@ -424,10 +424,8 @@ class _Walker:
     def tag_ok(self, tag: str | None, where: tuple[int, int], loc: Loc) -> bool:
         if tag is None or tag in _ALLOWED_TAGS:
             return True
-        shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
-        self.problems.append(
-            (loc, where, f"tags are not allowed: '{shown}' (expected a plain value without a '!' tag)")
-        )
+        message = f"tags are not allowed: '{_shown_tag(tag)}' (expected a plain value without a '!' tag)"
+        self.problems.append((loc, where, message))
         return False
 
     def alias(self, alias: _Alias, loc: Loc) -> _Out:

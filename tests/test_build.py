@@ -57,7 +57,7 @@ def test_overview_shows_goals_stage_and_completion(plain: TempPortal) -> None:
     assert "Hand regional rollout decisions to directors and hold them accountable" in text
     # G1 has A1 (done), A4 (done), A6 (todo): 2 of 3 done.
     assert re.search(r"2\s*(of|/)\s*3", text), text
-    assert "2026-02-02" in text or "2 Feb 2026" in text or "Feb 2, 2026" in text
+    assert "2 Feb 2026" in text
 
 
 def test_actions_page_lists_titles_status_and_sessions(plain: TempPortal) -> None:
@@ -68,7 +68,7 @@ def test_actions_page_lists_titles_status_and_sessions(plain: TempPortal) -> Non
         'Attend the "Leading through others" programme',
     ):
         assert title in text
-    assert "Session log" in text or "Sessions" in text
+    assert "Session log" in text
 
 
 def test_development_plan_and_progress_pages(plain: TempPortal) -> None:

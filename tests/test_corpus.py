@@ -16,8 +16,13 @@ SECONDS = 5.0
 
 
 def expected(path: Path) -> list[str]:
+    """The '# expect:' lines, prefixed with the path; '{dir}' stands for the file's directory."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [f"{path}:{line.removeprefix('# expect: ')}" for line in lines if line.startswith("# expect: ")]
+    return [
+        f"{path}:{line.removeprefix('# expect: ')}".replace("{dir}", str(path.parent))
+        for line in lines
+        if line.startswith("# expect: ")
+    ]
 
 
 def problems_of(load, target: Path) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 from coachportal.errors import EngagementError
 from coachportal.loader import load_engagement
 from coachportal.models import Engagement
-from coachportal.yamltext import Builder
+from coachportal.yamltext import parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -83,6 +83,7 @@ VALUES = [
     b"<script>alert(1)</script>",
     b"? complex",
     b"%YAML 1.1",
+    b"%YAML 1.3",
     b"---",
     b"...",
 ]
@@ -174,7 +175,7 @@ def _get(node: Any, path: tuple) -> Any:
 
 
 def _parse(source: bytes) -> Any:
-    return Builder(source.decode("utf-8")).build()
+    return parse(source.decode("utf-8")).data
 
 
 PARSED = [_parse(s) for s in SOURCES]

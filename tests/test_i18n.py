@@ -334,3 +334,14 @@ def test_unlock_and_portfolio_screens_are_translated(lang: str) -> None:
     assert set(words) == set(protect.UNLOCK_MESSAGES)
     for key, english in protect.UNLOCK_MESSAGES.items():
         assert words[key] != english, (lang, key)
+
+
+def test_the_preview_panel_speaks_the_portal_language() -> None:
+    from coachportal.errors import EngagementError, Problem
+    from coachportal.preview import error_panel
+
+    error = EngagementError([Problem(Path("e.yml"), 3, 5, "stage", "unknown value 'doign'")])
+    german = error_panel(error, translator("de"))
+    assert "1 Problem in den Mandatsdateien" in german and "Die Seite lädt sich von selbst neu." in german
+    assert "e.yml:3:5" in german  # the problem itself as the terminal words it
+    assert "1 problem in the engagement files" in error_panel(error)

@@ -430,3 +430,68 @@ def test_access_names_declared_readers_when_they_are_given(tmp_path: Path):
         " declared under `readers:` in mkdocs.yml: marcus-lea, northwind-hr)"
     ]
     assert load_engagement(path).id == "nw-ops-2026"  # without readers (no encryption) nothing is checked
+
+
+def test_syntax_error_with_only_a_context(tmp_path: Path):
+    # ruamel.yaml gives this scanner error without a 'problem', only a context
+    path = write(tmp_path, "title: |\n \n  \n  literal\n   \n  text\n")
+    assert problems(path) == [
+        f"{path}:4:3: invalid YAML: more indented follow up line than first in a block scalar "
+        "(expected consistent indentation, closed brackets and quotes)"
+    ]
+
+
+def test_yaml_version_directives(tmp_path: Path):
+    assert load_engagement(write(tmp_path, "%YAML 1.2\n---\n" + MINIMAL)).id == "small"
+    path = write(tmp_path, "# notes\n%YAML 1.9\n---\n" + MINIMAL)
+    assert problems(path) == [
+        f"{path}:2:1: YAML version 1.9 is not supported (expected '%YAML 1.2', or no '%YAML' line at all)"
+    ]
+
+
+def test_message_formatters_are_keyed_by_error_types():
+    import typing
+
+    from coachportal import messages
+    from pydantic_core.core_schema import ErrorType
+
+    ours = {"computed_field"}  # PydanticCustomError types raised in models.py
+    assert set(messages.FORMATTERS) <= set(typing.get_args(ErrorType)) | ours
+
+
+# --- the node graph keeps what the event builder did -----------------------------------
+
+
+def test_problems_inside_an_open_mapping_before_a_syntax_error(tmp_path: Path):
+    path = write(tmp_path, 'client:\n  name: a\n  name: b\n  role: "never closed\n')
+    assert problems(path) == [
+        f"{path}:3:3: client.name: duplicate key 'name': it is already set on line 2 "
+        "(expected each key once per mapping)",
+        f"{path}:4:9: invalid YAML: the quoted text starting here is never closed (expected a closing quote)",
+    ]
+
+
+def test_an_alias_is_located_where_it_is_used(tmp_path: Path):
+    text = MINIMAL.replace("title: Small engagement", "title: &t [Small]") + "sponsor: {name: *t}\n"
+    path = write(tmp_path, text)
+    assert problems(path) == [
+        f"{path}:2:8: title: got a list (expected text)",
+        f"{path}:8:17: sponsor.name: got a list (expected text)",
+    ]
+
+
+def test_non_specific_tag_and_yaml_1_1_keep_text(tmp_path: Path):
+    # '!' makes a scalar text; '%YAML 1.1' does not turn 'yes' into true (YAML 1.2 rules)
+    text = "%YAML 1.1\n---\n" + MINIMAL.replace("Small engagement", "yes") + "sponsor: {name: ! 42}\n"
+    e = load_engagement(write(tmp_path, text))
+    assert (e.title, e.sponsor.name) == ("yes", "42")
+
+
+def test_an_unknown_alias_does_not_hide_other_problems(tmp_path: Path):
+    path = write(tmp_path, MINIMAL.replace("Cora Coach", "*nobody") + "stage: action\n")
+    assert problems(path) == [
+        f"{path}:7:15: coach.name: unknown alias '*nobody' "
+        "(expected an anchor '&nobody' defined earlier in the file)",
+        f"{path}:8:1: stage: duplicate key 'stage': it is already set on line 3 "
+        "(expected each key once per mapping)",
+    ]

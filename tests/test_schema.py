@@ -42,6 +42,9 @@ def test_cli_check_takes_one_file() -> None:
 def test_cli_check_knows_the_readers_of_mkdocs_yml(tmp_path) -> None:
     import shutil
 
+    # the whole portal: MkDocs' own config loading checks docs_dir and custom_dir too
+    for name in ("content", "overrides"):
+        shutil.copytree(REPO / name, tmp_path / name)
     shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     (tmp_path / "engagements").mkdir()
     text = (REPO / "engagements" / "nw-ops-2026.yml").read_text().replace("marcus-lee]", "marcus-le]")

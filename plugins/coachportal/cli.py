@@ -1,46 +1,119 @@
-"""Command line: check engagement files without building, export the JSON Schema."""
+"""coachportal's command line: create a portal and engagements, validate, and edit files as written.
+
+coachportal init DIR                 a new portal, ready to push
+coachportal new ID                   engagements/ID.yml, a commented scaffold
+coachportal validate [PATH...]       the build's checks (alias: check)
+coachportal action|session|stage|survey FILE ...   edits that keep comments and layout
+coachportal reader add|rotate ID     readers in mkdocs.yml, passphrases in the secrets file
+coachportal schema                   engagement.schema.json for editor completion
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import EngagementError
-from .loader import load_engagement, load_engagements
+from .errors import EngagementError, Problem
+from .project import CliError, PortalConfig, find_config, load_portal_config
+
+DEFAULT_ENGAGEMENTS = "engagements"
 
 
-def _readers(config_file: Path) -> set[str] | None:
-    """The reader ids of mkdocs.yml's coachportal plugin, when its build encrypts."""
-    from mkdocs.utils.yaml import yaml_load  # reads !ENV and !!python/name like MkDocs does
-
-    with config_file.open(encoding="utf-8") as fh:
-        config = yaml_load(fh) or {}
-    for plugin in config.get("plugins") or []:
-        if isinstance(plugin, dict) and "coachportal" in plugin:
-            options = plugin["coachportal"] or {}
-            return None if options.get("encryption") is False else set(options.get("readers") or {})
-    return None
+# --- validate ----------------------------------------------------------------------------------------
 
 
-def _check(args: argparse.Namespace) -> int:
-    target = Path(args.directory)
-    if not target.exists():
-        print(f"coachportal: no such file or directory: {target}", file=sys.stderr)
-        return 2
-    config_file = Path(args.config)
-    readers = _readers(config_file) if config_file.is_file() else None
-    try:
-        if target.is_dir():
-            engagements = load_engagements(target, readers)
-        else:
-            engagements = [load_engagement(target, readers)]
-    except EngagementError as exc:
-        print(exc, file=sys.stderr)
+def _portal_for(args: argparse.Namespace) -> tuple[PortalConfig | None, list[str]]:
+    """The portal of ``-f``, else of the nearest mkdocs.yml upwards; notes to print."""
+    if args.config:
+        path = Path(args.config)
+        if not path.is_file():
+            raise CliError(f"{path}: no such file (given with -f)")
+    else:
+        found = find_config()
+        if found is None:
+            return None, [
+                f"note: no mkdocs.yml in {Path.cwd()} or any parent: the reader ids in access: are not "
+                "checked (name the portal's configuration with -f)"
+            ]
+        path = found
+    portal, warnings = load_portal_config(path)
+    return portal, warnings
+
+
+def _annotation(problem: Problem) -> str:
+    """A GitHub Actions error annotation (workflow command), escaped as the runner expects."""
+
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    # GitHub links an annotation to a file by its path from the repository's root
+    root = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd()).resolve()
+    path = problem.path.resolve()
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(problem.path)
+    return f"::error file={prop(shown)},line={problem.line},col={problem.column}::{data(message)}"
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from . import access
+
+    portal, notes = _portal_for(args)
+    for note in notes:
+        print(note, file=sys.stderr)
+    readers = set(portal.readers) if portal and portal.encryption else None
+    if portal and not portal.encryption:
+        print(f"note: {portal.path} has encryption: false; access: is not checked", file=sys.stderr)
+    # relative to the current directory, so that messages name files as the coach sees them
+    default = Path(os.path.relpath(portal.engagements_dir)) if portal else Path(DEFAULT_ENGAGEMENTS)
+    names, problems = _load_all([Path(p) for p in args.paths] or [default], readers)
+    reader_problems = access.check_readers(portal.readers) if portal else []
+    for line in reader_problems:
+        print(f"coachportal: {line}", file=sys.stderr)
+    if problems:
+        _print_problems(problems)
+    if problems or reader_problems:
         return 1
-    print(f"{len(engagements)} engagement file(s) OK: {', '.join(e.id for e in engagements)}")
+    print(f"{len(names)} engagement file(s) OK" + (f": {', '.join(names)}" if names else ""))
     return 0
+
+
+def _load_all(targets: list[Path], readers: set[str] | None) -> tuple[list[str], list[Problem]]:
+    """The ids of every valid engagement in ``targets`` (files or directories), and every problem."""
+    from .loader import load_engagement, load_engagements
+
+    names: list[str] = []
+    problems: list[Problem] = []
+    for target in targets:
+        if not target.exists():
+            raise CliError(f"{target}: no such file or directory")
+        try:
+            found = (
+                load_engagements(target, readers) if target.is_dir() else [load_engagement(target, readers)]
+            )
+            names.extend(e.id for e in found)
+        except EngagementError as exc:
+            problems.extend(exc.problems)
+    return names, problems
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    """Every problem on stderr; on GitHub Actions also one annotation each on stdout."""
+    error = EngagementError(problems)
+    print(error, file=sys.stderr)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in error.problems:
+            print(_annotation(problem))
+
+
+# --- schema, init, new ------------------------------------------------------------------------------
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -55,21 +128,243 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="coachportal", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="validate engagement files and list every problem")
-    check.add_argument("directory", nargs="?", default="engagements", help="a directory or one file")
-    check.add_argument(
-        "-f", "--config-file", dest="config", default="mkdocs.yml",
-        help="mkdocs.yml whose readers `access:` may name (default: ./mkdocs.yml, when present)",
-    )  # fmt: skip
-    check.set_defaults(run=_check)
+def _init(args: argparse.Namespace) -> int:
+    from .scaffold import init_portal
+
+    directory = Path(args.directory)
+    written = init_portal(directory, args.site_name)
+    print(f"A new portal in {directory}:")
+    for path in written:
+        print(f"  {path}")
+    from .scaffold import PLACEHOLDER_INSTALL
+
+    if PLACEHOLDER_INSTALL in (directory / "requirements.txt").read_text(encoding="utf-8"):
+        print(f"note: write where your copy of coachportal lives into {directory / 'requirements.txt'}")
+    print(
+        "\nNext: cd into it, `git init`, `coachportal reader add ID --name NAME`, `coachportal new ID`,"
+        " then `mkdocs build`. README.md there says how to publish it."
+    )
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import SCHEMA_FILE, new_engagement
+
+    config = find_config()
+    root = config.parent if config else Path.cwd()
+    if args.dir:
+        directory = Path(args.dir)
+    elif config:
+        directory = Path(os.path.relpath(load_portal_config(config)[0].engagements_dir))
+    else:
+        directory = Path(DEFAULT_ENGAGEMENTS)
+    if config:
+        _known_readers(config, list(args.access))
+    start = _date(args.start) if args.start else dt.date.today()
+    path = new_engagement(args.id, directory, start, list(args.access), root.resolve() / SCHEMA_FILE)
+    print(f"wrote {path}: fill it in stage by stage, then `coachportal validate {path}`")
+    if not args.access:
+        print("note: access: is empty; add the reader ids who may open it (--access READER)", file=sys.stderr)
+    if not (root / SCHEMA_FILE).exists():
+        print(
+            f"note: run `coachportal schema -o {root / SCHEMA_FILE}` for editor completion", file=sys.stderr
+        )
+    return 0
+
+
+def _known_readers(config: Path, access: list[str]) -> None:
+    """Refuse reader ids that the portal does not declare (the build would refuse them later)."""
+    from .suggest import suggestion
+
+    portal, _warnings = load_portal_config(config)
+    if not portal.encryption:
+        return
+    for reader in access:
+        if reader not in portal.readers:
+            known = ", ".join(portal.readers) or "none yet: `coachportal reader add ID --name NAME`"
+            raise CliError(
+                f"{config}: no reader {reader!r} is declared{suggestion(reader, list(portal.readers))}"
+                f" (readers: {known})"
+            )
+
+
+# --- edits ------------------------------------------------------------------------------------------
+
+
+def _date(text: str) -> dt.date:
+    from .edit import parse_date
+
+    return parse_date(text)
+
+
+def _report(path: Path, summary: str) -> int:
+    print(f"{path}: {summary}")
+    return 0
+
+
+def _action(args: argparse.Namespace) -> int:
+    from .edit import apply, update_action
+
+    if args.status is None and args.report is None:
+        raise CliError("nothing to change: give --status and/or --report")
+    on = _date(args.on) if args.on else None
+    change = apply(Path(args.file), update_action(args.action_id, args.status, on, args.report, args.reason))
+    return _report(Path(args.file), change.summary)
+
+
+def _session(args: argparse.Namespace) -> int:
+    from .edit import add_session, apply
+
+    edit = add_session(_date(args.date), args.mode, args.minutes, list(args.topic), args.note)
+    return _report(Path(args.file), apply(Path(args.file), edit).summary)
+
+
+def _stage(args: argparse.Namespace) -> int:
+    from .edit import apply, set_stage
+
+    return _report(Path(args.file), apply(Path(args.file), set_stage(args.stage)).summary)
+
+
+def _survey(args: argparse.Namespace) -> int:
+    from .edit import add_survey, apply
+    from .survey_import import parse_columns, read_results
+
+    columns = parse_columns(args.columns)
+    csv_path = Path(args.results)
+    closed = _date(args.closed) if args.closed else None
+    edit = add_survey(
+        args.round, _date(args.sent), closed, lambda goals: read_results(csv_path, goals, columns)
+    )
+    return _report(Path(args.file), apply(Path(args.file), edit).summary)
+
+
+# --- readers ----------------------------------------------------------------------------------------
+
+
+def _config_path(args: argparse.Namespace) -> Path:
+    if args.config:
+        return Path(args.config)
+    found = find_config()
+    if found is None:
+        raise CliError(f"no mkdocs.yml in {Path.cwd()} or any parent (name it with -f)")
+    return found
+
+
+def _reader(args: argparse.Namespace) -> int:
+    from .readers import add_reader, instructions, rotate_reader
+
+    config = _config_path(args)
+    if args.reader_command == "add":
+        issued = add_reader(config, args.id, args.name, args.level)
+        print(f"{config}: reader {args.id} declared")
+    else:
+        issued = rotate_reader(config, args.id)
+        print(f"reader {args.id}: new passphrase (the old one stops working at the next build)")
+    print(instructions(issued, config))
+    return 0
+
+
+# --- parser -----------------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    from .edit import MODES, STAGE_NAMES, STATUSES
+
+    parser = argparse.ArgumentParser(
+        prog="coachportal", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create a new portal in DIR (refuses to overwrite files)")
+    init.add_argument("directory", metavar="DIR")
+    init.add_argument("--site-name", default="Coaching portal", help="the portal's title")
+    init.set_defaults(run=_init)
+
+    new = commands.add_parser("new", help="write engagements/ID.yml, a commented scaffold")
+    new.add_argument("id", metavar="ID", help="URL slug: lower-case letters, digits and dashes")
+    new.add_argument("--dir", help="where to write it (default: the portal's engagements directory)")
+    new.add_argument("--start", metavar="DATE", help="start date YYYY-MM-DD (default: today)")
+    new.add_argument("--access", action="append", default=[], metavar="READER", help="a reader id (repeat)")
+    new.set_defaults(run=_new)
+
+    for name in ("validate", "check"):
+        validate = commands.add_parser(
+            name, help="validate engagement files: every problem as file:line:column" if name == "validate"
+            else "the same as validate",
+        )  # fmt: skip
+        validate.add_argument(
+            "paths", nargs="*", metavar="PATH", help="files or directories (default: engagements)"
+        )
+        validate.add_argument(
+            "-f", "--config-file", dest="config", help="mkdocs.yml (default: the nearest one)"
+        )
+        validate.set_defaults(run=_validate)
+
+    action = commands.add_parser("action", help="update an action item's status or add a report")
+    action.add_argument("file", metavar="FILE")
+    action.add_argument("action_id", metavar="ACTION_ID")
+    action.add_argument("--status", choices=STATUSES)
+    action.add_argument("--on", metavar="DATE", help="the date of done_on and of the report (default: today)")
+    action.add_argument("--report", metavar="TEXT", help="append a progress report")
+    action.add_argument("--reason", metavar="TEXT", help="why the item was dropped")
+    action.set_defaults(run=_action)
+
+    session = commands.add_parser("session", help="add a coaching session to the log")
+    session.add_argument("file", metavar="FILE")
+    session.add_argument("--date", required=True, metavar="DATE")
+    session.add_argument("--mode", required=True, choices=MODES)
+    session.add_argument("--minutes", required=True, type=int)
+    session.add_argument("--topic", action="append", default=[], metavar="TEXT", help="a topic (repeat)")
+    session.add_argument("--note", metavar="TEXT", help="a coach-only note")
+    session.set_defaults(run=_session)
+
+    stage = commands.add_parser("stage", help="move the engagement to another stage")
+    stage.add_argument("file", metavar="FILE")
+    stage.add_argument("stage", choices=STAGE_NAMES)
+    stage.set_defaults(run=_stage)
+
+    survey = commands.add_parser("survey", help="import a mini-survey round from a CSV export")
+    survey.add_argument("file", metavar="FILE")
+    survey.add_argument("results", metavar="RESULTS.csv")
+    survey.add_argument("--round", required=True, type=int)
+    survey.add_argument("--sent", required=True, metavar="DATE")
+    survey.add_argument("--closed", metavar="DATE")
+    survey.add_argument(
+        "--columns", metavar="MAP", help="e.g. goal=Goal,group=Role,rating=Score,comment=Comment"
+    )
+    survey.set_defaults(run=_survey)
+
+    reader = commands.add_parser("reader", help="declare readers and issue passphrases")
+    reader_commands = reader.add_subparsers(dest="reader_command", required=True, metavar="add|rotate")
+    add = reader_commands.add_parser("add", help="declare a reader in mkdocs.yml and issue a passphrase")
+    add.add_argument("id", metavar="ID")
+    add.add_argument("--name", required=True)
+    add.add_argument("--level", default="sponsor", choices=("sponsor", "client", "coach"))
+    rotate = reader_commands.add_parser("rotate", help="issue a new passphrase for a declared reader")
+    rotate.add_argument("id", metavar="ID")
+    for sub in (add, rotate):
+        sub.add_argument("-f", "--config-file", dest="config", help="mkdocs.yml (default: the nearest one)")
+        sub.set_defaults(run=_reader)
+
     schema = commands.add_parser("schema", help="write the engagement JSON Schema (for editor completion)")
     schema.add_argument("-o", "--output", default="engagement.schema.json")
     schema.set_defaults(run=_schema)
-    args = parser.parse_args(argv)
-    return int(args.run(args))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice is noise here
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except CliError as exc:
+        print(f"coachportal: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `coachportal ... | head`
+        sys.stderr.close()
+        return 1
 
 
 if __name__ == "__main__":

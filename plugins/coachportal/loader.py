@@ -1,4 +1,4 @@
-"""Load engagement files: bytes -> YAML events -> plain data with positions -> pydantic.
+"""Load engagement files: bytes -> YAML nodes -> plain data with positions -> pydantic.
 
 Every problem is reported as ``path:line:column: field.path: message (expected)``
 (see :mod:`coachportal.errors`), all problems of a file at once; nothing here lets a
@@ -10,11 +10,13 @@ How a file is read
 2. The bytes must be UTF-8 (a leading byte-order mark is dropped; CRLF line ends are
    fine). The first bad byte is reported with its line and column. Control
    characters YAML does not allow (NUL, ...) are reported the same way.
-3. ruamel.yaml (pure-Python, YAML 1.2) turns the text into parse events;
-   :mod:`coachportal.yamltext` builds plain dicts, lists and scalars from them
-   itself, so that it can record the line and column of every key and value, refuse
-   duplicate keys, refuse tags, and count aliases *before* any structure is expanded. Timestamps stay text, so
-   that pydantic parses dates and ``2026-02-30`` becomes an ordinary located error.
+3. ruamel.yaml (pure-Python, YAML 1.2) composes the text into its node graph, where
+   every node carries its line and column and an alias is the anchored node itself;
+   :mod:`coachportal.yamltext` builds plain dicts, lists and scalars from it, so that
+   it can record the position of every key and value, refuse duplicate keys and
+   tags, and count aliases by their expanded size (remembered per node) without
+   expanding anything. Timestamps stay text, so that pydantic parses dates and
+   ``2026-02-30`` becomes an ordinary located error.
 4. pydantic validates the data against :class:`coachportal.models.Engagement`; its
    errors are mapped back to the YAML position (the value for a bad value, the key
    for an unknown key, the enclosing mapping for a missing field) and rewritten as
@@ -59,11 +61,12 @@ from .yamltext import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_NODES,
-    Builder,
     Fatal,
     Loc,
+    Located,
     Positions,
     field_path,
+    parse,
     read_text,
     short,
 )
@@ -94,20 +97,16 @@ def _under(loc: Loc, poisoned: set[Loc]) -> bool:
 
 
 def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
-    pos = Positions()
-    builder: Builder | None = None
     try:
-        text = read_text(path)
-        builder = Builder(text)
-        data = builder.build()
+        located = parse(read_text(path))
     except Fatal as fatal:
-        # problems found before a fatal one (duplicate keys, tags) are reported too
-        earlier = [_problem(path, where, loc, msg) for loc, where, msg in builder.problems] if builder else []
-        fatal_problem = _problem(path, (fatal.line, fatal.column), fatal.loc, fatal.message)
-        return _Loaded(None, None, pos, [*earlier, fatal_problem])
-    pos = builder.pos
-    problems = [_problem(path, where, loc, msg) for loc, where, msg in builder.problems]
-    if not builder.has_root or data is None:
+        problem = _problem(path, (fatal.line, fatal.column), fatal.loc, fatal.message)
+        return _Loaded(None, None, Positions(), [problem])
+    data, pos = located.data, located.positions
+    problems = [_problem(path, where, loc, msg) for loc, where, msg in located.problems]
+    if located.fatal:
+        return _Loaded(None, None, pos, problems)
+    if not located.present or data is None:
         if not problems:
             problems.append(Problem(path, 1, 1, "", f"the file is empty ({MAPPING_EXPECTED})"))
         return _Loaded(None, data, pos, problems)
@@ -115,7 +114,18 @@ def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
         got = "a list" if isinstance(data, list) else f"a single value '{short(data)}'"
         problems.append(_problem(path, pos.value(()), (), f"the file holds {got} ({MAPPING_EXPECTED})"))
         return _Loaded(None, data, pos, problems)
+    return _validate(path, data, located, problems, readers)
 
+
+def _validate(
+    path: Path,
+    data: dict[str, Any],
+    located: Located,
+    problems: list[Problem],
+    readers: Collection[str] | None,
+) -> _Loaded:
+    """Schema and cross-checks of a file that holds a mapping; problems under poisoned values are dropped."""
+    pos = located.positions
     engagement: Engagement | None = None
     found: list[tuple[Loc, tuple[int, int], str]] = []
     try:
@@ -130,7 +140,7 @@ def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
             (finding.loc, pos.key(finding.loc) if finding.at_key else pos.value(finding.loc), finding.message)
         )
     for loc, where, msg in found:
-        if not _under(loc, builder.poisoned):
+        if not _under(loc, located.poisoned):
             problems.append(_problem(path, where, loc, msg))
     problems = list(dict.fromkeys(problems))
     if problems:
@@ -148,6 +158,30 @@ def load_engagement(path: Path, readers: Collection[str] | None = None) -> Engag
     if loaded.problems or loaded.engagement is None:
         raise EngagementError(loaded.problems)
     return loaded.engagement
+
+
+_Place = tuple[Path, int, int]
+
+
+def _duplicate_id(path: Path, loaded: _Loaded, first: dict[str, _Place]) -> Problem | None:
+    """A problem when this file's id is already used by an earlier file; else record the id."""
+    ident = loaded.data.get("id") if isinstance(loaded.data, dict) else None
+    if not isinstance(ident, str):
+        return None
+    line, column = loaded.positions.value(("id",))
+    if ident not in first:
+        first[ident] = (path, line, column)
+        return None
+    # path:line:column of the first use, so that an editor or terminal can open it
+    earlier = ":".join(str(part) for part in first[ident])
+    return Problem(
+        path,
+        line,
+        column,
+        "id",
+        f"duplicate engagement id '{short(ident)}': already used at "
+        f"{earlier} (expected an id unique across files)",
+    )
 
 
 def load_engagements(directory: Path, readers: Collection[str] | None = None) -> list[Engagement]:
@@ -175,26 +209,13 @@ def load_engagements(directory: Path, readers: Collection[str] | None = None) ->
     )
     engagements: list[Engagement] = []
     problems: list[Problem] = []
-    first: dict[str, Path] = {}
+    first: dict[str, _Place] = {}  # id -> the file, line and column that set it first
     for path in paths:
         loaded = _load(path, readers)
         problems.extend(loaded.problems)
-        if isinstance(loaded.data, dict) and isinstance(loaded.data.get("id"), str):
-            ident = loaded.data["id"]
-            if ident in first:
-                line, column = loaded.positions.value(("id",))
-                problems.append(
-                    Problem(
-                        path,
-                        line,
-                        column,
-                        "id",
-                        f"duplicate engagement id '{short(ident)}': "
-                        f"{first[ident].name} already uses it (expected an id unique across files)",
-                    )
-                )
-            else:
-                first[ident] = path
+        duplicate = _duplicate_id(path, loaded, first)
+        if duplicate is not None:
+            problems.append(duplicate)
         if loaded.engagement is not None and not loaded.problems:
             engagements.append(loaded.engagement)
     if problems:

@@ -3,6 +3,11 @@
 Each error is mapped back to its YAML position (the value for a bad value, the key
 for an unknown key, the enclosing mapping for a missing field) and worded with what
 was expected and, for near misses, a did-you-mean suggestion.
+
+:data:`FORMATTERS` maps pydantic's error type (``err["type"]``) to the function that
+words it; our own validators raise ``PydanticCustomError`` with a type of their own
+(``computed_field``, ``date_type``), so no message text is ever matched. A type
+without a formatter keeps pydantic's sentence with what the model expects there.
 """
 
 from __future__ import annotations
@@ -12,13 +17,15 @@ import datetime as dt
 import re
 import types
 import typing
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from . import checks
 from .models import COMPUTED_FIELDS, Engagement
-from .suggest import suggestion
+from .suggest import did_you_mean, suggestion
 from .yamltext import Loc, Positions, short
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -131,154 +138,197 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-_TYPE_ERRORS = {
-    "string_type",
-    "int_type",
-    "int_parsing",
-    "float_type",
-    "float_parsing",
-    "bool_type",
-    "bool_parsing",
-    "list_type",
-    "dict_type",
-    "model_type",
-    "model_attributes_type",
-    "iterable_type",
-    "tuple_type",
-    "int_from_float",
-    "string_sub_type",
-    "is_instance_of",
-    "mapping_type",
-    "none_required",
+# --- one formatter per pydantic error type -----------------------------------
+
+Found = tuple[Loc, tuple[int, int], str]  # field path, (line, column), message
+
+
+@dataclass(frozen=True)
+class _Error:
+    """One pydantic error with what every formatter needs."""
+
+    loc: Loc
+    kind: str  # pydantic's error type, or ours (PydanticCustomError in models.py)
+    value: Any
+    ctx: dict[str, Any]
+    msg: str  # pydantic's own sentence: only for types no formatter knows
+    pos: Positions
+
+    @property
+    def where(self) -> tuple[int, int]:
+        return self.pos.value(self.loc)
+
+    @property
+    def expected(self) -> str | None:
+        ann = _annotation_at(self.loc)
+        return _describe(ann) if ann is not None else None
+
+    def found(self, message: str) -> Found:
+        return (self.loc, self.where, message)
+
+
+def _missing(e: _Error) -> Found:
+    name = str(e.loc[-1])
+    message = f"required field '{name}' is missing (expected {e.expected or 'a value'})"
+    return (e.loc, e.pos.value(e.loc[:-1]), message)  # at the mapping that lacks it
+
+
+def _field_names(loc: Loc) -> list[str]:
+    """The fields a coach may write in the model at ``loc`` (not the computed ones)."""
+    model = _unwrap(_annotation_at(loc))
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return []
+    return [n for n in model.model_fields if n not in COMPUTED_FIELDS]
+
+
+def _unknown_field(e: _Error) -> Found | None:
+    name = str(e.loc[-1])
+    if name == "<key>":  # a key that is not text: reported by yamltext
+        return None
+    names = _field_names(e.loc[:-1])
+    # No field name has a space: such a "key" is usually the rest of a text that a
+    # comma cut short inside `{...}`.
+    hint = "; a comma inside {...} ends a value: put text with commas in quotes" if " " in name else ""
+    message = (
+        f"unknown field '{short(name)}'{suggestion(name, names)}{hint} (expected one of: {', '.join(names)})"
+    )
+    return (e.loc, e.pos.key(e.loc), message)
+
+
+def _unknown_value(e: _Error) -> Found:
+    choices = re.findall(r"'([^']*)'", str(e.ctx.get("expected", "")))
+    if isinstance(e.value, str):
+        got = f"unknown value '{short(e.value)}'{suggestion(e.value, choices)}"
+    else:
+        got = f"got {_got(e.value)}"
+    return e.found(f"{got} (expected one of: {', '.join(choices)})")
+
+
+def _not_a_date(e: _Error) -> Found:
+    return e.found(f"{_bad_date(e.value)} (expected a date as YYYY-MM-DD)")
+
+
+def _bad_id(e: _Error) -> Found:
+    if not isinstance(e.value, str):
+        return _other(e)
+    item_id = "A-Z" in str(e.ctx.get("pattern", ""))  # the goal/competency/action id pattern
+    return e.found(checks.id_problem(e.value, item_id=item_id) or f"'{short(e.value)}' is not valid")
+
+
+def _empty_text(e: _Error) -> Found:
+    return e.found(f"the text is empty (expected {e.expected or 'text'})")
+
+
+def _long_text(e: _Error) -> Found:
+    return e.found(
+        f"the text is too long: {len(e.value):,} characters (expected at most {e.ctx.get('max_length'):,})"
+    )
+
+
+_BOUNDS = {
+    "greater_than_equal": ("ge", "{} or more"),
+    "less_than_equal": ("le", "{} or less"),
+    "greater_than": ("gt", "more than {}"),
+    "less_than": ("lt", "less than {}"),
 }
 
 
-def pydantic_problems(
-    exc: ValidationError, data: Any, pos: Positions
-) -> list[tuple[Loc, tuple[int, int], str]]:
-    out: list[tuple[Loc, tuple[int, int], str]] = []
-    for err in exc.errors(include_url=False):
-        try:
-            loc: Loc = tuple(err["loc"])
-            kind = err["type"]
-            value = err.get("input")
-            ctx = err.get("ctx") or {}
-            ann = _annotation_at(loc)
-            expected = _describe(ann) if ann is not None else None
-            where = pos.value(loc)
+def _out_of_range(e: _Error) -> Found:
+    if "groups" in e.loc and isinstance(e.loc[-1], int):  # a survey rating
+        return e.found(
+            f"rating {e.value} is outside the survey scale (expected a whole number from -3 to +3)"
+        )
+    name, wording = _BOUNDS[e.kind]
+    return e.found(f"{e.value} is out of range (expected {wording.format(e.ctx.get(name))})")
 
-            if loc and loc[-1] == "[key]":
-                loc = loc[:-1]
-                where = pos.key(loc)
-                reason = "an empty name" if kind == "string_too_short" else f"the name '{short(value)}'"
-                out.append((loc, where, f"{reason} is not allowed here (expected a non-empty name)"))
-                continue
-            if kind == "missing":
-                parent = loc[:-1]
-                name = str(loc[-1])
-                out.append(
-                    (
-                        loc,
-                        pos.value(parent),
-                        f"required field '{name}' is missing (expected {expected or 'a value'})",
-                    )
-                )
-            elif kind == "extra_forbidden":
-                parent_ann = _unwrap(_annotation_at(loc[:-1]))
-                names = (
-                    list(parent_ann.model_fields)
-                    if isinstance(parent_ann, type) and issubclass(parent_ann, BaseModel)
-                    else []
-                )
-                names = [n for n in names if n not in COMPUTED_FIELDS]
-                name = str(loc[-1])
-                if name == "<key>":
-                    continue
-                # No field name has a space: such a "key" is usually the rest of a text
-                # that a comma cut short inside `{...}`.
-                hint = (
-                    "; a comma inside {...} ends a value: put text with commas in quotes"
-                    if " " in name
-                    else ""
-                )
-                out.append(
-                    (
-                        loc,
-                        pos.key(loc),
-                        f"unknown field '{short(name)}'{suggestion(name, names)}{hint} "
-                        f"(expected one of: {', '.join(names)})",
-                    )
-                )
-            elif kind == "literal_error":
-                choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-                if isinstance(value, str):
-                    msg = f"unknown value '{short(value)}'{suggestion(value, choices)}"
-                else:
-                    msg = f"got {_got(value)}"
-                out.append((loc, where, f"{msg} (expected one of: {', '.join(choices)})"))
-            elif kind.startswith("date"):
-                out.append((loc, where, f"{_bad_date(value)} (expected a date as YYYY-MM-DD)"))
-            elif kind == "string_pattern_mismatch" and isinstance(value, str):
-                item_id = "A-Z" in str(ctx.get("pattern", ""))
-                message = checks.id_problem(value, item_id=item_id) or f"'{short(value)}' is not valid"
-                out.append((loc, where, message))
-            elif kind == "string_too_short":
-                out.append((loc, where, f"the text is empty (expected {expected or 'text'})"))
-            elif kind == "string_too_long":
-                out.append(
-                    (
-                        loc,
-                        where,
-                        f"the text is too long: {len(value):,} characters "
-                        f"(expected at most {ctx.get('max_length'):,})",
-                    )
-                )
-            elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-                if "groups" in loc and isinstance(loc[-1], int):
-                    out.append(
-                        (
-                            loc,
-                            where,
-                            f"rating {value} is outside the survey scale "
-                            "(expected a whole number from -3 to +3)",
-                        )
-                    )
-                else:
-                    bound = {
-                        "greater_than_equal": f"{ctx.get('ge')} or more",
-                        "less_than_equal": f"{ctx.get('le')} or less",
-                        "greater_than": f"more than {ctx.get('gt')}",
-                        "less_than": f"less than {ctx.get('lt')}",
-                    }[kind]
-                    out.append((loc, where, f"{value} is out of range (expected {bound})"))
-            elif kind in _TYPE_ERRORS:
-                if kind == "int_from_float":
-                    expected = "a whole number"
-                out.append((loc, where, f"got {_got(value)} (expected {expected or err['msg'].lower()})"))
-            elif kind == "value_error":
-                msg = str(err["msg"]).removeprefix("Value error, ")
-                computed = next((f for f in COMPUTED_FIELDS if f"'{f}'" in msg), None)
-                if computed:
-                    loc = (*loc, computed)
-                    where = pos.key(loc)
-                    msg = (
-                        f"'{computed}' is computed by the portal "
-                        f"(expected no {computed}: remove it from the file)"
-                    )
-                out.append((loc, where, msg))
-            else:
-                out.append((loc, where, f"{err['msg']} (expected {expected or 'a valid value'})"))
+
+def _wrong_type(e: _Error) -> Found:
+    expected = "a whole number" if e.kind == "int_from_float" else e.expected or e.msg.lower()
+    return e.found(f"got {_got(e.value)} (expected {expected})")
+
+
+def _computed(e: _Error) -> Found:
+    field = str(e.ctx["field"])
+    loc = (*e.loc, field)
+    return (
+        loc,
+        e.pos.key(loc),
+        f"'{field}' is computed by the portal (expected no {field}: remove it from the file)",
+    )
+
+
+def _value_error(e: _Error) -> Found:
+    # a plain ValueError of a validator: its text already says what was expected
+    return e.found(e.msg.removeprefix("Value error, "))
+
+
+def _other(e: _Error) -> Found:
+    return e.found(f"{e.msg} (expected {e.expected or 'a valid value'})")
+
+
+_WRONG_TYPES = (
+    "string_type int_type int_parsing float_type float_parsing bool_type bool_parsing list_type dict_type "
+    "model_type model_attributes_type iterable_type tuple_type int_from_float "
+    "is_instance_of mapping_type none_required"
+)
+_DATE_ERRORS = (
+    "date_type date_parsing date_from_datetime_parsing date_from_datetime_inexact date_past date_future"
+)
+
+FORMATTERS: dict[str, Callable[[_Error], Found | None]] = {
+    "missing": _missing,
+    "extra_forbidden": _unknown_field,
+    "literal_error": _unknown_value,
+    "string_pattern_mismatch": _bad_id,
+    "string_too_short": _empty_text,
+    "string_too_long": _long_text,
+    **dict.fromkeys(_BOUNDS, _out_of_range),
+    **dict.fromkeys(_WRONG_TYPES.split(), _wrong_type),
+    **dict.fromkeys(_DATE_ERRORS.split(), _not_a_date),
+    "computed_field": _computed,  # models.SurveyResult.aggregate, models.Action.totals
+    "value_error": _value_error,
+}
+
+
+def _bad_key(e: _Error) -> Found:
+    """An error about a mapping key itself (``loc`` ends in pydantic's '[key]')."""
+    loc = e.loc[:-1]
+    reason = "an empty name" if e.kind == "string_too_short" else f"the name '{short(e.value)}'"
+    return (loc, e.pos.key(loc), f"{reason} is not allowed here (expected a non-empty name)")
+
+
+def _one(err: Any, pos: Positions) -> Found | None:
+    e = _Error(tuple(err["loc"]), err["type"], err.get("input"), err.get("ctx") or {}, str(err["msg"]), pos)
+    if e.loc and e.loc[-1] == "[key]":
+        return _bad_key(e)
+    return FORMATTERS.get(e.kind, _other)(e)
+
+
+def pydantic_problems(exc: ValidationError, data: Any, pos: Positions) -> list[Found]:
+    """Every error of ``exc`` as (field path, position, sentence)."""
+    errors = exc.errors(include_url=False)
+    implied = _implied_missing(errors)
+    out: list[Found] = []
+    for err in errors:
+        if err["type"] == "missing" and tuple(err["loc"]) in implied:
+            continue
+        try:
+            found = _one(err, pos)
         except Exception:  # a wording bug must not hide the problem itself
-            fallback = tuple(err["loc"])
-            out.append((fallback, pos.value(fallback), f"{err['msg']} (expected a valid value)"))
-    # "unknown field 'titel'; did you mean 'title'?" already says that 'title' is missing.
-    suggested = {
-        (*loc[:-1], m.group(1))
-        for loc, _, msg in out
-        if (m := re.match(r"unknown field '[^']*'; did you mean '([^']*)'\?", msg))
-    }
-    return [
-        (loc, where, msg)
-        for loc, where, msg in out
-        if not (loc in suggested and msg.startswith("required field"))
-    ]
+            loc = tuple(err["loc"])
+            found = (loc, pos.value(loc), f"{err['msg']} (expected a valid value)")
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _implied_missing(errors: list[Any]) -> set[Loc]:
+    """Missing fields that an unknown field's did-you-mean already names ('titel' -> 'title')."""
+    implied: set[Loc] = set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden" and loc:
+            best = did_you_mean(str(loc[-1]), _field_names(loc[:-1]))
+            if best is not None and best != loc[-1]:
+                implied.add((*loc[:-1], best))
+    return implied

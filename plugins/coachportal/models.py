@@ -184,73 +184,143 @@ class Model(BaseModel):
 class Item(Model):
     """A block or list item that may carry ``visibility:``."""
 
-    visibility: Visibility | None = None
+    visibility: Visibility | None = Field(
+        None,
+        description=(
+            "Who may read this item: sponsor, client or coach (default: the item's "
+            "own level). Example: visibility: client"
+        ),
+    )
 
 
 # --- people -----------------------------------------------------------------
 
 
 class Client(Model):
-    name: Text
-    role: Text | None = None
-    organization: Text | None = None
+    name: Text = Field(description="The coached executive's full name. Example: Dana Whitfield")
+    role: Text | None = Field(None, description="Their job title. Example: VP Operations")
+    organization: Text | None = Field(None, description="Their organisation. Example: Northwind Logistics")
 
 
 class Coach(Model):
-    name: Text
-    email: Text | None = None
+    name: Text = Field(description="The coach's full name. Example: Priya Raman")
+    email: Text | None = Field(
+        None, description="The coach's e-mail address, shown to readers. Example: priya@example.com"
+    )
 
 
 class Sponsor(Model):
-    name: Text
-    role: Text | None = None
+    name: Text = Field(description="The sponsoring executive's full name. Example: Marcus Lee")
+    role: Text | None = Field(None, description="The sponsor's job title. Example: Chief Operating Officer")
 
 
 class TeamMember(Item):
-    name: Text
-    role: Text | None = None
-    relation: Relation
+    name: Text = Field(description="Full name of a member of the client team. Example: Sam Patel")
+    role: Text | None = Field(None, description="Their job title. Example: HR Business Partner")
+    relation: Relation = Field(
+        description=(
+            "How they relate to the client: manager, senior-executive, hr, peer, "
+            "mentor or other. Example: manager"
+        )
+    )
 
 
 # --- awareness --------------------------------------------------------------
 
 
 class Period(Model):
-    start: Date
-    end: Date
+    start: Date = Field(description="Planned first day, YYYY-MM-DD. Example: 2026-02-02")
+    end: Date = Field(description="Planned last day, YYYY-MM-DD, not before start. Example: 2026-02-20")
 
 
 class Commitment(Model):
-    client: bool
-    team: bool
-    confirmed: Date | None = None
+    client: bool = Field(description="The client committed to the engagement: true or false")
+    team: bool = Field(description="The client team committed to support it: true or false")
+    confirmed: Date | None = Field(
+        None, description="When the commitment was confirmed, YYYY-MM-DD. Example: 2026-02-04"
+    )
 
 
 class Kickoff(Item):
-    date: Date
-    attendees: list[Attendee] = []
-    background: Text | None = None
-    goals: list[Text] = []
-    expected_outcomes: list[Text] = []
-    commitment: Commitment | None = None
+    date: Date = Field(description="Date of the kickoff meeting, YYYY-MM-DD. Example: 2026-02-04")
+    attendees: list[Attendee] = Field(
+        [],
+        description=(
+            "Who attended: client, coach, manager, senior-executive, hr, peer, "
+            "mentor, other. Example: [client, manager, hr]"
+        ),
+    )
+    background: Text | None = Field(
+        None,
+        description=(
+            "Why this engagement, now (Markdown text). Example: Promoted eight "
+            "months ago to lead four regions."
+        ),
+    )
+    goals: list[Text] = Field(
+        [],
+        description=(
+            "The goals agreed at kickoff, one per line. Example: [Lead the rollout through her directors]"
+        ),
+    )
+    expected_outcomes: list[Text] = Field(
+        [],
+        description=(
+            "What will be different, and by when. Example: [Directors own regional decisions by Q3]"
+        ),
+    )
+    commitment: Commitment | None = Field(
+        None,
+        description="Who committed, and when. Example: {client: true, team: true, confirmed: 2026-02-04}",
+    )
 
 
 class OneOnOne(Item):
-    date: Date
-    recap: Annotated[Text | None, ClientLevel] = None
+    date: Date = Field(
+        description="Date of the one-on-one recap with the client, YYYY-MM-DD. Example: 2026-02-06"
+    )
+    recap: Annotated[Text | None, ClientLevel] = Field(
+        None,
+        description=(
+            "What the recap covered (client-level). Example: Expectations restated; confidentiality agreed."
+        ),
+    )
 
 
 class Interview(Item):
     default_visibility: ClassVar[Level] = Level.COACH
-    date: Date
-    notes: Annotated[Text | None, CoachLevel] = None
+    date: Date = Field(description="Date of the in-depth interview, YYYY-MM-DD. Example: 2026-02-10")
+    notes: Annotated[Text | None, CoachLevel] = Field(
+        None,
+        description=(
+            "The coach's notes; coach-only whatever visibility says. Example: Career history and motivations."
+        ),
+    )
 
 
 class Awareness(Model):
-    planned: Period | None = None
-    kickoff: Kickoff | None = None
-    one_on_one: OneOnOne | None = None
-    interview: Interview | None = None
+    planned: Period | None = Field(
+        None,
+        description="Planned dates of the awareness stage. Example: {start: 2026-02-02, end: 2026-02-20}",
+    )
+    kickoff: Kickoff | None = Field(
+        None,
+        description=(
+            "The kickoff meeting with the client team: attendees, background, goals, outcomes, commitment"
+        ),
+    )
+    one_on_one: OneOnOne | None = Field(
+        None,
+        description=(
+            "The one-on-one recap with the client after kickoff. Example: {date: 2026-02-06, recap: ...}"
+        ),
+    )
+    interview: Interview | None = Field(
+        None,
+        description=(
+            "The in-depth interview; coach-only by default. Example: {date: 2026-02-10, notes: ...}"
+        ),
+    )
 
 
 # --- analysis ---------------------------------------------------------------
@@ -259,65 +329,118 @@ class Awareness(Model):
 class Assessment(Item):
     model_config = ConfigDict(coerce_numbers_to_str=True)  # `kind: 360` is a YAML integer
     default_visibility: ClassVar[Level] = Level.CLIENT
-    name: Text
-    kind: Text
-    date: Date | None = None
-    summary: Annotated[Text | None, ClientLevel] = None
+    name: Text = Field(description="Name of the assessment. Example: Leadership 360")
+    kind: Text = Field(description="Kind of assessment. Example: 360, psychometric")
+    date: Date | None = Field(None, description="When it was taken, YYYY-MM-DD. Example: 2026-02-20")
+    summary: Annotated[Text | None, ClientLevel] = Field(
+        None,
+        description=(
+            "What it showed (client-level unless visibility: sponsor). Example: "
+            "High drive; lower on delegation."
+        ),
+    )
 
 
 class StakeholderInterviews(Item):
-    count: Annotated[int, Field(ge=0)]
-    completed: Date | None = None
-    themes: list[Text] = []
+    count: Annotated[int, Field(ge=0)] = Field(
+        description="How many stakeholders were interviewed (0 or more). Example: 8"
+    )
+    completed: Date | None = Field(
+        None, description="When the interviews were completed, YYYY-MM-DD. Example: 2026-02-27"
+    )
+    themes: list[Text] = Field(
+        [], description="Themes heard, without names. Example: [Directors want more room to decide]"
+    )
 
 
 class Competency(Item):
-    id: ItemId
-    name: Text
-    why: Text | None = None
+    id: ItemId = Field(
+        description=(
+            "Short id that needs and goals refer to: letters, digits, '-' and '_'. Example: delegation"
+        )
+    )
+    name: Text = Field(description="The competency's name. Example: Strategic delegation")
+    why: Text | None = Field(
+        None, description="Why it matters for this client now. Example: Four regions must move in parallel."
+    )
 
 
 class Strength(Item):
-    text: Text
-    newly_discovered: bool = False
+    text: Text = Field(description="The strength. Example: Deep operational expertise")
+    newly_discovered: bool = Field(False, description="true when the assessment revealed it. Example: false")
 
 
 class DevelopmentNeed(Item):
-    text: Text
-    competency: ItemId | None = None
-    blind_spot: bool = False
+    text: Text = Field(
+        description="The development need. Example: Steps in to solve problems her directors own"
+    )
+    competency: ItemId | None = Field(
+        None, description="Id of the competency it belongs to (from competencies). Example: delegation"
+    )
+    blind_spot: bool = Field(False, description="true when the client was not aware of it. Example: true")
 
 
 class Goal(Item):
-    id: ItemId
-    competency: ItemId
-    goal: Text
-    measures: list[Text] = []
-    target: Date | None = None
+    id: ItemId = Field(
+        description="Short id that actions and surveys refer to: letters, digits, '-' and '_'. Example: G1"
+    )
+    competency: ItemId = Field(
+        description="Id of the competency this goal develops (from competencies). Example: delegation"
+    )
+    goal: Text = Field(
+        description=(
+            "The goal, as a behaviour others can see. Example: Hand regional decisions to the directors"
+        )
+    )
+    measures: list[Text] = Field(
+        [], description="How progress is measured. Example: [Directors present their own plans]"
+    )
+    target: Date | None = Field(None, description="Target date, YYYY-MM-DD. Example: 2026-08-31")
 
 
 class Plan(Item):
-    finalized: Date | None = None
-    shared_with: list[Attendee] = []
-    goals: list[Goal] = []
+    finalized: Date | None = Field(
+        None, description="When the development plan was finalized, YYYY-MM-DD. Example: 2026-03-06"
+    )
+    shared_with: list[Attendee] = Field(
+        [], description="Who the plan was shared with (attendee roles). Example: [manager, hr]"
+    )
+    goals: list[Goal] = Field([], description="The plan's goals: {id, competency, goal, measures, target}")
 
 
 class Calls(Item):
-    cadence: Text
-    mode: SessionMode
-    first: Date | None = None
-    until: Date | None = None
+    cadence: Text = Field(description="How often coaching calls take place. Example: every 2 weeks")
+    mode: SessionMode = Field(description="How they take place: video, phone or in-person. Example: video")
+    first: Date | None = Field(None, description="Date of the first call, YYYY-MM-DD. Example: 2026-03-12")
+    until: Date | None = Field(
+        None, description="Calls are planned until this date, YYYY-MM-DD. Example: 2026-09-30"
+    )
 
 
 class Analysis(Model):
-    planned: Period | None = None
-    assessments: list[Assessment] = []
-    stakeholder_interviews: StakeholderInterviews | None = None
-    competencies: list[Competency] = []
-    strengths: list[Strength] = []
-    development_needs: list[DevelopmentNeed] = []
-    plan: Plan | None = None
-    calls: Calls | None = None
+    planned: Period | None = Field(
+        None,
+        description="Planned dates of the analysis stage. Example: {start: 2026-02-16, end: 2026-03-13}",
+    )
+    assessments: list[Assessment] = Field(
+        [], description="Assessments taken (client-level by default): {name, kind, date, summary}"
+    )
+    stakeholder_interviews: StakeholderInterviews | None = Field(
+        None, description="Stakeholder interviews: {count, completed, themes}"
+    )
+    competencies: list[Competency] = Field(
+        [], description="Target competencies: {id, name, why}; ids are referenced by needs and goals"
+    )
+    strengths: list[Strength] = Field([], description="Strengths found: {text, newly_discovered}")
+    development_needs: list[DevelopmentNeed] = Field(
+        [], description="Development needs, blind spots too: {text, competency, blind_spot}"
+    )
+    plan: Plan | None = Field(
+        None, description="The individual development plan: {finalized, shared_with, goals}"
+    )
+    calls: Calls | None = Field(
+        None, description="The schedule of coaching calls: {cadence, mode, first, until}"
+    )
 
 
 # --- action -----------------------------------------------------------------
@@ -325,31 +448,75 @@ class Analysis(Model):
 
 class ActionReport(Item):
     default_visibility: ClassVar[Level] = Level.CLIENT
-    date: Date
-    text: Annotated[Text, ClientLevel]
+    date: Date = Field(description="Date of the report, YYYY-MM-DD. Example: 2026-03-26")
+    text: Annotated[Text, ClientLevel] = Field(
+        description=(
+            "What happened (client-level). Example: Tried it in two reviews; both directors came prepared."
+        )
+    )
 
 
 class ActionItem(Item):
-    id: ItemId
-    kind: ActionKind
-    goal: ItemId
-    title: Text
-    due: Date | None = None
-    repeat: Repeat | None = None  # a habit: never overdue as a whole
-    status: ActionStatus = "todo"
-    done_on: Date | None = None
-    reason: Text | None = None  # why an item was dropped
-    reports: list[ActionReport] = []
+    id: ItemId = Field(
+        description="Short id of the action, unique in the file: letters, digits, '-' and '_'. Example: A1"
+    )
+    kind: ActionKind = Field(
+        description=(
+            "new-behavior, new-skill, relationship, role-model, stakeholder-input, "
+            "training or other. Example: new-behavior"
+        )
+    )
+    goal: ItemId = Field(description="Id of the plan goal this action serves. Example: G1")
+    title: Text = Field(
+        description="What the client will do. Example: Ask directors for their recommendation first"
+    )
+    due: Date | None = Field(
+        None,
+        description="Due date, YYYY-MM-DD; shown as overdue after it (not with repeat). Example: 2026-04-15",
+    )
+    repeat: Repeat | None = Field(
+        None,
+        description=(
+            "weekly, monthly or quarterly: a habit instead of a single due date; never overdue as a "
+            "whole, the checklist shows its cadence and latest report. Example: monthly"
+        ),
+    )
+    status: ActionStatus = Field(
+        "todo", description="todo, doing, done or dropped (default todo). Example: doing"
+    )
+    done_on: Date | None = Field(
+        None, description="When it was done, YYYY-MM-DD; only with status: done. Example: 2026-04-10"
+    )
+    reason: Text | None = Field(
+        None, description="Why the item was dropped. Example: Replaced by A5 after the first survey"
+    )  # why an item was dropped
+    reports: list[ActionReport] = Field(
+        [], description="Progress reports (client-level by default): {date, text}"
+    )
 
 
 class Session(Item):
-    date: Date
-    mode: SessionMode
-    minutes: Annotated[int, Field(ge=1, le=24 * 60)]
-    topics: Annotated[list[Text], ClientLevel] = []
-    successes: Annotated[list[Text], ClientLevel] = []
-    problems: Annotated[list[Text], ClientLevel] = []
-    notes: Annotated[Text | None, CoachLevel] = None
+    date: Date = Field(description="Date of the coaching session, YYYY-MM-DD. Example: 2026-03-12")
+    mode: SessionMode = Field(description="video, phone or in-person. Example: video")
+    minutes: Annotated[int, Field(ge=1, le=24 * 60)] = Field(
+        description="Length in minutes, 1 to 1440. Example: 60"
+    )
+    topics: Annotated[list[Text], ClientLevel] = Field(
+        [], description="Topics discussed (client-level). Example: [Delegation experiment design]"
+    )
+    successes: Annotated[list[Text], ClientLevel] = Field(
+        [], description="Successes the client reported (client-level). Example: [Directors came prepared]"
+    )
+    problems: Annotated[list[Text], ClientLevel] = Field(
+        [], description="Problems the client reported (client-level). Example: [Hard in heated meetings]"
+    )
+    notes: Annotated[Text | None, CoachLevel] = Field(
+        None,
+        description=(
+            "The coach's notes; coach-only whatever visibility says. Example: "
+            "Linked interrupting to pressure."
+        ),
+    )
 
 
 class SessionTotals(BaseModel):
@@ -376,9 +543,16 @@ class SessionTotals(BaseModel):
 
 
 class Action(Model):
-    planned: Period | None = None
-    items: list[ActionItem] = []
-    sessions: list[Session] = []
+    planned: Period | None = Field(
+        None, description="Planned dates of the action stage. Example: {start: 2026-03-09, end: 2026-09-30}"
+    )
+    items: list[ActionItem] = Field(
+        [],
+        description="The action checklist: {id, kind, goal, title, due, status, done_on, reason, reports}",
+    )
+    sessions: list[Session] = Field(
+        [], description="The session log: {date, mode, minutes, topics, successes, problems, notes}"
+    )
     # Computed when the file is loaded and again by redaction (redact.py), like a
     # survey result's aggregate: never written in the file.
     totals: SkipJsonSchema[SessionTotals | None] = Field(default=None, exclude=True)
@@ -387,7 +561,9 @@ class Action(Model):
     @classmethod
     def _totals_are_computed(cls, data: Any) -> Any:
         if isinstance(data, dict) and "totals" in data:
-            raise ValueError("'totals' is computed by the portal; remove it from the file")
+            raise PydanticCustomError(
+                "computed_field", "'{field}' is computed by the portal", {"field": "totals"}
+            )
         return data
 
     @model_validator(mode="after")
@@ -408,14 +584,27 @@ def session_totals(sessions: list[Session]) -> SessionTotals:
 
 class SurveyComment(Item):
     default_visibility: ClassVar[Level] = Level.CLIENT
-    group: Text | None = None
-    text: Annotated[Text, ClientLevel]
+    group: Text | None = Field(
+        None, description="The rater group the comment came from. Example: direct-reports"
+    )
+    text: Annotated[Text, ClientLevel] = Field(
+        description="The comment (client-level). Example: She now asks what we think before deciding."
+    )
 
 
 class SurveyResult(Item):
-    goal: ItemId
-    groups: Annotated[dict[Text, list[Rating]], CoachLevel] = {}
-    comments: list[SurveyComment] = []
+    goal: ItemId = Field(description="Id of the plan goal the ratings are about. Example: G1")
+    groups: Annotated[dict[Text, list[Rating]], CoachLevel] = Field(
+        {},
+        description=(
+            "Ratings per rater group on the -3..+3 scale (0 = no change); "
+            "individual ratings are coach-only. Example: {manager: [2], peers: [1, "
+            "0, 1]}"
+        ),
+    )
+    comments: list[SurveyComment] = Field(
+        [], description="Stakeholders' comments (client-level): {group, text}"
+    )
     # Computed from `groups` when the file is loaded, so that the anonymous
     # aggregate survives redaction of the individual ratings.
     aggregate: SkipJsonSchema[SurveyAggregate | None] = None
@@ -424,7 +613,9 @@ class SurveyResult(Item):
     @classmethod
     def _aggregate_is_computed(cls, data: Any) -> Any:
         if isinstance(data, dict) and "aggregate" in data:
-            raise ValueError("'aggregate' is computed by the portal; remove it from the file")
+            raise PydanticCustomError(
+                "computed_field", "'{field}' is computed by the portal", {"field": "aggregate"}
+            )
         return data
 
     @model_validator(mode="after")
@@ -435,69 +626,137 @@ class SurveyResult(Item):
 
 
 class Survey(Item):
-    round: Annotated[int, Field(ge=1)]
-    sent: Date
-    closed: Date | None = None
-    discussed: Date | None = None
-    results: list[SurveyResult] = []
+    round: Annotated[int, Field(ge=1)] = Field(
+        description="Number of the survey round, 1 or more, unique in the file. Example: 1"
+    )
+    sent: Date = Field(description="When the survey was sent, YYYY-MM-DD. Example: 2026-06-01")
+    closed: Date | None = Field(
+        None, description="When it closed, YYYY-MM-DD, not before sent. Example: 2026-06-12"
+    )
+    discussed: Date | None = Field(
+        None, description="When the results were discussed with the client, YYYY-MM-DD. Example: 2026-06-18"
+    )
+    results: list[SurveyResult] = Field([], description="Results per plan goal: {goal, groups, comments}")
 
 
 class CourseCorrection(Item):
-    date: Date
-    change: Text
-    reason: Text | None = None
+    date: Date = Field(description="When the plan was corrected, YYYY-MM-DD. Example: 2026-06-18")
+    change: Text = Field(description="What changed. Example: Added A5 to gather feedforward on listening")
+    reason: Text | None = Field(None, description="Why. Example: G2 ratings from direct reports were flat.")
 
 
 class ExpectationsMet(Item):
-    date: Date
-    agreed_by: list[Attendee] = []
+    date: Date = Field(
+        description="When everyone agreed that expectations are met, YYYY-MM-DD. Example: 2026-10-15"
+    )
+    agreed_by: list[Attendee] = Field(
+        [], description="Who agreed (attendee roles). Example: [client, manager, hr]"
+    )
 
 
 class PhaseDown(Item):
-    start: Date
-    end: Date | None = None
-    cadence: Text | None = None
+    start: Date = Field(description="When coaching started to phase down, YYYY-MM-DD. Example: 2026-10-01")
+    end: Date | None = Field(None, description="When the phase-down ends, YYYY-MM-DD. Example: 2026-11-15")
+    cadence: Text | None = Field(
+        None, description="How often sessions take place meanwhile. Example: monthly"
+    )
 
 
 class FollowUp(Item):
-    date: Date
-    feedback: Annotated[Text | None, ClientLevel] = None
-    accomplishments: list[Text] = []
+    date: Date = Field(description="Date of the formal follow-up, YYYY-MM-DD. Example: 2026-11-20")
+    feedback: Annotated[Text | None, ClientLevel] = Field(
+        None,
+        description=(
+            "Feedback gathered at the follow-up (client-level). Example: Directors "
+            "now run the monthly review."
+        ),
+    )
+    accomplishments: list[Text] = Field(
+        [], description="What was accomplished. Example: [Directors own regional decisions]"
+    )
 
 
 class FinalReport(Item):
-    date: Date
-    summary: Text
-    outcomes: list[Text] = []
-    recommendations: list[Text] = []
+    date: Date = Field(description="Date of the final report, YYYY-MM-DD. Example: 2026-11-30")
+    summary: Text = Field(
+        description="Summary of the engagement's outcome. Example: Dana now leads through her directors."
+    )
+    outcomes: list[Text] = Field(
+        [], description="Outcomes achieved. Example: [Escalations to the COO down by half]"
+    )
+    recommendations: list[Text] = Field(
+        [], description="Recommendations for what comes next. Example: [Quarterly check-ins with HR]"
+    )
 
 
 class Achievement(Model):
-    planned: Period | None = None
-    surveys: list[Survey] = []
-    course_corrections: list[CourseCorrection] = []
-    expectations_met: ExpectationsMet | None = None
-    phase_down: PhaseDown | None = None
-    follow_up: FollowUp | None = None
-    final_report: FinalReport | None = None
+    planned: Period | None = Field(
+        None,
+        description="Planned dates of the achievement stage. Example: {start: 2026-09-01, end: 2026-11-30}",
+    )
+    surveys: list[Survey] = Field(
+        [], description="Stakeholder mini-surveys: {round, sent, closed, discussed, results}"
+    )
+    course_corrections: list[CourseCorrection] = Field(
+        [], description="Changes to the plan: {date, change, reason}"
+    )
+    expectations_met: ExpectationsMet | None = Field(
+        None, description="Agreement that expectations are met: {date, agreed_by}, or null until then"
+    )
+    phase_down: PhaseDown | None = Field(
+        None, description="The phase-down of coaching: {start, end, cadence}, or null"
+    )
+    follow_up: FollowUp | None = Field(
+        None, description="The formal follow-up: {date, feedback, accomplishments}, or null"
+    )
+    final_report: FinalReport | None = Field(
+        None, description="The final report: {date, summary, outcomes, recommendations}, or null"
+    )
 
 
 class Stages(Model):
-    awareness: Awareness = Awareness()
-    analysis: Analysis = Analysis()
-    action: Action = Action()
-    achievement: Achievement = Achievement()
+    awareness: Awareness = Field(
+        Awareness(),
+        description="Stage 1: kickoff with the client team, one-on-one recap, in-depth interview",
+    )
+    analysis: Analysis = Field(
+        Analysis(),
+        description=(
+            "Stage 2: assessments, stakeholder interviews, competencies, the "
+            "development plan, the call schedule"
+        ),
+    )
+    action: Action = Field(Action(), description="Stage 3: the action checklist and the session log")
+    achievement: Achievement = Field(
+        Achievement(),
+        description=(
+            "Stage 4: mini-surveys, course corrections, expectations met, phase-down, follow-up, final report"
+        ),
+    )
 
 
 class Engagement(Model):
-    id: Id
-    title: Text
-    stage: Stage
-    start: Date
-    end: Date
-    client: Client
-    coach: Coach
-    sponsor: Sponsor | None = None
-    team: list[TeamMember] = []
-    access: list[Id] = []
-    stages: Stages = Stages()
+    id: Id = Field(
+        description=(
+            "URL slug of the engagement: lower-case letters, digits and dashes; "
+            "visible to the host, so never the client's name. Example: nw-ops-2026"
+        )
+    )
+    title: Text = Field(description="The programme's name. Example: Operations leadership programme")
+    stage: Stage = Field(
+        description="Current stage: awareness, analysis, action, achievement or closed. Example: action"
+    )
+    start: Date = Field(description="Start date, YYYY-MM-DD. Example: 2026-02-02")
+    end: Date = Field(description="Planned end date, YYYY-MM-DD, not before start. Example: 2026-11-30")
+    client: Client = Field(description="The coached executive: {name, role, organization}")
+    coach: Coach = Field(description="The coach: {name, email}")
+    sponsor: Sponsor | None = Field(None, description="The sponsoring executive: {name, role}")
+    team: list[TeamMember] = Field([], description="The client team at kickoff: {name, role, relation}")
+    access: list[Id] = Field(
+        [],
+        description=(
+            "Reader ids (declared under readers: in mkdocs.yml) who may unlock this"
+            " engagement. Example: [northwind-hr, marcus-lee]"
+        ),
+    )
+    stages: Stages = Field(Stages(), description="The four stages: awareness, analysis, action, achievement")

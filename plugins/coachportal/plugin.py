@@ -26,7 +26,7 @@ from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from . import access, crypto, i18n, protect, scripts
+from . import access, crypto, i18n, preview, protect, scripts
 from .errors import EngagementError
 from .i18n import Translator
 from .models import VISIBILITY_LABELS, Level
@@ -102,6 +102,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.portal = Portal.empty()
+        self.problems = ""  # preview only: the panel listing a broken file's problems
         self.vault: protect.Vault | None = None
         self.portfolio_json: str | None = None
         self.local_navs: dict[str, Navigation] = {}
@@ -124,6 +125,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.portal, self.vault, self.portfolio_json = Portal.empty(), None, None
+        self.problems = ""
         self.local_navs, self.staging, self.published = {}, None, False
         if self.command == "build" and _is_serve_directory(config.site_dir):
             self.command = "serve"  # `mkdocs serve --clean` reports itself as "build"
@@ -169,13 +171,19 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             readers = set(self.config.readers) if self.encrypting else None
             self.portal = build_portal(directory, audience, today(), readers, self.t)
         except EngagementError as exc:
-            raise PluginError(str(exc)) from None
+            if not self.previewing:
+                raise PluginError(str(exc)) from None
+            log.error(str(exc))  # the terminal keeps it too
+            self.portal, self.problems = preview.last_good(directory), preview.error_panel(exc, self.t)
+            return
         except ValueError as exc:
             raise PluginError(f"coachportal: {exc}") from None
         log.info(
             f"{len(self.portal.engagements)} engagement(s), {audience.label} view"
             + (", encrypted" if self.encrypting else "")
         )
+        if self.previewing:
+            preview.remember(directory, self.portal)
         if self.encrypting:
             self._lock(config)
 
@@ -331,6 +339,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 "coachportal: a page would load from another origin (a private portal loads nothing"
                 f" from third parties): {', '.join(sorted(set(foreign)))}"
             )
+        if self.problems:
+            output = preview.with_panel(output, self.problems)
         idle = f'<meta name="coachportal:idle-lock-minutes" content="{self.config.idle_lock_minutes:g}">'
         idle += protect.strings_element(t)
         return protect.add_noindex(output).replace(protect.ROBOTS_META, protect.ROBOTS_META + idle, 1)

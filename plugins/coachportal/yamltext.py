@@ -1,14 +1,21 @@
 """Read one engagement file into plain data with the position of every key and value.
 
-bytes -> UTF-8 text -> ruamel.yaml parse events -> dicts, lists and scalars, built
-here so that every key and value keeps its line and column, duplicate keys and tags
-are refused, and aliases are counted before any structure is expanded. Timestamps
-stay text, so that pydantic parses dates. The limits are listed in
-:mod:`coachportal.loader`.
+bytes -> UTF-8 text -> ruamel.yaml's node graph (``compose``: every node carries its
+start mark) -> dicts, lists and scalars, built here so that every key and value keeps
+its line and column, duplicate keys and tags are refused, and aliases are counted
+without ever expanding them: an alias is the anchored node itself, so its expanded
+size is remembered per node. Timestamps stay text, so that pydantic parses dates.
+The limits are listed in :mod:`coachportal.loader`.
+
+The composer is ruamel.yaml's with a few changes (:class:`_Composer`): an alias keeps
+its own position, an unknown alias is a problem rather than an error, nesting and
+size limits stop it early, and when a syntax error stops it, what it composed before
+is still checked, so that a duplicate key above an unclosed quote is reported too.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,17 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
-    SequenceEndEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
-from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_ALIASES = 100
@@ -38,6 +44,8 @@ Loc = tuple[str | int, ...]
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 _ALLOWED_TAGS.add("!")
+_STR = f"{_CORE}str"
+_MERGE_TAG = f"{_CORE}merge"
 # Characters YAML 1.2 does not allow in a stream (the same set ruamel.yaml's reader refuses).
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -136,209 +144,417 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 # --- text -> data with positions --------------------------------------------
 
+Found = tuple[Loc, tuple[int, int], str]  # field path, (line, column), message
+
 
 @dataclass
-class _Frame:
-    kind: str  # "map" | "seq"
-    obj: Any
-    loc: Loc
-    anchor: str | None
-    start: tuple[int, int]
-    size: int = 1
-    key: Any = None  # pending key of a mapping: None, or (name | _BAD_KEY, (line, col))
-    seen: dict[str, tuple[int, int]] = field(default_factory=dict)
-    merges: list[tuple[Any, tuple[int, int]]] = field(default_factory=list)
+class Located:
+    """One file's data with the position of every value, and the problems met reading it."""
+
+    data: Any
+    present: bool  # False: the file holds no YAML node at all (empty, only comments)
+    positions: Positions
+    problems: list[Found]
+    poisoned: set[Loc]  # values replaced after a problem: no further messages about them
+    fatal: bool  # reading stopped at the last problem; ``data`` is incomplete
+
+
+def parse(text: str) -> Located:
+    """Read YAML text into located data; every problem is in ``problems``, none raised."""
+    root, unfinished, stop = _compose(text)
+    walker = _Walker(unfinished)
+    try:
+        data = walker.root(root) if root is not None else None
+        if stop is not None:  # what came before the stop is checked first: it is earlier in the file
+            raise stop.fatal or walker.too_many(stop.too_many or (1, 1))
+    except Fatal as fatal:
+        stopped = (fatal.loc, (fatal.line, fatal.column), fatal.message)
+        return Located(None, False, walker.pos, [*walker.problems, stopped], walker.poisoned, True)
+    return Located(data, root is not None, walker.pos, walker.problems, walker.poisoned, False)
+
+
+# --- text -> node graph (ruamel.yaml's composer, with limits) ---------------
+
+
+class _Stop(Exception):
+    """Composition stopped at a final problem; what was composed before it is still checked."""
+
+    def __init__(self, fatal: Fatal | None = None, too_many: tuple[int, int] | None = None) -> None:
+        super().__init__()
+        self.fatal = fatal
+        self.too_many = too_many  # where the value count crossed MAX_NODES (its wording comes later)
+
+
+class _Scalar(ScalarNode):
+    """A scalar node that remembers the tag written in the file (None: resolved implicitly)."""
+
+    __slots__ = ("explicit",)
+
+
+class _Alias:
+    """One use of ``*name``: the node it names (shared, not copied) and where the ``*`` is."""
+
+    __slots__ = ("name", "start_mark", "target")
+
+    def __init__(self, name: str, target: Node | None, start_mark: Any) -> None:
+        self.name, self.target, self.start_mark = name, target, start_mark
+
+
+class _Pending:
+    """The value of a key that a stop cut short: nothing to check, nothing to count."""
+
+    start_mark = None
+    anchor = None
+
+
+_PENDING = _Pending()
+
+
+class _Composer(Composer):
+    """ruamel.yaml's composer, changed where the loader needs more than a node graph.
+
+    * an alias becomes an :class:`_Alias` that keeps its own position (a plain composer
+      returns the anchored node itself), and an unknown alias is a problem, not an error;
+    * nesting deeper than :data:`MAX_DEPTH` and more than :data:`MAX_NODES` nodes stop
+      composing before the recursion or the memory get large;
+    * scalars resolve with the YAML 1.2 rules whatever ``%YAML`` says, and ``!`` means text;
+    * the nodes still open when composing stops can be closed and checked
+      (:meth:`partial_root`), so that problems before a syntax error are reported too.
+    """
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self.composed = 0
+        self.collections = 0  # collections open around the node being composed
+        # one frame per compose_node call under way: [parent, slot in parent, the node it composes
+        # (known once its first child is composed)]
+        self.frames: list[list[Any]] = []
+        self.document: Node | None = None
+        self.resolver12 = YAML(typ="safe", pure=True).resolver
+
+    def get_single_node(self) -> Any:
+        self.parser.get_event()  # stream start
+        if not self.parser.check_event(StreamEndEvent):
+            self.document = self.compose_document()
+        if not self.parser.check_event(StreamEndEvent):
+            where = _mark(self.parser.get_event())
+            message = "a second YAML document starts here (expected one engagement per file, without '---')"
+            raise _Stop(Fatal(*where, message))
+        self.parser.get_event()
+        return self.document
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.frames:
+            self.frames[-1][2] = parent  # the collection the caller composes
+        # pushed first: a syntax error in this value still leaves its key to be checked
+        self.frames.append([parent, index, None])
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.get_event()
+            self.frames.pop()
+            return _Alias(event.anchor, self.anchors.get(event.anchor), event.start_mark)
+        event = self.parser.peek_event()
+        collection = isinstance(event, MappingStartEvent | SequenceStartEvent)
+        if collection and self.collections >= MAX_DEPTH:
+            where = _mark(event)
+            raise _Stop(Fatal(*where, f"nested too deeply (expected at most {MAX_DEPTH} levels)"))
+        self.composed += 1
+        if self.composed > MAX_NODES:
+            raise _Stop(too_many=_mark(event))
+        self.collections += collection
+        if isinstance(event, ScalarEvent):
+            node = self.compose_scalar_node(event.anchor)
+        elif isinstance(event, SequenceStartEvent):
+            node = self.compose_sequence_node(event.anchor)
+        else:
+            node = self.compose_mapping_node(event.anchor)
+        self.collections -= collection
+        self.frames.pop()
+        return node
+
+    def compose_scalar_node(self, anchor: Any) -> Any:
+        event = self.parser.get_event()
+        explicit = None if event.tag is None else str(event.tag)
+        if explicit is None:
+            tag = str(self.resolver12.resolve(ScalarNode, event.value, event.implicit))
+        else:
+            tag = _STR if explicit == "!" else explicit
+        node = _Scalar(tag, event.value, event.start_mark, event.end_mark, style=event.style, anchor=anchor)
+        node.explicit = explicit
+        if anchor is not None:
+            self.anchors[anchor] = node
+        return node
+
+    def partial_root(self) -> tuple[Node | None, set[int]]:
+        """The root as far as it was composed, unfinished nodes hung in place, and their ids.
+
+        What was composed before a stop is checked like the rest (duplicate keys, tags),
+        as the parser met it; an unfinished collection is not merged or stored.
+        """
+        if not self.frames:
+            return self.document, set()
+        unfinished: set[int] = set()
+        for outer, inner in itertools.pairwise(self.frames):
+            node, child = outer[2], inner[2]
+            if node is None:
+                break
+            unfinished.add(id(node))
+            if isinstance(node, SequenceNode) and child is not None:
+                node.value.append(child)
+            elif isinstance(node, MappingNode) and inner[1] is not None:  # a key and its open value
+                node.value.append((inner[1], _PENDING if child is None else child))
+        if self.frames[-1][2] is not None:
+            unfinished.add(id(self.frames[-1][2]))
+        return self.frames[0][2], unfinished
+
+
+def _compose(text: str) -> tuple[Node | None, set[int], _Stop | None]:
+    """The document's root node, the ids of nodes left unfinished, and why composing stopped."""
+    yaml = _YAML(typ="safe", pure=True)
+    yaml.Composer = _Composer
+    try:
+        return yaml.compose(text), set(), None
+    except _Stop as stop:
+        return (*yaml.composer.partial_root(), stop)
+    except MarkedYAMLError as exc:
+        return (*yaml.composer.partial_root(), _Stop(_syntax_error(exc, text)))
+    except _UnsupportedVersion as exc:
+        return (*yaml.composer.partial_root(), _Stop(_version_error(str(exc), text)))
+    except YAMLError as exc:  # reader errors and the like, without a mark
+        return (
+            *yaml.composer.partial_root(),
+            _Stop(Fatal(1, 1, f"invalid YAML: {exc} (expected valid YAML)")),
+        )
 
 
 _BAD_KEY = object()
 _MERGE = object()
 
 
-class Builder:
-    """Builds plain Python data from ruamel.yaml parse events, recording positions."""
+class _UnsupportedVersion(Exception):
+    """A ``%YAML`` directive other than 1.1 or 1.2 (ruamel.yaml would fail an assertion)."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+
+class _YAML(YAML):
+    """ruamel.yaml's loader, refusing ``%YAML 1.3`` and the like with an exception we catch.
+
+    ruamel.yaml 0.19 checks the version of a ``%YAML`` directive with ``assert``: an
+    AssertionError (a traceback, or nothing at all under ``python -O``).
+    """
+
+    @property  # type: ignore[override]
+    def version(self) -> Any:
+        return YAML.version.fget(self)  # type: ignore[attr-defined]
+
+    @version.setter
+    def version(self, value: Any) -> None:
+        if value is not None and tuple(value) not in ((1, 1), (1, 2)):
+            raise _UnsupportedVersion(".".join(str(v) for v in value))
+        YAML.version.fset(self, value)  # type: ignore[attr-defined]
+
+
+# --- node graph -> data with positions --------------------------------------
+
+
+@dataclass
+class _Out:
+    """A walked node, as its parent takes it."""
+
+    value: Any
+    size: int  # values it stands for with every alias expanded (a limit, not a memory cost)
+    where: tuple[int, int]
+    poisoned: bool = False
+    text: bool = False  # plain text, usable as a key
+
+
+class _Walker:
+    """Plain dicts, lists and scalars from the node graph, with positions and problems.
+
+    Walks in document order, so that limits stop at the same value the parser reaches
+    first. An alias is never walked again: its value, size and text-ness are memoised
+    by node (the anchored node), so an "alias bomb" costs one dict lookup per ``*``.
+    """
+
+    def __init__(self, unfinished: set[int]) -> None:
         self.pos = Positions()
-        self.problems: list[tuple[Loc, tuple[int, int], str]] = []
-        self.poisoned: set[Loc] = set()  # values replaced after a problem: no further messages
-        self.anchors: dict[str, tuple[Any, int, bool]] = {}  # name -> (value, size, is scalar text)
-        self.open_anchors: set[str] = set()
+        self.problems: list[Found] = []
+        self.poisoned: set[Loc] = set()
+        self.memo: dict[int, _Out] = {}  # id(anchored node) -> its walked value
+        self.walking: set[int] = set()  # collections being walked (an alias to one recurses)
+        self.unfinished = unfinished  # collections left open by a syntax error: no merging
         self.aliases = 0
         self.nodes = 0
-        self.stack: list[_Frame] = []
-        self.root: Any = None
-        self.has_root = False
-        self.resolver = YAML(typ="safe", pure=True).resolver
 
-    # -- entry point
-    def build(self) -> Any:
-        yaml = YAML(typ="safe", pure=True)
-        documents = 0
-        try:
-            for event in yaml.parse(self.text):
-                if isinstance(event, DocumentStartEvent):
-                    documents += 1
-                    if documents > 1:
-                        line, column = _mark(event)
-                        raise Fatal(
-                            line,
-                            column,
-                            "a second YAML document starts here "
-                            "(expected one engagement per file, without '---')",
-                        )
-                elif isinstance(event, ScalarEvent):
-                    self._scalar(event)
-                elif isinstance(event, AliasEvent):
-                    self._alias(event)
-                elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
-                    self._start(event)
-                elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-                    self._end()
-        except MarkedYAMLError as exc:
-            raise _syntax_error(exc, self.text) from None
-        except YAMLError as exc:  # reader errors and the like, without a mark
-            raise Fatal(1, 1, f"invalid YAML: {exc} (expected valid YAML)") from None
-        return self.root
+    def root(self, node: Node) -> Any:
+        out = self.node(node, (), None)
+        self.pos.values[()] = out.where
+        if out.poisoned:
+            self.poisoned.add(())
+        return out.value
 
-    # -- helpers
-    def _child_loc(self) -> Loc:
-        if not self.stack:
-            return ()
-        top = self.stack[-1]
-        if top.kind == "seq":
-            return (*top.loc, len(top.obj))
-        if top.key is None:  # this node is a key
-            return (*top.loc, "<key>")
-        name = top.key[0]
-        return (*top.loc, name if isinstance(name, str) else "<key>")
+    def node(self, node: Any, loc: Loc, key_at: tuple[int, int] | None, is_key: bool = False) -> _Out:
+        if node is _PENDING:
+            return _Out(None, 0, key_at or (1, 1), poisoned=True)
+        if isinstance(node, _Alias):
+            return self.alias(node, loc)
+        if isinstance(node, ScalarNode):
+            out = self.scalar(node, loc, key_at, is_key)
+        else:
+            out = self.collection(node, loc)
+        if node.anchor is not None:
+            self.memo[id(node)] = out
+        return out
 
-    def _count(self, n: int, where: tuple[int, int], loc: Loc = ()) -> None:
+    def count(self, n: int, where: tuple[int, int], loc: Loc = ()) -> None:
         self.nodes += n
         if self.nodes > MAX_NODES:
-            if self.aliases:
-                raise Fatal(
-                    *where,
-                    f"the file expands to more than {MAX_NODES:,} values through aliases "
-                    f"(expected at most {MAX_NODES:,}; avoid '*alias' repetition)",
-                    loc,
-                )
-            raise Fatal(
-                *where, f"the file holds more than {MAX_NODES:,} values (expected at most {MAX_NODES:,})"
-            )
+            raise self.too_many(where, loc)
 
-    def _tag_ok(self, tag: str | None, where: tuple[int, int], loc: Loc) -> bool:
-        if tag is None or tag in _ALLOWED_TAGS:
-            return True
-        shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
-        self.problems.append(
-            (loc, where, f"tags are not allowed: '{shown}' (expected a plain value without a '!' tag)")
-        )
-        return False
-
-    # -- events
-    def _scalar(self, event: ScalarEvent) -> None:
-        where = _mark(event)
-        loc = self._child_loc()
-        self._count(1, where)
-        is_key = bool(self.stack) and self.stack[-1].kind == "map" and self.stack[-1].key is None
-        top = self.stack[-1] if self.stack else None
-        if event.value == "" and event.style is None and top is not None and top.kind == "map" and top.key:
-            where = top.key[1]  # `key:` with nothing after it: the scanner's mark is on the next line
-        tag = event.tag
-        value: Any
-        ok = self._tag_ok(tag, where, loc)
-        if not ok:
-            value = None
-        elif is_key:
-            value = event.value
-            if tag is None and event.value == "<<" and event.implicit[0]:
-                value = _MERGE
-        else:
-            value, ok = _construct_scalar(event.value, tag, event.implicit, self.resolver)
-            if not ok:
-                shown = "!!" + tag[len(_CORE) :] if tag and tag.startswith(_CORE) else str(tag)
-                self.problems.append(
-                    (
-                        loc,
-                        where,
-                        f"'{short(event.value)}' does not match its tag '{shown}' "
-                        "(expected a value of that type, or no tag)",
-                    )
-                )
-                value = None
-        self._emit(value, 1, where, event.anchor, poisoned=not ok, scalar_text=isinstance(value, str))
-
-    def _alias(self, event: AliasEvent) -> None:
-        where = _mark(event)
-        loc = self._child_loc()
-        name = event.anchor
-        self.aliases += 1
-        if self.aliases > MAX_ALIASES:
-            raise Fatal(
+    def too_many(self, where: tuple[int, int], loc: Loc = ()) -> Fatal:
+        if self.aliases:
+            return Fatal(
                 *where,
-                f"too many aliases: more than {MAX_ALIASES} '*' references (expected at most {MAX_ALIASES})",
+                f"the file expands to more than {MAX_NODES:,} values through aliases "
+                f"(expected at most {MAX_NODES:,}; avoid '*alias' repetition)",
                 loc,
             )
-        if name in self.open_anchors:
+        return Fatal(
+            *where, f"the file holds more than {MAX_NODES:,} values (expected at most {MAX_NODES:,})"
+        )
+
+    def tag_ok(self, tag: str | None, where: tuple[int, int], loc: Loc) -> bool:
+        if tag is None or tag in _ALLOWED_TAGS:
+            return True
+        message = f"tags are not allowed: '{_shown_tag(tag)}' (expected a plain value without a '!' tag)"
+        self.problems.append((loc, where, message))
+        return False
+
+    def alias(self, alias: _Alias, loc: Loc) -> _Out:
+        where = _mark(alias)
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            message = (
+                f"too many aliases: more than {MAX_ALIASES} '*' references (expected at most {MAX_ALIASES})"
+            )
+            raise Fatal(*where, message, loc)
+        target = alias.target
+        if target is not None and id(target) in self.walking:
             raise Fatal(
                 *where,
-                f"alias '*{name}' refers to a value that contains it "
+                f"alias '*{alias.name}' refers to a value that contains it "
                 f"(expected an alias of a finished value, not a recursive one)",
                 loc,
             )
-        if name not in self.anchors:
-            self.problems.append(
-                (
-                    loc,
-                    where,
-                    f"unknown alias '*{name}' (expected an anchor '&{name}' defined earlier in the file)",
-                )
-            )
-            self._emit(None, 1, where, None, poisoned=True)
-            return
-        value, size, text = self.anchors[name]
-        self._count(size, where, loc)
-        self._emit(value, size, where, None, scalar_text=text)
+        known = self.memo.get(id(target)) if target is not None else None
+        if known is None:
+            name = alias.name
+            message = f"unknown alias '*{name}' (expected an anchor '&{name}' defined earlier in the file)"
+            self.problems.append((loc, where, message))
+            return _Out(None, 1, where, poisoned=True)
+        self.count(known.size, where, loc)
+        return _Out(known.value, known.size, where, text=known.text)
 
-    def _start(self, event: MappingStartEvent | SequenceStartEvent) -> None:
-        where = _mark(event)
-        loc = self._child_loc()
-        if len(self.stack) >= MAX_DEPTH:
-            raise Fatal(*where, f"nested too deeply (expected at most {MAX_DEPTH} levels)")
-        self._count(1, where)
-        ok = self._tag_ok(event.tag, where, loc)
-        kind = "map" if isinstance(event, MappingStartEvent) else "seq"
-        frame = _Frame(kind, {} if kind == "map" else [], loc, event.anchor, where)
+    def scalar(self, node: _Scalar, loc: Loc, key_at: tuple[int, int] | None, is_key: bool) -> _Out:
+        where = _mark(node)
+        self.count(1, where)
+        if node.value == "" and node.style is None and key_at is not None:
+            where = key_at  # `key:` with nothing after it: the scanner's mark is on the next line
+        explicit = getattr(node, "explicit", None)
+        if not self.tag_ok(explicit, where, loc):
+            return _Out(None, 1, where, poisoned=True)
+        if is_key:
+            value = _MERGE if explicit is None and node.tag == _MERGE_TAG else node.value
+            return _Out(value, 1, where, text=isinstance(value, str))
+        value, ok = _construct_scalar(node.value, str(node.tag))
         if not ok:
-            self.poisoned.add(loc)
-        if event.anchor:
-            self.open_anchors.add(event.anchor)
-        self.stack.append(frame)
+            shown = _shown_tag(str(explicit))
+            expected = "expected a value of that type, or no tag"
+            message = f"'{short(node.value)}' does not match its tag '{shown}' ({expected})"
+            self.problems.append((loc, where, message))
+            return _Out(None, 1, where, poisoned=True)
+        return _Out(value, 1, where, text=isinstance(value, str))
 
-    def _end(self) -> None:
-        frame = self.stack.pop()
-        if frame.anchor:
-            self.open_anchors.discard(frame.anchor)
-        if frame.kind == "map":
-            self._apply_merges(frame)
-        self._emit(
-            frame.obj,
-            frame.size,
-            frame.start,
-            frame.anchor,
-            poisoned=frame.loc in self.poisoned,
-            counted=True,
+    def collection(self, node: Node, loc: Loc) -> _Out:
+        where = _mark(node)
+        self.count(1, where)
+        if not self.tag_ok(node.tag, where, loc):
+            self.poisoned.add(loc)
+        self.walking.add(id(node))
+        if isinstance(node, SequenceNode):
+            out = self.sequence(node, loc, where)
+        else:
+            out = self.mapping(node, loc, where)
+        self.walking.discard(id(node))
+        out.poisoned = loc in self.poisoned
+        return out
+
+    def sequence(self, node: SequenceNode, loc: Loc, where: tuple[int, int]) -> _Out:
+        items: list[Any] = []
+        size = 1
+        for child in node.value:
+            child_loc = (*loc, len(items))
+            out = self.node(child, child_loc, None)
+            size += out.size
+            items.append(out.value)
+            self.pos.values[child_loc] = out.where
+            if out.poisoned:
+                self.poisoned.add(child_loc)
+        return _Out(items, size, where)
+
+    def mapping(self, node: MappingNode, loc: Loc, where: tuple[int, int]) -> _Out:
+        obj: dict[str, Any] = {}
+        seen: dict[str, tuple[int, int]] = {}
+        merges: list[tuple[Any, tuple[int, int]]] = []
+        size = 1
+        for key_node, value_node in node.value:
+            key = self.key(key_node, (*loc, "<key>"))
+            name = key.value
+            value_loc = (*loc, name) if isinstance(name, str) else (*loc, "<key>")
+            value = self.node(value_node, value_loc, key.where)
+            size += key.size + value.size
+            if name is _BAD_KEY or value_node is _PENDING or id(value_node) in self.unfinished:
+                continue
+            if name is _MERGE:
+                merges.append((value.value, key.where))
+            elif name in seen:
+                self.duplicate(name, value_loc, key.where, seen[name])
+            else:
+                seen[name] = key.where
+                obj[name] = value.value
+                self.pos.keys[value_loc] = key.where
+                self.pos.values[value_loc] = value.where
+                if value.poisoned:
+                    self.poisoned.add(value_loc)
+        if id(node) not in self.unfinished:
+            self.merge(obj, merges, loc)
+        return _Out(obj, size, where)
+
+    def key(self, node: Any, loc: Loc) -> _Out:
+        """A mapping key: its text, _MERGE for '<<', or _BAD_KEY (reported) for anything else."""
+        key = self.node(node, loc, None, is_key=True)
+        if key.value is _MERGE or (key.text and not key.poisoned):
+            return key
+        if not key.poisoned:
+            self.problems.append((loc, key.where, "a key must be plain text (expected 'name: value')"))
+        return _Out(_BAD_KEY, key.size, key.where)
+
+    def duplicate(self, name: str, loc: Loc, where: tuple[int, int], first: tuple[int, int]) -> None:
+        earlier = "earlier on this line" if first[0] == where[0] else f"on line {first[0]}"
+        self.problems.append(
+            (
+                loc,
+                where,
+                f"duplicate key '{name}': it is already set {earlier} (expected each key once per mapping)",
+            )
         )
 
-    def _apply_merges(self, frame: _Frame) -> None:
-        for merged, where in frame.merges:
-            sources = merged if isinstance(merged, list) else [merged]
-            for source in sources:
+    def merge(self, obj: dict[str, Any], merges: list[tuple[Any, tuple[int, int]]], loc: Loc) -> None:
+        """Keys of '<<' mappings that the mapping does not set itself (YAML merge keys)."""
+        for merged, where in merges:
+            for source in merged if isinstance(merged, list) else [merged]:
                 if not isinstance(source, dict):
                     self.problems.append(
                         (
-                            frame.loc,
+                            loc,
                             where,
                             "a '<<' merge needs a mapping or a list of "
                             "mappings (expected '<<: *anchor-of-a-mapping')",
@@ -346,88 +562,23 @@ class Builder:
                     )
                     break
                 for key, value in source.items():
-                    if key not in frame.obj:
-                        frame.obj[key] = value
-                        self.pos.keys[(*frame.loc, key)] = where
-                        self.pos.values[(*frame.loc, key)] = where
-
-    def _emit(
-        self,
-        value: Any,
-        size: int,
-        where: tuple[int, int],
-        anchor: str | None,
-        poisoned: bool = False,
-        counted: bool = False,
-        scalar_text: bool = False,
-    ) -> None:
-        if anchor:
-            self.anchors[anchor] = (value, size, scalar_text)
-        if not self.stack:
-            self.root, self.has_root = value, True
-            self.pos.values[()] = where
-            if poisoned:
-                self.poisoned.add(())
-            return
-        top = self.stack[-1]
-        top.size += size
-        if top.kind == "seq":
-            loc = (*top.loc, len(top.obj))
-            top.obj.append(value)
-            self.pos.values[loc] = where
-            if poisoned:
-                self.poisoned.add(loc)
-            return
-        if top.key is None:  # a key
-            if value is _MERGE:
-                top.key = (_MERGE, where)
-            elif scalar_text and not poisoned:
-                top.key = (value, where)
-            else:
-                if not poisoned:
-                    self.problems.append(
-                        ((*top.loc, "<key>"), where, "a key must be plain text (expected 'name: value')")
-                    )
-                top.key = (_BAD_KEY, where)
-            return
-        name, key_where = top.key
-        top.key = None
-        if name is _BAD_KEY:
-            return
-        if name is _MERGE:
-            top.merges.append((value, key_where))
-            return
-        loc = (*top.loc, name)
-        if name in top.seen:
-            line, _ = top.seen[name]
-            earlier = "earlier on this line" if line == key_where[0] else f"on line {line}"
-            self.problems.append(
-                (
-                    loc,
-                    key_where,
-                    f"duplicate key '{name}': it is already set {earlier} "
-                    f"(expected each key once per mapping)",
-                )
-            )
-            return
-        top.seen[name] = key_where
-        top.obj[name] = value
-        self.pos.keys[loc] = key_where
-        self.pos.values[loc] = where
-        if poisoned:
-            self.poisoned.add(loc)
+                    if key not in obj:
+                        obj[key] = value
+                        self.pos.keys[(*loc, key)] = where
+                        self.pos.values[(*loc, key)] = where
 
 
-def _mark(event: Any) -> tuple[int, int]:
-    return event.start_mark.line + 1, event.start_mark.column + 1
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
 
-def _construct_scalar(
-    value: str, tag: str | None, implicit: tuple[bool, bool], resolver: Any
-) -> tuple[Any, bool]:
-    """The Python value of one scalar; timestamps stay text. Returns (value, ok)."""
-    if tag is None:
-        tag = str(resolver.resolve(ScalarNode, value, implicit))
+def _mark(event_or_node: Any) -> tuple[int, int]:
+    """1-based (line, column) where a parse event, node or alias starts."""
+    return event_or_node.start_mark.line + 1, event_or_node.start_mark.column + 1
+
+
+def _construct_scalar(value: str, tag: str) -> tuple[Any, bool]:
+    """The Python value of one scalar of a resolved tag; timestamps stay text. Returns (value, ok)."""
     name = tag[len(_CORE) :] if tag.startswith(_CORE) else "str"
     try:
         if name == "null":
@@ -454,71 +605,160 @@ def _construct_scalar(
             return float(low), True
     except ValueError:
         return value, False
-    return value, True  # str, timestamp (kept as text), "!"
+    return value, True  # str, timestamp (kept as text), merge ('<<' as a value), ...
 
 
-def _syntax_error(exc: MarkedYAMLError, text: str) -> Fatal:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = (exc.problem or "").strip()
-    context = (exc.context or "").strip()
-    if "'\\t'" in problem or "\t" in problem:
-        lines = text.splitlines()
-        before = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
-        if before.strip(" \t-"):
-            return Fatal(line, column, "tab character here (expected a space: YAML does not allow this tab)")
+def _version_error(version: str, text: str) -> Fatal:
+    # The parser has consumed the directive by then: find its line in the text.
+    found = re.search(r"^%YAML[ \t]", text, re.MULTILINE)
+    line, column = _line_col(text, found.start()) if found else (1, 1)
+    return Fatal(
+        line,
+        column,
+        f"YAML version {version} is not supported (expected '%YAML 1.2', or no '%YAML' line at all)",
+    )
+
+
+def _over_indented_key(text: str, line: int, column: int) -> int | None:
+    """The column of ``key`` when the ':' at (line, column) ends an over-indented ``key:`` line.
+
+    ``name: A`` followed by ``   role: B`` (one space too many) makes YAML read
+    ``role`` as more text of ``A``; the ':' after it is then "not allowed here". When
+    that ':' is the first one of its line, after a single word at the start of a line
+    that is not the first, the mistake is the indentation, not a missing quote.
+    """
+    lines = text.splitlines()
+    if not 1 < line <= len(lines):
+        return None
+    before = lines[line - 1][: column - 1]
+    word = before.lstrip(" ")
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_-]*", word):
+        return None
+    return len(before) - len(word) + 1
+
+
+@dataclass(frozen=True)
+class _Syntax:
+    """ruamel.yaml's syntax error, taken apart for the rules that reword it."""
+
+    problem: str
+    context: str
+    line: int  # 1-based, where ruamel.yaml saw the problem
+    column: int
+    opened: tuple[int, int] | None  # 1-based start of what the context names ("while scanning ...")
+    text: str
+
+
+def _tab(e: _Syntax) -> Fatal | None:
+    if "'\\t'" not in e.problem and "\t" not in e.problem:
+        return None
+    lines = e.text.splitlines()
+    before = lines[e.line - 1][: e.column - 1] if 0 < e.line <= len(lines) else ""
+    if before.strip(" \t-"):
+        return Fatal(e.line, e.column, "tab character here (expected a space: YAML does not allow this tab)")
+    return Fatal(
+        e.line, e.column, "tab character in the indentation (expected spaces: YAML does not allow tabs)"
+    )
+
+
+def _colon(e: _Syntax) -> Fatal | None:
+    if e.problem != "mapping values are not allowed here":
+        return None
+    indented = _over_indented_key(e.text, e.line, e.column)
+    if indented is not None:
         return Fatal(
-            line, column, "tab character in the indentation (expected spaces: YAML does not allow tabs)"
+            e.line,
+            indented,
+            "invalid YAML: the indentation of this line is deeper than the keys next to it, "
+            "so it reads as text continuing the line above "
+            "(expected the same indentation as the keys next to it)",
         )
-    if problem == "mapping values are not allowed here":
-        return Fatal(
-            line,
-            column,
-            "invalid YAML: a ':' is not allowed here "
-            "(expected a new 'key: value' line, or put text containing ': ' in quotes)",
-        )
-    c = exc.context_mark
-    if "while scanning a quoted scalar" in context and c is not None:
-        return Fatal(
-            c.line + 1,
-            c.column + 1,
-            "invalid YAML: the quoted text starting here is never closed (expected a closing quote)",
-        )
-    flow = re.match(r"while parsing a flow (sequence|mapping)", context)
-    if flow and c is not None and problem.startswith("expected ','"):
-        bracket, closing = ("[", "]") if flow.group(1) == "sequence" else ("{", "}")
-        return Fatal(
-            c.line + 1,
-            c.column + 1,
-            f"invalid YAML: the '{bracket}' opened here is not closed before line {line}, column {column} "
-            f"(expected ',' between entries and '{closing}' at the end)",
-        )
-    if problem.startswith("expected <block end>, but found"):
-        started = f" started on line {c.line + 1}" if c is not None else ""
-        return Fatal(
-            line,
-            column,
-            f"invalid YAML: the indentation of this line does not fit the block{started} "
-            "(expected the same indentation as the keys or items next to it)",
-        )
-    if "could not find expected ':'" in problem:
-        return Fatal(
-            line,
-            column,
-            "invalid YAML: a line without ':' "
-            "(expected 'key: value', or an indented continuation of the text above)",
-        )
-    where = ""
-    if exc.context_mark is not None and context:
-        where = f", {context} started on line {exc.context_mark.line + 1}"
+    return Fatal(
+        e.line,
+        e.column,
+        "invalid YAML: a ':' is not allowed here "
+        "(expected a new 'key: value' line, or put text containing ': ' in quotes)",
+    )
+
+
+def _unclosed_quote(e: _Syntax) -> Fatal | None:
+    if "while scanning a quoted scalar" not in e.context or e.opened is None:
+        return None
+    message = "invalid YAML: the quoted text starting here is never closed (expected a closing quote)"
+    return Fatal(*e.opened, message)
+
+
+def _unclosed_bracket(e: _Syntax) -> Fatal | None:
+    flow = re.match(r"while parsing a flow (sequence|mapping)", e.context)
+    if not flow or e.opened is None or not e.problem.startswith("expected ','"):
+        return None
+    bracket, closing = ("[", "]") if flow.group(1) == "sequence" else ("{", "}")
+    return Fatal(
+        *e.opened,
+        f"invalid YAML: the '{bracket}' opened here is not closed before line {e.line}, column {e.column} "
+        f"(expected ',' between entries and '{closing}' at the end)",
+    )
+
+
+def _block_indentation(e: _Syntax) -> Fatal | None:
+    if not e.problem.startswith("expected <block end>, but found"):
+        return None
+    started = f" started on line {e.opened[0]}" if e.opened is not None else ""
+    return Fatal(
+        e.line,
+        e.column,
+        f"invalid YAML: the indentation of this line does not fit the block{started} "
+        "(expected the same indentation as the keys or items next to it)",
+    )
+
+
+def _no_colon(e: _Syntax) -> Fatal | None:
+    if "could not find expected ':'" not in e.problem:
+        return None
+    return Fatal(
+        e.line,
+        e.column,
+        "invalid YAML: a line without ':' "
+        "(expected 'key: value', or an indented continuation of the text above)",
+    )
+
+
+def _any_syntax(e: _Syntax) -> Fatal:
+    """ruamel.yaml's own words, with its jargon ('<block end>') made plain."""
+    problem, context = e.problem, e.context
+    if not problem:  # some scanner errors carry only a context ("more indented follow up line ...")
+        problem, context = context or "unreadable text", ""
+    where = f", {context} started on line {e.opened[0]}" if e.opened is not None and context else ""
     problem = problem.replace("<block end>", "the end of the block").replace(
         "'<stream end>'", "the end of the file"
     )
     return Fatal(
-        line,
-        column,
+        e.line,
+        e.column,
         f"invalid YAML: {problem}{where} (expected consistent indentation, closed brackets and quotes)",
     )
+
+
+# Tried in order; the wording of ruamel.yaml's messages is matched (pinned below 0.20).
+_SYNTAX_RULES = (_tab, _colon, _unclosed_quote, _unclosed_bracket, _block_indentation, _no_colon)
+
+
+def _syntax_error(exc: MarkedYAMLError, text: str) -> Fatal:
+    mark, opened = exc.problem_mark or exc.context_mark, exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    e = _Syntax(
+        problem=(exc.problem or "").strip(),
+        context=(exc.context or "").strip(),
+        line=line,
+        column=column,
+        opened=(opened.line + 1, opened.column + 1) if opened is not None else None,
+        text=text,
+    )
+    for rule in _SYNTAX_RULES:
+        fatal = rule(e)
+        if fatal is not None:
+            return fatal
+    return _any_syntax(e)
 
 
 def short(value: Any, limit: int = 40) -> str:

@@ -1,0 +1,55 @@
+"""`mkdocs serve`: a broken engagement file shows its problems in the browser.
+
+A failed build under `mkdocs serve` would leave the browser on the old page with the
+error only in the terminal. Instead the preview keeps building with the last
+engagements that loaded, and every page opens with the list of problems (file:line:
+column, as in the terminal). The next good build drops the panel; the dev server's
+live reload shows both changes by itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from .errors import EngagementError
+from .i18n import Translator, english
+from .portal import Portal
+
+# `mkdocs serve` makes a new plugin instance for every rebuild: the last good portal
+# of each engagements directory lives here, for the life of the dev server.
+_LAST_GOOD: dict[Path, Portal] = {}
+
+
+def remember(directory: Path, portal: Portal) -> None:
+    _LAST_GOOD[directory.resolve()] = portal
+
+
+def last_good(directory: Path) -> Portal:
+    return _LAST_GOOD.get(directory.resolve(), Portal.empty())
+
+
+def error_panel(error: EngagementError, t: Translator | None = None) -> str:
+    """The panel over every preview page; the problems themselves stay as the terminal words them."""
+    t = t or english()
+    items = Markup("").join(Markup("<li><code>{}</code></li>").format(str(p)) for p in error.problems)
+    count = len(error.problems)
+    head = t.n("{n} problem in the engagement files", "{n} problems in the engagement files", count)
+    note = t(
+        "this preview shows the last version that loaded. Fix the file and save: the page reloads by itself."
+    )
+    return Markup(
+        '<div class="coachportal-errors" role="alert"><p><strong>{}</strong> — {}</p><ul>{}</ul></div>'
+    ).format(escape(head), escape(note), items)
+
+
+_ANCHORS = ('<article class="md-content__inner md-typeset">', "<body>")
+
+
+def with_panel(html: str, panel: str) -> str:
+    """The page with ``panel`` at the top of its content (or of its body)."""
+    for anchor in _ANCHORS:
+        if anchor in html:
+            return html.replace(anchor, anchor + panel, 1)
+    return panel + html

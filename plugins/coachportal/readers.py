@@ -1,0 +1,227 @@
+"""`coachportal reader add|rotate`: declare a reader in mkdocs.yml and give them a passphrase.
+
+The passphrase is five words drawn with :mod:`secrets` from the EFF long wordlist
+(7,776 words, about 64 bits), as bundled by the ``xkcdpass`` package. It is kept in
+the git-ignored secrets file the build reads (``COACHPORTAL_SECRETS``, by default
+``secrets.yml`` beside mkdocs.yml) and printed once, with the command that stores it
+as a GitHub Actions secret.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+
+from . import access
+from .models import Level
+from .project import PLUGIN, CliError, load_portal_config
+from .roundtrip import flow_map, open_document, write_atomic
+
+WORDS = 5
+DELIMITER = "-"
+DEFAULT_SECRETS = "secrets.yml"
+MAX_TRIES = 50  # a fresh draw fails the strength rule very rarely; never loop forever
+LEVELS = tuple(level.label for level in Level)
+SECRETS_HEADER = (
+    "# Reader passphrases for local builds: reader id -> passphrase.\n"
+    "# NEVER commit this file (it is in .gitignore). CI reads them from repository secrets.\n"
+)
+
+
+@cache
+def wordlist() -> tuple[str, ...]:
+    """The EFF long list, letters only (a dash inside a word would blur the delimiter)."""
+    from xkcdpass import xkcd_password
+
+    words = xkcd_password.generate_wordlist(
+        wordfile=xkcd_password.locate_wordfile("eff-long"), min_length=1, max_length=20
+    )
+    return tuple(sorted({w for w in words if w.isalpha() and w.islower()}))
+
+
+# Words the strength rule treats as guessable context for any reader.
+CONTEXT_WORDS = frozenset({"coach", "coaching", "sponsor", "client", "reader", "portal", "organization"})
+
+
+def new_passphrase(taken: frozenset[str] = frozenset(), context: tuple[str, ...] = ()) -> str:
+    """Five random EFF words that pass the build's passphrase rule and no other reader uses.
+
+    ``context`` (the reader's id and name) is left out of the draw: a passphrase should
+    not contain words an attacker would try first for this reader.
+    """
+    own = {part for text in context for part in re.split(r"[^a-z]+", text.lower()) if part}
+    words = tuple(w for w in wordlist() if w not in CONTEXT_WORDS and w not in own)
+    for _ in range(MAX_TRIES):
+        candidate = DELIMITER.join(secrets.choice(words) for _ in range(WORDS))
+        if candidate not in taken and access.passphrase_problem(candidate) is None:
+            return candidate
+    raise CliError(f"could not draw a passphrase that passes the strength rule in {MAX_TRIES} tries")
+
+
+@dataclass(frozen=True)
+class Issued:
+    reader_id: str
+    passphrase: str
+    secrets_file: Path
+
+
+def secrets_path(config_path: Path) -> Path:
+    """The file named by COACHPORTAL_SECRETS (relative to mkdocs.yml, as the build reads it)."""
+    named = os.environ.get(access.SECRETS_ENV, "").strip()
+    path = Path(named).expanduser() if named else Path(DEFAULT_SECRETS)
+    return path if path.is_absolute() else config_path.parent / path
+
+
+def add_reader(config_path: Path, reader_id: str, name: str, level: str) -> Issued:
+    """Declare ``reader_id`` under the plugin's readers: and issue their first passphrase."""
+    problem = access.reader_id_problem(reader_id)
+    if problem:
+        raise CliError(f"bad reader id: {problem}")
+    if level not in LEVELS:
+        raise CliError(f"unknown level {level!r} (expected one of: {', '.join(LEVELS)})")
+    target = secrets_path(config_path)
+    _refuse_tracked(target)
+    document = open_document(config_path)
+    readers = _readers_block(document.data, config_path)
+    if reader_id in readers:
+        raise CliError(
+            f"{config_path}: reader {reader_id!r} is already declared; "
+            f"`coachportal reader rotate {reader_id}` gives them a new passphrase"
+        )
+    entry: dict[str, Any] = {"name": name}
+    if level != "sponsor":
+        entry["level"] = level
+    readers[reader_id] = flow_map(entry)
+    write_atomic(config_path, document.dump(), check=_loads_as_mkdocs_config)
+    return _issue(target, reader_id, name)
+
+
+def rotate_reader(config_path: Path, reader_id: str) -> Issued:
+    """A new passphrase for a declared reader (the old one stops working at the next build)."""
+    portal, _warnings = load_portal_config(config_path)
+    if reader_id not in portal.readers:
+        known = ", ".join(portal.readers) or "none"
+        raise CliError(f"{config_path}: no reader {reader_id!r} is declared (readers: {known})")
+    target = secrets_path(config_path)
+    _refuse_tracked(target)
+    return _issue(target, reader_id, str(portal.readers[reader_id].get("name") or ""))
+
+
+def not_ignored_by_git(path: Path) -> bool:
+    """True when ``path`` lies in a git work tree that does not ignore it (it could be committed)."""
+    try:
+        result = subprocess.run(
+            ["git", "check-ignore", "-q", "--no-index", "--", path.name],
+            cwd=path.parent,
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False  # no git: nothing to warn about
+    return result.returncode == 1  # 0: ignored, 1: not ignored, 128: not a repository
+
+
+def _refuse_tracked(path: Path) -> None:
+    if path.exists() and access.is_tracked_by_git(path):
+        raise CliError(
+            f"{path} is tracked by git: passphrases must never be committed. "
+            f"Run `git rm --cached {path.name}`, add it to .gitignore, and try again"
+        )
+
+
+def _readers_block(config: Any, path: Path) -> CommentedMap:
+    """The plugin's ``readers:`` mapping in the round-trip data, created when missing."""
+    plugins = config.get("plugins") if isinstance(config, dict) else None
+    if not isinstance(plugins, list):
+        raise CliError(f"{path}: no plugins: list with {PLUGIN} in it (add `- {PLUGIN}` under plugins:)")
+    for index, entry in enumerate(plugins):
+        if entry == PLUGIN:
+            plugins[index] = CommentedMap({PLUGIN: CommentedMap()})
+            entry = plugins[index]
+        if isinstance(entry, dict) and PLUGIN in entry:
+            if entry[PLUGIN] is None:
+                entry[PLUGIN] = CommentedMap()
+            options = entry[PLUGIN]
+            if not options.get("readers"):
+                options["readers"] = CommentedMap()  # `readers: {}` becomes a block mapping
+            return options["readers"]
+    raise CliError(f"{path}: the {PLUGIN} plugin is not listed under plugins:")
+
+
+def _loads_as_mkdocs_config(temp: Path) -> None:
+    load_portal_config(temp)
+
+
+def _issue(target: Path, reader_id: str, name: str = "") -> Issued:
+    stored = _read_secrets(target)
+    taken = frozenset(v for k, v in stored.items() if k != reader_id)
+    passphrase = new_passphrase(taken, (reader_id, name))
+    _write_secret(target, reader_id, passphrase)
+    return Issued(reader_id, passphrase, target)
+
+
+def _read_secrets(target: Path) -> dict[str, str]:
+    if not target.exists():
+        return {}
+    try:
+        return access.load_secrets_file(target)
+    except access.AccessError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _write_secret(target: Path, reader_id: str, passphrase: str) -> None:
+    """Set one reader's passphrase in the secrets file, comments kept, mode 0600."""
+    existing = target.read_text(encoding="utf-8") if target.exists() else ""
+    if existing.strip() and not all(
+        line.lstrip().startswith("#") for line in existing.splitlines() if line.strip()
+    ):
+        document = open_document(target)
+        if not isinstance(document.data, CommentedMap):
+            raise CliError(f"{target} must map reader ids to passphrases")
+        document.data[reader_id] = passphrase
+        text = document.dump()
+    else:
+        # a new file, or one with only comments: EFF words and dashes need no quoting
+        header = existing if existing.strip() else SECRETS_HEADER
+        text = header + ("" if header.endswith("\n") else "\n") + f"{reader_id}: {passphrase}\n"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, text, mode=0o600)
+
+
+def instructions(issued: Issued, config_path: Path) -> str:
+    """What to do with a new passphrase: where it is, CI, and how to hand it over."""
+    var = access.env_var(issued.reader_id)
+    try:
+        shown = issued.secrets_file.relative_to(config_path.parent)
+    except ValueError:
+        shown = issued.secrets_file
+    named = os.environ.get(access.SECRETS_ENV)
+    lines = [
+        f"Passphrase for {issued.reader_id}:",
+        "",
+        f"    {issued.passphrase}",
+        "",
+        f"Stored in {shown} (mode 0600, git-ignored; never commit it).",
+    ]
+    if not named:
+        lines.append(f"Local builds read it with:  export {access.SECRETS_ENV}={shown}")
+    if not_ignored_by_git(issued.secrets_file):
+        lines.append(f"WARNING: git does not ignore {shown}: add it to .gitignore before you commit")
+    lines += [
+        "",
+        "Store it for the GitHub Actions build (paste the passphrase when asked):",
+        f"    gh secret set {var}",
+        "",
+        "Send the passphrase to the reader through another channel than the portal's link",
+        "(a phone call or a message, not the e-mail that carries the link).",
+    ]
+    return "\n".join(lines)

@@ -370,12 +370,12 @@ def test_engagement_ids_cannot_collide_with_pages_or_portal_files(tmp_path: Path
 
 
 def test_portfolio_links_follow_use_directory_urls(tmp_path: Path) -> None:
-    from coachportal import protect
+    from coachportal import vault
 
     portal = _encrypted(tmp_path)
     _with_config(portal, use_directory_urls=False)
     portal.build()
-    opened = protect.open_portfolio(
+    opened = vault.open_portfolio(
         (portal.site / "coachportal" / "portfolio.json").read_text(), "amber-harbor-lantern-42"
     )
     assert [entry["url"] for entry in opened] == ["nw-ops-2026/index.html"]

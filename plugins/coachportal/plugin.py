@@ -25,7 +25,7 @@ from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from . import access, protect
+from . import access, hygiene, protect, vault
 from .errors import EngagementError
 from .models import Level
 from .origins import foreign_resources
@@ -68,7 +68,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.portal: Portal | None = None
-        self.vault: protect.Vault | None = None
+        self.vault: vault.Vault | None = None
         self.portfolio_json: str | None = None
         self.local_navs: dict[str, Navigation] = {}
         self.staging: Staging | None = None
@@ -156,7 +156,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 os.environ,
                 base_dir=Path(config.config_file_path or ".").parent,
             )
-            self.vault = protect.Vault.create(
+            self.vault = vault.Vault.create(
                 {e.id: list(e.access) for e in engagements}, passphrases, iterations=self.config.iterations
             )
         except (access.AccessError, ValueError) as exc:
@@ -181,7 +181,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             )
         for name in (*CSS, *JS):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
-        files.append(File.generated(config, "robots.txt", content=protect.ROBOTS_TXT))
+        files.append(File.generated(config, "robots.txt", content=hygiene.ROBOTS_TXT))
         return files
 
     def _refuse_collisions(self, files: Files) -> None:
@@ -273,7 +273,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
-            return protect.filter_sitemap(output_content, self._engagement_urls(), config.site_url)
+            return hygiene.filter_sitemap(output_content, self._engagement_urls(), config.site_url)
         if template_name.endswith(".html"):
             return self._every_html_page(output_content, config)
         return output_content
@@ -294,7 +294,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 "coachportal: a page would load from another origin (a private portal loads nothing"
                 f" from third parties): {', '.join(sorted(set(foreign)))}"
             )
-        return protect.add_noindex(output)
+        return hygiene.add_noindex(output)
 
     def _engagement_urls(self) -> list[str]:
         assert self.portal is not None
@@ -309,7 +309,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         index = site / "search" / "search_index.json"
         if index.exists():
             text = index.read_text(encoding="utf-8")
-            index.write_text(protect.filter_search_index(text, self._engagement_urls()), encoding="utf-8")
+            index.write_text(hygiene.filter_search_index(text, self._engagement_urls()), encoding="utf-8")
         if self.portfolio_json is not None:
             portfolio = site / PORTFOLIO
             portfolio.parent.mkdir(parents=True, exist_ok=True)

@@ -213,8 +213,10 @@ def _get(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-@pytest.mark.parametrize("flags", [[], ["--clean"]], ids=["serve", "serve-clean"])
+@pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["serve", "serve-dirty"])
 def test_serve_watches_engagements_and_shows_preview_banner(tmp_path: Path, flags: list[str]) -> None:
+    """`mkdocs serve` (and `--dirty`) report "serve": the preview. `serve --clean` reports
+    "build" and is an encrypted build (test_staging)."""
     portal = new_portal(tmp_path, plugin={"readers": {"hr": {"name": "HR"}}})
     engagement = portal.add_example("engagement.yml")
     portal.write_config()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,19 @@ CSS = ("portal.css", "coachportal.css", "unlock.css")
 JS = ("unlock.js",)
 PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 HOME_MARKER = "<!-- coachportal:engagements -->"
+# What an engagement page holds between on_page_content and on_env (where it is encrypted).
+LOCKED_PENDING = '<div class="coachportal-locked"></div>'
 RESERVED_IDS = frozenset({ASSET_DIR, "assets", "search"})  # the theme's and the plugin's own folders
+
+
+@dataclass
+class _Sealing:
+    """An engagement page's content, waiting in memory to be padded and encrypted."""
+
+    page: Page
+    engagement_id: str
+    slug: str  # the page's kind (pages.ENGAGEMENT_PAGES): pages of one kind share a size
+    html: str = field(repr=False)
 
 
 class ReaderConfig(base.Config):
@@ -73,6 +85,10 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.local_navs: dict[str, Navigation] = {}
         self.staging: Staging | None = None
         self.published = False
+        self.serving = False  # set by on_serve: later rebuilds write into the served directory
+        self.sealing: list[_Sealing] = []  # engagement pages waiting for on_env to encrypt them
+        self.kinds: dict[str, str] = {}  # src_uri of a generated page -> its slug
+        self.mkdocs_config: MkDocsConfig | None = None
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -81,6 +97,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     @property
     def previewing(self) -> bool:
+        # Only what MkDocs reports: `mkdocs serve` (and `serve --dirty`) report "serve".
+        # `mkdocs serve --clean` reports "build" and is therefore an encrypted build; the
+        # site directory's name is never a reason to publish plaintext.
         return self.command == "serve"
 
     @property
@@ -89,17 +108,12 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.portal, self.vault, self.portfolio_json = None, None, None
-        self.local_navs, self.staging, self.published = {}, None, False
-        if self.command == "build" and _is_serve_directory(config.site_dir):
-            self.command = "serve"  # `mkdocs serve --clean` reports itself as "build"
+        self.local_navs, self.published, self.sealing = {}, False, []
         self._private_by_default(config)
         config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
         config.extra_javascript = [*(f"{ASSET_DIR}/{name}" for name in JS), *config.extra_javascript]
-        if self.command == "build":
-            # Build into a staging directory; on_shutdown swaps it in only after
-            # success, so a failed build leaves the previous site/ untouched.
-            self.staging = Staging(Path(config.site_dir))
-            config.site_dir = str(self.staging.path)
+        if self.command in ("build", "gh-deploy") and not self.serving:
+            self._stage(config)
         if not self.config.encryption:
             log.warning("coachportal: encryption is off (encryption: false); engagement pages are PLAINTEXT")
         elif self.previewing:
@@ -130,6 +144,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             audience = audience_from(self.config.audience, os.environ)
             readers = set(self.config.readers) if self.encrypting else None
             self.portal = build_portal(directory, audience, today(), readers)
+            self.kinds = {p.src_uri: p.slug for p in self.portal.pages}
         except EngagementError as exc:
             raise PluginError(str(exc)) from None
         except ValueError as exc:
@@ -199,6 +214,14 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             for f in files
             if f.src_uri.split("/")[0] in ids and "/" in f.src_uri
         ]
+        # `content/<id>.md` is published at `<id>/` (or `<id>.html`), the engagement's overview.
+        problems += [
+            f"coachportal: docs_dir file {f.src_uri!r} has the name of engagement"
+            f" {f.src_uri.split('.')[0]!r}, whose pages are published there"
+            " (rename the file or the engagement)"
+            for f in files
+            if "/" not in f.src_uri and f.src_uri.split(".")[0] in ids
+        ]
         if problems:
             raise PluginError("\n".join(problems))
 
@@ -255,10 +278,31 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         # which the theme renders outside the (encrypted) page body.
         page.toc = TableOfContents([])
         if self.vault is not None:
-            return self.vault.encrypt_page(engagement_id, page.url, html)
+            # Encrypted in on_env, when the largest page of each kind is known; until then
+            # the page holds nothing (no other plugin ever sees its plaintext).
+            self.sealing.append(_Sealing(page, engagement_id, self.kinds[page.file.src_uri], html))
+            return LOCKED_PENDING
         if self.previewing and self.config.encryption:
             return '<p class="coachportal-preview">Preview — not encrypted</p>\n' + html
         return html
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Encrypt every engagement page, padded to the same size as every page of its kind.
+
+        Why here: MkDocs renders the content of every page (on_page_content) before it
+        writes any (after on_env), so this is the first moment the largest page of each
+        kind is known, and still early enough that the theme wraps the ciphertext. The
+        plaintext never leaves memory: no placeholder files, no second pass over site/.
+        """
+        sizes: dict[str, int] = {}
+        for item in self.sealing:
+            sizes[item.slug] = max(sizes.get(item.slug, 0), vault.byte_size(item.html))
+        assert self.vault is not None or not self.sealing
+        for item in self.sealing:
+            size = vault.padded_size(sizes[item.slug])
+            item.page.content = self.vault.encrypt_page(item.engagement_id, item.page.url, item.html, size)
+        self.sealing = []
+        return env
 
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -319,26 +363,52 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self.published = False
         if self.staging is not None:
-            self.staging.discard()
+            self._unstage(publish=False)
             log.error("coachportal: build failed; the previous site was left untouched")
 
     def on_shutdown(self) -> None:
-        if self.staging is not None and self.published:
-            self.staging.publish()
-            log.info(f"coachportal: published the new site to {self.staging.site_dir}")
-        self.staging = None
+        # Not in on_post_build: MkDocs' --strict check runs after it, and a build it fails
+        # must not be published.
+        if self.staging is not None:
+            self._unstage(publish=self.published)
+
+    # --- staging ----------------------------------------------------------------------
+
+    def _stage(self, config: MkDocsConfig) -> None:
+        """Build into a staging directory of this build's own, holding the site's lock until
+        the swap: a failed build leaves the previous site untouched, and two builds at once
+        leave one complete site."""
+        site_dir = Path(config.site_dir)
+
+        def waiting() -> None:
+            log.info(f"coachportal: another build of {site_dir} is running; waiting for it to finish")
+
+        self.staging = Staging.open(site_dir, on_wait=waiting)
+        self.mkdocs_config = config
+        config.site_dir = str(self.staging.path)
+
+    def _unstage(self, *, publish: bool) -> None:
+        assert self.staging is not None
+        staging, self.staging = self.staging, None
+        if publish:
+            staging.publish()
+            log.info(f"coachportal: published the new site to {staging.site_dir}")
+        else:
+            staging.discard()
+        if self.mkdocs_config is not None:
+            # `mkdocs gh-deploy` deploys config.site_dir after on_shutdown: the published site.
+            self.mkdocs_config.site_dir = str(staging.site_dir)
 
     # --- preview --------------------------------------------------------------------
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self._engagements_dir(config)))
+        if self.staging is not None:
+            # `mkdocs serve --clean` reports "build": its first build was staged (and
+            # encrypted). Swap it into the served directory now; rebuilds write there.
+            self._unstage(publish=self.published)
+        self.serving = True
         return server
-
-
-def _is_serve_directory(site_dir: str) -> bool:
-    """`mkdocs serve` builds into a fresh tempfile.mkdtemp(prefix="mkdocs_")."""
-    path = Path(site_dir)
-    return path.name.startswith("mkdocs_") and path.parent == Path(tempfile.gettempdir())
 
 
 __all__ = ["CoachPortalPlugin", "CoachPortalConfig"]

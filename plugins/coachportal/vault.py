@@ -25,7 +25,18 @@ from . import crypto
 from .access import AccessError
 from .protect import locked_fragment
 
-PAD_TO = 256  # plaintext padded to a multiple of this many bytes (hides exact sizes)
+PAD_TO = 256  # the smallest padded size: every plaintext is padded to at least this many bytes
+
+
+def padded_size(size: int) -> int:
+    """The size a plaintext of ``size`` bytes is padded to: a power of two, at least
+    :data:`PAD_TO`. The plugin passes the largest page of a kind, so every page of that
+    kind gets the same size; rounding up hides the largest page's exact size too."""
+    return max(PAD_TO, 1 << max(0, size - 1).bit_length())
+
+
+def byte_size(text: str) -> int:
+    return len(text.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -98,8 +109,18 @@ class Vault:
         except KeyError:
             raise KeyError(f"coachportal: no key for engagement {engagement_id!r}") from None
 
-    def payload(self, engagement_id: str, page_path: str, html: str) -> dict[str, Any]:
+    def payload(
+        self, engagement_id: str, page_path: str, html: str, size: int | None = None
+    ) -> dict[str, Any]:
+        """The encrypted payload of a page, its plaintext padded to ``size`` bytes (by default
+        :func:`padded_size` of its own size). A page longer than ``size`` is refused: its
+        ciphertext would stand out."""
         key = self._key(engagement_id)
+        size = padded_size(byte_size(html)) if size is None else size
+        if byte_size(html) > size:
+            raise ValueError(
+                f"coachportal: page {page_path!r} has more than the {size} bytes it is padded to"
+            )
         return crypto.page_payload(
             salt=self.salt,
             iterations=self.iterations,
@@ -107,17 +128,17 @@ class Vault:
             wrapped=key.wrapped,
             content_key=key.content_key,
             page_path=page_path,
-            html=_pad(html),
+            html=html + " " * (size - byte_size(html)),
         )
 
-    def encrypt_page(self, engagement_id: str, page_path: str, html: str) -> str:
+    def encrypt_page(self, engagement_id: str, page_path: str, html: str, size: int | None = None) -> str:
         """The HTML that replaces a page's content: the ciphertext and the unlock form.
 
         ``page_path`` is the page's site-relative URL (MkDocs' ``page.url``, e.g.
         ``nw-ops-2026/actions/``); it is the associated data, so the ciphertext opens on
         that page only. The fragment names no client, title or reader.
         """
-        payload = self.payload(engagement_id, page_path, html)
+        payload = self.payload(engagement_id, page_path, html, size)
         return locked_fragment(payload)
 
     def portfolio(self, entries: Mapping[str, Mapping[str, Any]]) -> str:
@@ -126,21 +147,22 @@ class Vault:
         ``entries`` maps engagement id -> summary (``title``, ``stage``, ``progress``, ``url``
         — the overview's site-relative URL — and optionally ``client``). Each entry holds
         only its key id, the wrapped keys and the summary encrypted with the engagement's
-        content key (padded like pages, to a multiple of :data:`PAD_TO` bytes); entries are
-        shuffled.
+        content key, every one padded to the same size (the largest summary's,
+        :func:`padded_size`); entries are shuffled.
         """
         unknown = [e for e in entries if e not in self.keys]
         if unknown:
             raise KeyError(f"coachportal: portfolio entries for unknown engagements: {', '.join(unknown)}")
+        cleaned = {e: {k: str(v) for k, v in s.items() if v is not None} for e, s in entries.items()}
+        size = padded_size(max((byte_size(crypto.summary_text(s)) for s in cleaned.values()), default=0))
         items = []
-        for engagement_id, summary in entries.items():
+        for engagement_id, clean in cleaned.items():
             key = self.keys[engagement_id]
-            clean = {k: str(v) for k, v in summary.items() if v is not None}
             items.append(
                 {
                     "kid": key.kid,
                     "keys": [crypto.b64(w) for w in key.wrapped],
-                    **crypto.seal_summary(key.content_key, key.kid, clean, pad_to=PAD_TO),
+                    **crypto.seal_summary(key.content_key, key.kid, clean, size=size),
                 }
             )
         secrets.SystemRandom().shuffle(items)
@@ -151,11 +173,6 @@ class Vault:
             "entries": items,
         }
         return json.dumps(doc, separators=(",", ":"))
-
-
-def _pad(html: str) -> str:
-    size = len(html.encode("utf-8"))
-    return html + " " * (-size % PAD_TO)
 
 
 def payload_of(fragment: str) -> dict[str, Any]:

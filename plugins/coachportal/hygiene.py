@@ -1,12 +1,16 @@
-"""Site hygiene: what keeps a portal out of search engines and its secrets out of indexes.
+"""Site hygiene: what keeps a portal out of search engines, its secrets out of indexes and
+its pages from talking to anyone else.
 
 :func:`add_noindex` on every page, :data:`ROBOTS_TXT`, :func:`filter_sitemap` (MkDocs gzips
-the filtered sitemap itself) and :func:`filter_search_index` (engagement pages and any
-ciphertext out of the search index).
+the filtered sitemap itself), :func:`filter_search_index` (engagement pages and any
+ciphertext out of the search index), :func:`add_csp` (a Content-Security-Policy on every
+page) and :func:`without_repository_stats` (no call to the GitHub/GitLab API).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html as html_lib
 import json
 import re
@@ -126,3 +130,84 @@ def filter_search_index(json_text: str, excluded_prefixes: Iterable[str]) -> str
         kept.append(doc)
     data["docs"] = kept
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+# --- Content-Security-Policy ---------------------------------------------------------------------
+
+# Nothing from another origin: 'self' (and data: for the theme's inline SVG icons and
+# fonts). No 'unsafe-eval'; inline scripts only by the hash of each one the page itself
+# holds (Material's small bootstrap scripts). Inline *styles* stay allowed: the theme and
+# the charts use style attributes, and a style cannot fetch anything the img-src and
+# font-src below do not allow. A <meta> policy cannot say frame-ancestors: a host that
+# wants to forbid framing the portal sends that as a header.
+CSP_DIRECTIVES = (
+    "default-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "media-src 'self'",
+    "frame-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+)
+_SCRIPT_RE = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+_SRC_ATTR_RE = re.compile(r"\bsrc\s*=", re.I)
+_CSP_META_RE = re.compile(r"<meta\s+[^>]*http-equiv\s*=\s*[\"']?content-security-policy[^>]*>\s*", re.I)
+
+
+def inline_script_hashes(html: str) -> list[str]:
+    """CSP sources (``'sha256-...'``) for every inline ``<script>`` of ``html``, in order."""
+    hashes: list[str] = []
+    for match in _SCRIPT_RE.finditer(html):
+        if _SRC_ATTR_RE.search(match.group(1)):
+            continue
+        # The browser hashes the text after its input preprocessing (CR LF -> LF).
+        text = match.group(2).replace("\r\n", "\n").replace("\r", "\n")
+        digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+        source = f"'sha256-{digest}'"
+        if source not in hashes:
+            hashes.append(source)
+    return hashes
+
+
+def content_security_policy(script_hashes: Iterable[str]) -> str:
+    script_src = " ".join(("script-src 'self'", *script_hashes))
+    return "; ".join((CSP_DIRECTIVES[0], script_src, *CSP_DIRECTIVES[1:]))
+
+
+def add_csp(html: str) -> str:
+    """``html`` with a CSP ``<meta http-equiv>`` early in its ``<head>`` (it covers only what
+    follows it), allowing exactly the page's own inline scripts. Replaces any earlier one."""
+    html = _CSP_META_RE.sub("", html)
+    policy = content_security_policy(inline_script_hashes(html))  # no quote or markup in it
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    position = _csp_position(html)
+    return html[:position] + meta + html[position:]
+
+
+_CHARSET_RE = re.compile(r"<meta\s+charset\s*=[^>]*>", re.I)
+_LOADS_RE = re.compile(r"<(script|link|style|base)\b", re.I)
+
+
+def _csp_position(html: str) -> int:
+    """After ``<meta charset>`` (which must stay in the first 1024 bytes) when nothing that
+    loads or runs comes before it, else right after ``<head>``."""
+    head = _HEAD_RE.search(html)
+    start = head.end() if head else 0
+    charset = _CHARSET_RE.search(html, start)
+    first_load = _LOADS_RE.search(html, start)
+    if charset and (first_load is None or charset.end() <= first_load.start()):
+        return charset.end()
+    return start
+
+
+# Material fetches the stars and forks of `repo_url` from api.github.com (or GitLab) for
+# every element marked as the "source" component; without the mark the link stays a link.
+_SOURCE_COMPONENT_RE = re.compile(r'\s+data-md-component=(["\']?)source\1(?=[\s>])')
+
+
+def without_repository_stats(html: str) -> str:
+    return _SOURCE_COMPONENT_RE.sub("", html)

@@ -28,7 +28,7 @@ from mkdocs.structure.toc import TableOfContents
 from . import access, hygiene, protect, vault
 from .errors import EngagementError
 from .models import Level
-from .origins import foreign_resources
+from .origins import foreign_css_resources, foreign_resources
 from .portal import Portal, build_portal, readers_below, summary, today
 from .publish import Staging
 from .redact import AUDIENCES, audience_from
@@ -129,6 +129,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if theme.get("highlightjs"):  # the mkdocs and readthedocs themes load it from a CDN
             log.info("coachportal: turning off the theme's highlight.js from a CDN (no third-party requests)")
             theme["highlightjs"] = False
+        if config.repo_url:
+            log.info(
+                "coachportal: turning off the theme's repository statistics (a request to the"
+                " GitHub/GitLab API); the repository link stays"
+            )
         if config.extra.get("analytics"):
             log.warning("coachportal: removing extra.analytics (a private portal sends nothing to others)")
             del config.extra["analytics"]
@@ -312,18 +317,20 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             context["nav"] = local
         return context
 
+    @event_priority(-100)  # last: the CSP hashes the inline scripts of the final HTML
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._every_html_page(output, config)
+        return self._every_html_page(output, config, f"page {page.file.src_uri!r}")
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
             return hygiene.filter_sitemap(output_content, self._engagement_urls(), config.site_url)
         if template_name.endswith(".html"):
-            return self._every_html_page(output_content, config)
+            return self._every_html_page(output_content, config, f"template {template_name!r}")
         return output_content
 
-    def _every_html_page(self, output: str, config: MkDocsConfig) -> str:
-        """noindex, and a small note of which view this portal is, even on locked pages."""
+    def _every_html_page(self, output: str, config: MkDocsConfig, where: str) -> str:
+        """noindex, a Content-Security-Policy, no repository API call, and a small note of
+        which view this portal is, even on locked pages."""
         assert self.portal is not None
         label = f"{self.portal.audience.label.capitalize()} view"
         note = f'<div class="coachportal-view" title="What this portal shows: the {label}">{label}</div>'
@@ -335,10 +342,15 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         foreign = foreign_resources(output, config.site_url)
         if foreign:
             raise PluginError(
-                "coachportal: a page would load from another origin (a private portal loads nothing"
+                f"coachportal: {where} would load from another origin (a private portal loads nothing"
                 f" from third parties): {', '.join(sorted(set(foreign)))}"
             )
-        return hygiene.add_noindex(output)
+        output = hygiene.without_repository_stats(hygiene.add_noindex(output))
+        if self.previewing:
+            # The local preview only: MkDocs injects its live-reload script into every page
+            # as it serves it, which the policy would block.
+            return output
+        return hygiene.add_csp(output)
 
     def _engagement_urls(self) -> list[str]:
         assert self.portal is not None
@@ -354,11 +366,28 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if index.exists():
             text = index.read_text(encoding="utf-8")
             index.write_text(hygiene.filter_search_index(text, self._engagement_urls()), encoding="utf-8")
+        self._refuse_foreign_stylesheets(site, config)
         if self.portfolio_json is not None:
             portfolio = site / PORTFOLIO
             portfolio.parent.mkdir(parents=True, exist_ok=True)
             portfolio.write_text(self.portfolio_json, encoding="utf-8")
         self.published = True
+
+    def _refuse_foreign_stylesheets(self, site: Path, config: MkDocsConfig) -> None:
+        """A stylesheet that @imports a web font (or any url() elsewhere) fails the build:
+        the CSP would block it anyway, leaving a page that looks broken for no clear reason."""
+        problems = [
+            f"coachportal: stylesheet {css.relative_to(site).as_posix()!r} would load from another"
+            f" origin (a private portal loads nothing from third parties): {', '.join(foreign)}"
+            for css in sorted(site.rglob("*.css"))
+            if (
+                foreign := foreign_css_resources(
+                    css.read_text(encoding="utf-8", errors="replace"), config.site_url
+                )
+            )
+        ]
+        if problems:
+            raise PluginError("\n".join(problems))
 
     def on_build_error(self, *, error: Exception) -> None:
         self.published = False
@@ -409,6 +438,10 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             self._unstage(publish=self.published)
         self.serving = True
         return server
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 __all__ = ["CoachPortalPlugin", "CoachPortalConfig"]

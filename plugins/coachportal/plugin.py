@@ -380,11 +380,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             f"coachportal: stylesheet {css.relative_to(site).as_posix()!r} would load from another"
             f" origin (a private portal loads nothing from third parties): {', '.join(foreign)}"
             for css in sorted(site.rglob("*.css"))
-            if (
-                foreign := foreign_css_resources(
-                    css.read_text(encoding="utf-8", errors="replace"), config.site_url
-                )
-            )
+            if (foreign := foreign_css_resources(_text(css), config.site_url))
         ]
         if problems:
             raise PluginError("\n".join(problems))

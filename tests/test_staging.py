@@ -183,3 +183,36 @@ def test_serve_clean_reports_build_and_is_encrypted(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=10)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "engagements", "mkdocs.yml"]
+
+
+def test_the_lock_survives_its_file_being_removed_by_the_build_before(tmp_path: Path) -> None:
+    """A build that waited on the lock file of a build that has since removed it must not
+    believe it holds the site: it locks the file as it is now."""
+    import threading
+
+    from coachportal.publish import SiteLock
+
+    path = tmp_path / "site.coachportal-lock"
+    first, second, third = SiteLock(path), SiteLock(path), SiteLock(path)
+    first.acquire(lambda: None)
+    waited = threading.Event()
+    holding = threading.Event()
+
+    def take() -> None:
+        second.acquire(waited.set)
+        holding.set()
+
+    thread = threading.Thread(target=take)
+    thread.start()
+    assert waited.wait(5) and not holding.is_set()
+    first.release()  # removes the file it locked
+    assert holding.wait(5)
+    thread.join()
+    assert path.exists()  # the second build's own lock file
+    blocked = threading.Event()
+    threading.Thread(target=lambda: third.acquire(blocked.set), daemon=True).start()
+    assert blocked.wait(5)  # a third build waits for the second
+    second.release()
+    time.sleep(0.2)
+    third.release()
+    assert not path.exists()

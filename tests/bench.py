@@ -2,13 +2,16 @@
 
 Prints pages per second for an encrypted coachportal build and for a build of the
 same number of plain Markdown pages with the same MkDocs and theme (whose pages all
-sit in the site-wide navigation), and the ratio between them.
+sit in the site-wide navigation), and the ratio between them. Then the cost of padding:
+the size of the encrypted site, and what it would be if each page's ciphertext were
+only as long as its own content (computed by decrypting every page).
 
     python tests/bench.py [N ...]      (default: 20 100 300)
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -19,6 +22,7 @@ from pathlib import Path
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "reference" / "engagement.yml"
 PAGES_PER_ENGAGEMENT = 6
+PASSPHRASE = "correct-horse-battery-staple-77"
 
 
 def _config(root: Path, plugins: list) -> None:
@@ -47,9 +51,27 @@ def coachportal_build(root: Path, n: int) -> float:
         text = source.replace("id: nw-ops-2026", f"id: bench-{i:04d}").replace(
             "access: [northwind-hr, marcus-lee]", "access: [bench-reader]"
         )
+        if i % 2:  # engagements of different sizes, as in a real portal: every other has no actions
+            start, end = text.index("    items:\n"), text.index("    sessions:\n")
+            text = text[:start] + "    items: []\n" + text[end:]
         (engagements / f"bench-{i:04d}.yml").write_text(text, encoding="utf-8")
     _config(root, ["search", {"coachportal": {"readers": {"bench-reader": {"name": "Bench"}}}}])
-    return _build(root, {"COACHPORTAL_PASSPHRASE_BENCH_READER": "correct-horse-battery-staple-77"})
+    return _build(root, {"COACHPORTAL_PASSPHRASE_BENCH_READER": PASSPHRASE})
+
+
+def padding_cost(site: Path) -> tuple[int, int]:
+    """(bytes of site/, bytes it would have if no page were padded beyond its own content)."""
+    from coachportal import vault
+
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    saved = 0
+    for path in site.glob("bench-*/**/index.html"):
+        html = path.read_text(encoding="utf-8")
+        url = path.relative_to(site).parent.as_posix() + "/"
+        plaintext = vault.decrypt_page(html, PASSPHRASE, url).encode("utf-8")
+        unpadded = len(base64.b64encode(bytes(len(plaintext) + 16)))  # ciphertext + GCM tag
+        saved += len(vault.payload_of(html)["ct"]) - unpadded
+    return total, total - saved
 
 
 def plain_build(root: Path, pages: int) -> float:
@@ -68,16 +90,23 @@ def plain_build(root: Path, pages: int) -> float:
 def main(sizes: list[int]) -> None:
     header = ("engagements", "pages", "coachportal s", "pages/s", "plain s", "pages/s", "ratio")
     print(" ".join(f"{h:>{w}}" for h, w in zip(header, (11, 6, 13, 8, 8, 8, 6), strict=True)))
+    costs = []
     for n in sizes:
         pages = n * PAGES_PER_ENGAGEMENT
         with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
             ours = coachportal_build(Path(a), n)
             plain = plain_build(Path(b), pages)
+            costs.append((n, *padding_cost(Path(a) / "site")))
         print(
             f"{n:>11} {pages:>6} {ours:>13.2f} {pages / ours:>8.1f} {plain:>8.2f} {pages / plain:>8.1f}"
             f" {plain / ours:>6.2f}"
         )
     print("ratio = plain build time / coachportal build time (>1: coachportal is faster per page)")
+    print()
+    print(f"{'engagements':>11} {'site, padded':>14} {'unpadded':>10} {'cost':>6}")
+    for n, padded, unpadded in costs:
+        print(f"{n:>11} {padded / 1e6:>11.2f} MB {unpadded / 1e6:>7.2f} MB {padded / unpadded - 1:>6.1%}")
+    print("padded: every engagement page as large as the largest of its kind (rounded up to a power of two)")
 
 
 if __name__ == "__main__":

@@ -293,7 +293,7 @@ def test_wordlist_passphrases_refused_with_the_reason(weak: str, why: str) -> No
         ("Marcus-Lee-2026!", "northwind-hr", "the sponsor's name in engagement 'nw-ops-2026'"),
         ("h4rb0r+he@lth+2025", "harbor-hr", "the client's organisation"),  # substitutions
         ("Har-bor Hea.lth 2025", "harbor-hr", "the client's organisation"),  # separators
-        ("t0mas-quartz-zeppelin-9", "acme-hr", "the coach's name in engagement 'acme-eng-2026'"),  # accents
+        ("t0mas-quartz-zeppelin-9", "acme-hr", "the coach's name in engagement 'ar-eng-2026'"),  # accents
         ("Grace-Kim-2025-xyz!", "harbor-hr", "the sponsor's name in engagement 'fin-cfo-2025'"),
         ("Omar-7-Haddad-xyz!", "harbor-hr", "the client's name in engagement 'fin-cfo-2025'"),
         ("lena-quartz-zeppelin-9", "harbor-hr", "the coach's name in engagement 'fin-cfo-2025'"),
@@ -304,7 +304,7 @@ def test_wordlist_passphrases_refused_with_the_reason(weak: str, why: str) -> No
 )
 def test_what_an_attacker_knows_is_refused(passphrase: str, reader: str, expected: str) -> None:
     """Context words of four or more letters are refused outright, however strong the rest."""
-    acme = engagement("acme-eng-2026", ["acme-hr"], "Ines Duarte", "Acme Robotics", "Tomás Albers")
+    acme = engagement("ar-eng-2026", ["acme-hr"], "Ines Duarte", "Acme Robotics", "Tomás Albers")
     readers = {**READERS, "acme-hr": {"name": "Acme HR"}}
     clues = access.reader_clues(reader, readers[reader], [*ENGAGEMENTS, acme], "Northstar Coaching")
     problem = access.passphrase_problem(passphrase, clues)

@@ -216,8 +216,10 @@ def _get(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-@pytest.mark.parametrize("flags", [[], ["--clean"]], ids=["serve", "serve-clean"])
+@pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["serve", "serve-dirty"])
 def test_serve_watches_engagements_and_shows_preview_banner(tmp_path: Path, flags: list[str]) -> None:
+    """`mkdocs serve` (and `--dirty`) report "serve": the preview. `serve --clean` reports
+    "build" and is an encrypted build (test_staging)."""
     portal = new_portal(tmp_path, plugin={"readers": {"hr": {"name": "HR"}}})
     engagement = portal.add_example("engagement.yml")
     portal.write_config()
@@ -374,12 +376,12 @@ def test_engagement_ids_cannot_collide_with_pages_or_portal_files(tmp_path: Path
 
 
 def test_portfolio_links_follow_use_directory_urls(tmp_path: Path) -> None:
-    from coachportal import protect
+    from coachportal import vault
 
     portal = _encrypted(tmp_path)
     _with_config(portal, use_directory_urls=False)
     portal.build()
-    opened = protect.open_portfolio(
+    opened = vault.open_portfolio(
         (portal.site / "coachportal" / "portfolio.json").read_text(), "amber-falcon-lantern-42"
     )
     assert [entry["url"] for entry in opened] == ["nw-ops-2026/index.html"]

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from coachportal import crypto, protect
+from coachportal import crypto, hygiene
+from coachportal import vault as vaults
 from coachportal.access import AccessError
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,48 +22,48 @@ SECRET_HTML = "<h1>Dana Whitfield</h1><p>Operations leadership programme &amp; m
 
 
 @pytest.fixture(scope="module")
-def vault() -> protect.Vault:
-    return protect.Vault.create(
+def vault() -> vaults.Vault:
+    return vaults.Vault.create(
         {"nw-ops-2026": ["alice", "bob"], "fin-cfo-2025": ["carol"]},
         {"alice": ALICE, "bob": BOB, "carol": CAROL},
     )
 
 
-def test_round_trip_for_every_reader(vault: protect.Vault) -> None:
+def test_round_trip_for_every_reader(vault: vaults.Vault) -> None:
     fragment = vault.encrypt_page("nw-ops-2026", PAGE, SECRET_HTML)
-    assert protect.decrypt_page(fragment, ALICE, PAGE) == SECRET_HTML
-    assert protect.decrypt_page(fragment, BOB, PAGE) == SECRET_HTML
+    assert vaults.decrypt_page(fragment, ALICE, PAGE) == SECRET_HTML
+    assert vaults.decrypt_page(fragment, BOB, PAGE) == SECRET_HTML
 
 
-def test_page_path_forms_are_equivalent(vault: protect.Vault) -> None:
+def test_page_path_forms_are_equivalent(vault: vaults.Vault) -> None:
     fragment = vault.encrypt_page("nw-ops-2026", PAGE, SECRET_HTML)
     for path in (
         "/nw-ops-2026/actions/",
         "nw-ops-2026/actions/index.html",
         "/nw-ops-2026/actions/index.html",
     ):
-        assert protect.decrypt_page(fragment, ALICE, path) == SECRET_HTML
+        assert vaults.decrypt_page(fragment, ALICE, path) == SECRET_HTML
     home = vault.encrypt_page("nw-ops-2026", "nw-ops-2026/", "x")
-    assert protect.decrypt_page(home, ALICE, "nw-ops-2026/index.html") == "x"
+    assert vaults.decrypt_page(home, ALICE, "nw-ops-2026/index.html") == "x"
 
 
 def test_unicode_passphrase_is_nfc_normalised() -> None:
     composed, decomposed = "caf\u00e9 au lait sous la pluie", "cafe\u0301 au lait sous la pluie"
-    vault = protect.Vault.create({"e": ["r"]}, {"r": composed})
+    vault = vaults.Vault.create({"e": ["r"]}, {"r": composed})
     fragment = vault.encrypt_page("e", "e/", "<p>ok</p>")
-    assert protect.decrypt_page(fragment, decomposed, "e/") == "<p>ok</p>"
+    assert vaults.decrypt_page(fragment, decomposed, "e/") == "<p>ok</p>"
 
 
-def test_wrong_passphrase_refused(vault: protect.Vault) -> None:
+def test_wrong_passphrase_refused(vault: vaults.Vault) -> None:
     fragment = vault.encrypt_page("nw-ops-2026", PAGE, SECRET_HTML)
     with pytest.raises(crypto.DecryptionError):
-        protect.decrypt_page(fragment, "not the passphrase at all", PAGE)
+        vaults.decrypt_page(fragment, "not the passphrase at all", PAGE)
 
 
-def test_other_readers_passphrase_refused(vault: protect.Vault) -> None:
+def test_other_readers_passphrase_refused(vault: vaults.Vault) -> None:
     fragment = vault.encrypt_page("nw-ops-2026", PAGE, SECRET_HTML)
     with pytest.raises(crypto.DecryptionError):
-        protect.decrypt_page(fragment, CAROL, PAGE)
+        vaults.decrypt_page(fragment, CAROL, PAGE)
 
 
 def _flip(text: str, index: int) -> str:
@@ -72,7 +73,7 @@ def _flip(text: str, index: int) -> str:
 
 
 @pytest.mark.parametrize("field", ["ct", "iv"])
-def test_tampered_ciphertext_refused(vault: protect.Vault, field: str) -> None:
+def test_tampered_ciphertext_refused(vault: vaults.Vault, field: str) -> None:
     payload = vault.payload("nw-ops-2026", PAGE, SECRET_HTML)
     for index in (0, -1):
         bad = {**payload, field: _flip(payload[field], index)}
@@ -80,7 +81,7 @@ def test_tampered_ciphertext_refused(vault: protect.Vault, field: str) -> None:
             crypto.open_payload(bad, ALICE, PAGE)
 
 
-def test_truncated_ciphertext_refused(vault: protect.Vault) -> None:
+def test_truncated_ciphertext_refused(vault: vaults.Vault) -> None:
     payload = vault.payload("nw-ops-2026", PAGE, SECRET_HTML)
     raw = base64.b64decode(payload["ct"])
     bad = {**payload, "ct": base64.b64encode(raw[:-1]).decode()}
@@ -88,33 +89,33 @@ def test_truncated_ciphertext_refused(vault: protect.Vault) -> None:
         crypto.open_payload(bad, ALICE, PAGE)
 
 
-def test_tampered_wrapped_key_refused(vault: protect.Vault) -> None:
+def test_tampered_wrapped_key_refused(vault: vaults.Vault) -> None:
     payload = vault.payload("nw-ops-2026", PAGE, SECRET_HTML)
     bad = {**payload, "keys": [_flip(k, 20) for k in payload["keys"]]}
     with pytest.raises(crypto.DecryptionError):
         crypto.open_payload(bad, ALICE, PAGE)
 
 
-def test_ciphertext_moved_to_another_page_refused(vault: protect.Vault) -> None:
+def test_ciphertext_moved_to_another_page_refused(vault: vaults.Vault) -> None:
     fragment = vault.encrypt_page("nw-ops-2026", PAGE, SECRET_HTML)
     for elsewhere in ("nw-ops-2026/progress/", "nw-ops-2026/", "fin-cfo-2025/actions/", ""):
         with pytest.raises(crypto.DecryptionError):
-            protect.decrypt_page(fragment, ALICE, elsewhere)
+            vaults.decrypt_page(fragment, ALICE, elsewhere)
 
 
-def test_key_id_swapped_refused(vault: protect.Vault) -> None:
+def test_key_id_swapped_refused(vault: vaults.Vault) -> None:
     payload = vault.payload("nw-ops-2026", PAGE, SECRET_HTML)
     with pytest.raises(crypto.DecryptionError):
         crypto.open_payload({**payload, "kid": vault.key_id("fin-cfo-2025")}, ALICE, PAGE)
 
 
-def test_fresh_iv_per_page_and_per_call(vault: protect.Vault) -> None:
+def test_fresh_iv_per_page_and_per_call(vault: vaults.Vault) -> None:
     ivs = {vault.payload("nw-ops-2026", PAGE, SECRET_HTML)["iv"] for _ in range(50)}
     assert len(ivs) == 50
     assert all(len(base64.b64decode(iv)) == 12 for iv in ivs)
 
 
-def test_payload_parameters(vault: protect.Vault) -> None:
+def test_payload_parameters(vault: vaults.Vault) -> None:
     payload = vault.payload("nw-ops-2026", PAGE, SECRET_HTML)
     assert payload["iterations"] >= 600_000
     assert len(base64.b64decode(payload["salt"])) == 16
@@ -127,7 +128,7 @@ def test_payload_parameters(vault: protect.Vault) -> None:
     assert vault.key_id("nw-ops-2026") != vault.key_id("fin-cfo-2025")
 
 
-def test_content_key_is_256_bits_and_per_engagement(vault: protect.Vault) -> None:
+def test_content_key_is_256_bits_and_per_engagement(vault: vaults.Vault) -> None:
     keys = {e: k.content_key for e, k in vault.keys.items()}
     assert all(len(k) == 32 for k in keys.values())
     assert len(set(keys.values())) == 2
@@ -135,30 +136,30 @@ def test_content_key_is_256_bits_and_per_engagement(vault: protect.Vault) -> Non
 
 def test_each_build_has_new_salt_keys_and_key_ids() -> None:
     access, passphrases = {"e": ["r"]}, {"r": ALICE}
-    one, two = protect.Vault.create(access, passphrases), protect.Vault.create(access, passphrases)
+    one, two = vaults.Vault.create(access, passphrases), vaults.Vault.create(access, passphrases)
     assert one.salt != two.salt
     assert one.key_id("e") != two.key_id("e")
     assert one.keys["e"].content_key != two.keys["e"].content_key
 
 
 def test_wrapped_keys_do_not_identify_readers() -> None:
-    vault = protect.Vault.create({"e": ["alice", "bob"]}, {"alice": ALICE, "bob": BOB})
+    vault = vaults.Vault.create({"e": ["alice", "bob"]}, {"alice": ALICE, "bob": BOB})
     fragment = vault.encrypt_page("e", "e/", "<p>x</p>")
-    payload = protect.payload_of(fragment)
+    payload = vaults.payload_of(fragment)
     text = json.dumps(payload) + fragment
     for word in ("alice", "bob", ALICE, BOB, "reader"):
         assert word not in text
     # order is shuffled: over several builds, alice's key is not always in the same place
     positions = set()
     for _ in range(12):
-        v = protect.Vault.create({"e": ["alice", "bob"]}, {"alice": ALICE, "bob": BOB})
+        v = vaults.Vault.create({"e": ["alice", "bob"]}, {"alice": ALICE, "bob": BOB})
         kek = crypto.derive_kek(ALICE, v.salt)
         wrapped = v.keys["e"].wrapped
         positions.add(next(i for i, w in enumerate(wrapped) if crypto.unwrap_key(kek, [w], v.key_id("e"))))
     assert len(positions) > 1
 
 
-def test_fragment_has_the_unlock_form_and_no_plaintext(vault: protect.Vault) -> None:
+def test_fragment_has_the_unlock_form_and_no_plaintext(vault: vaults.Vault) -> None:
     fragment = vault.encrypt_page("nw-ops-2026", PAGE, SECRET_HTML)
     assert fragment.startswith('<div class="coachportal-locked" data-coachportal-kid="')
     assert "This page is private" in fragment
@@ -171,12 +172,12 @@ def test_fragment_has_the_unlock_form_and_no_plaintext(vault: protect.Vault) -> 
     assert "<fieldset" in fragment and "disabled" in fragment.split("<fieldset", 1)[1].split(">", 1)[0]
 
 
-def test_plaintext_length_is_padded(vault: protect.Vault) -> None:
+def test_plaintext_length_is_padded(vault: vaults.Vault) -> None:
     sizes = {len(vault.payload("nw-ops-2026", PAGE, "x" * n)["ct"]) for n in range(1, 200)}
     assert len(sizes) == 1
 
 
-def test_portfolio_lists_only_a_readers_engagements(vault: protect.Vault) -> None:
+def test_portfolio_lists_only_a_readers_engagements(vault: vaults.Vault) -> None:
     text = vault.portfolio(
         {
             "nw-ops-2026": {
@@ -199,14 +200,14 @@ def test_portfolio_lists_only_a_readers_engagements(vault: protect.Vault) -> Non
     doc = json.loads(text)
     assert {e["kid"] for e in doc["entries"]} == {vault.key_id("nw-ops-2026"), vault.key_id("fin-cfo-2025")}
     assert set(doc["entries"][0]) == {"kid", "keys", "iv", "ct"}
-    alice = protect.open_portfolio(text, ALICE)
+    alice = vaults.open_portfolio(text, ALICE)
     assert [e["title"] for e in alice] == ["Operations leadership programme"]
     assert alice[0]["url"] == "nw-ops-2026/" and alice[0]["client"] == "Dana Whitfield"
-    assert [e["title"] for e in protect.open_portfolio(text, CAROL)] == ["CFO transition"]
-    assert protect.open_portfolio(text, "some other long passphrase") == []
+    assert [e["title"] for e in vaults.open_portfolio(text, CAROL)] == ["CFO transition"]
+    assert vaults.open_portfolio(text, "some other long passphrase") == []
 
 
-def test_portfolio_summaries_are_padded(vault: protect.Vault) -> None:
+def test_portfolio_summaries_are_padded(vault: vaults.Vault) -> None:
     """The ciphertext length must not tell the size of a title or client name."""
 
     def sizes(summary: dict[str, str]) -> int:
@@ -216,15 +217,15 @@ def test_portfolio_summaries_are_padded(vault: protect.Vault) -> None:
     lengths = {
         sizes({"title": "t" * n, "client": "Ünïcødé " * (n % 7), "url": "nw-ops-2026/"}) for n in range(100)
     }
-    assert lengths == {protect.PAD_TO + 16}  # one padded block plus the GCM tag
-    assert sizes({"title": "x" * 300, "url": "nw-ops-2026/"}) == 2 * protect.PAD_TO + 16
-    opened = protect.open_portfolio(
+    assert lengths == {vaults.PAD_TO + 16}  # one padded block plus the GCM tag
+    assert sizes({"title": "x" * 300, "url": "nw-ops-2026/"}) == 2 * vaults.PAD_TO + 16
+    opened = vaults.open_portfolio(
         vault.portfolio({"nw-ops-2026": {"title": "Ops", "url": "nw-ops-2026/"}}), BOB
     )
     assert opened == [{"title": "Ops", "url": "nw-ops-2026/"}]
 
 
-def test_portfolio_key_opens_the_pages(vault: protect.Vault) -> None:
+def test_portfolio_key_opens_the_pages(vault: vaults.Vault) -> None:
     """The key unwrapped from the portfolio is the engagement's page key (no second prompt)."""
     doc = json.loads(vault.portfolio({"nw-ops-2026": {"title": "t", "url": "nw-ops-2026/"}}))
     entry = doc["entries"][0]
@@ -233,7 +234,7 @@ def test_portfolio_key_opens_the_pages(vault: protect.Vault) -> None:
     assert crypto.open_payload_with_key(payload, key, PAGE).rstrip() == SECRET_HTML
 
 
-def test_unknown_engagement_refused(vault: protect.Vault) -> None:
+def test_unknown_engagement_refused(vault: vaults.Vault) -> None:
     with pytest.raises(KeyError, match="no-such"):
         vault.encrypt_page("no-such", "no-such/", "x")
     with pytest.raises(KeyError, match="no-such"):
@@ -243,7 +244,7 @@ def test_unknown_engagement_refused(vault: protect.Vault) -> None:
 def test_vault_fails_closed() -> None:
     # Readers and passphrases are access.resolve_passphrases' to check (tests/test_access.py).
     with pytest.raises(AccessError, match="600,000"):
-        protect.Vault.create({"e": ["r"]}, {"r": ALICE}, iterations=1000)
+        vaults.Vault.create({"e": ["r"]}, {"r": ALICE}, iterations=1000)
     with pytest.raises(ValueError):
         crypto.derive_kek(ALICE, b"s" * 16, 100_000)
 
@@ -255,8 +256,8 @@ def test_iterations_above_what_unlock_js_accepts_refused() -> None:
         crypto.check_iterations(20_000_000)
     assert "\n" not in str(exc.value)
     with pytest.raises(AccessError, match="iterations: .*at most 10,000,000"):
-        protect.Vault.create({"e": ["r"]}, {"r": ALICE}, iterations=crypto.MAX_ITERATIONS + 1)
-    unlock_js = (Path(protect.__file__).parent / "assets" / "unlock.js").read_text(encoding="utf-8")
+        vaults.Vault.create({"e": ["r"]}, {"r": ALICE}, iterations=crypto.MAX_ITERATIONS + 1)
+    unlock_js = (Path(vaults.__file__).parent / "assets" / "unlock.js").read_text(encoding="utf-8")
     assert re.search(r"MAX_ITERATIONS = (\d+);", unlock_js).group(1) == str(crypto.MAX_ITERATIONS)
 
 
@@ -312,13 +313,13 @@ def test_round_trip_any_text(html: str, path: str) -> None:
 
 def test_add_noindex() -> None:
     page = "<!doctype html><html><head><meta charset=utf-8><title>x</title></head><body></body></html>"
-    out = protect.add_noindex(page)
+    out = hygiene.add_noindex(page)
     assert '<meta name="robots" content="noindex, nofollow">' in out
     assert out.index("robots") < out.index("</head>")
-    assert protect.add_noindex(out).count('name="robots"') == 1
-    replaced = protect.add_noindex(page.replace("<title>", '<meta name="robots" content="index"><title>'))
+    assert hygiene.add_noindex(out).count('name="robots"') == 1
+    replaced = hygiene.add_noindex(page.replace("<title>", '<meta name="robots" content="index"><title>'))
     assert replaced.count('name="robots"') == 1 and "noindex, nofollow" in replaced
-    assert protect.add_noindex('<html><head lang="en"></head></html>').count("noindex") == 1
+    assert hygiene.add_noindex('<html><head lang="en"></head></html>').count("noindex") == 1
 
 
 SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
@@ -344,7 +345,7 @@ SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 
 @pytest.mark.parametrize("site_url", [None, "https://example.org/portal/"])
 def test_filter_sitemap(site_url: str | None) -> None:
-    out = protect.filter_sitemap(SITEMAP, ["nw-ops-2026/", "fin-cfo-2025"], site_url=site_url)
+    out = hygiene.filter_sitemap(SITEMAP, ["nw-ops-2026/", "fin-cfo-2025"], site_url=site_url)
     assert "nw-ops-2026" not in out and "fin-cfo-2025" not in out
     assert "https://example.org/portal/</loc>" in out and "how-it-works" in out
     assert out.startswith("<?xml") and out.rstrip().endswith("</urlset>")
@@ -362,12 +363,12 @@ def test_filter_search_index() -> None:
             {"location": "nw-ops-2026-notes/", "title": "Similar id", "text": "kept"},
         ],
     }
-    out = json.loads(protect.filter_search_index(json.dumps(index), ["nw-ops-2026/", "fin-cfo-2025/"]))
+    out = json.loads(hygiene.filter_search_index(json.dumps(index), ["nw-ops-2026/", "fin-cfo-2025/"]))
     assert [d["location"] for d in out["docs"]] == ["", "how-it-works/", "nw-ops-2026-notes/"]
     assert out["config"] == index["config"]
 
 
-def test_filter_search_index_strips_payloads(vault: protect.Vault) -> None:
+def test_filter_search_index_strips_payloads(vault: vaults.Vault) -> None:
     """Ciphertext never belongs in a search index, whichever search plugin indexed the page."""
     portfolio = vault.portfolio({"nw-ops-2026": {"title": "t", "url": "nw-ops-2026/"}})
     payload = json.dumps(vault.payload("fin-cfo-2025", "fin-cfo-2025/", "x"), separators=(",", ":"))
@@ -379,7 +380,7 @@ def test_filter_search_index_strips_payloads(vault: protect.Vault) -> None:
             {"location": "json/", "title": "JSON", "text": 'an example: {"v": 2, "name": "kept"} {"v":'},
         ],
     }
-    out = json.loads(protect.filter_search_index(json.dumps(index), ["nw-ops-2026/"]))
+    out = json.loads(hygiene.filter_search_index(json.dumps(index), ["nw-ops-2026/"]))
     assert [d["text"] for d in out["docs"]] == [
         "<p>Enter it.</p>",
         "",
@@ -421,7 +422,7 @@ def portal_example_for(reader: str) -> str:
 
 
 def test_robots_txt() -> None:
-    assert protect.ROBOTS_TXT == "User-agent: *\nDisallow: /\n"
+    assert hygiene.ROBOTS_TXT == "User-agent: *\nDisallow: /\n"
 
 
 # --- a real encrypted build ----------------------------------------------------------------------------
@@ -456,7 +457,7 @@ def test_encrypted_build_leaks_nothing(tmp_path) -> None:  # noqa: ANN001
     portal.build()
     texts = portal.text_of_every_file()
     assert (portal.site / "coachportal" / "portfolio.json").is_file()
-    assert texts[portal.site / "robots.txt"] == protect.ROBOTS_TXT
+    assert texts[portal.site / "robots.txt"] == hygiene.ROBOTS_TXT
     found = sorted(
         {
             (m, str(path.relative_to(portal.site)))
@@ -468,8 +469,8 @@ def test_encrypted_build_leaks_nothing(tmp_path) -> None:  # noqa: ANN001
     assert found == []
     # and the pages do open with the right passphrase
     html = (portal.site / "nw-ops-2026" / "actions" / "index.html").read_text(encoding="utf-8")
-    assert "Operations leadership programme" in protect.decrypt_page(html, BOB, "nw-ops-2026/actions/")
-    assert [e["title"] for e in protect.open_portfolio(texts[portal.site / PORTFOLIO], CAROL)] != []
+    assert "Operations leadership programme" in vaults.decrypt_page(html, BOB, "nw-ops-2026/actions/")
+    assert [e["title"] for e in vaults.open_portfolio(texts[portal.site / PORTFOLIO], CAROL)] != []
     for path, text in texts.items():
         if path.suffix == ".html":
             assert 'name="robots" content="noindex, nofollow"' in text, path

@@ -298,7 +298,7 @@ def test_final_report(closed: Engagement, active: Engagement) -> None:
 
 
 def test_demo_engagement_in_analysis_renders() -> None:
-    path = REPO / "engagements" / "acme-eng-2026.yml"
+    path = REPO / "engagements" / "ar-eng-2026.yml"
     e = redact(load_engagement(path), Level.SPONSOR)
     assert e.stage == "analysis"
     pages = pages_of(e, today=dt.date(2026, 11, 25))

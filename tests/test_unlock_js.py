@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pytest
 from browser import in_ci
-from coachportal import crypto, protect, scripts
+from coachportal import crypto, scripts
+from coachportal.vault import Vault, open_portfolio
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_TESTS = REPO / "tests" / "js"
 UNLOCK_JS = REPO / "plugins" / "coachportal" / "assets" / scripts.MODULE
 PASSPHRASES = {
-    "alice": "amber-harbor-lantern-42",
+    "alice": "amber-falcon-lantern-42",
     "bob": "quiet-rivér-compass-17",  # é composed: NFC matters
     "carol": "copper-meadow-signal-93",
 }
@@ -43,7 +44,7 @@ def node() -> str:
 
 
 def write_payloads(directory: Path) -> Path:
-    vault = protect.Vault.create(ACCESS, PASSPHRASES)
+    vault = Vault.create(ACCESS, PASSPHRASES)
     page_html = "<h1>Operations leadership</h1><p>Dana’s plan — café</p>"
     other_html = "<h1>Actions</h1><p>Lead with one story</p>"
     summaries = {
@@ -74,7 +75,7 @@ def write_payloads(directory: Path) -> Path:
         },
     }
     # the Python side agrees with what the node tests expect
-    assert protect.open_portfolio(data["portfolio"], PASSPHRASES["alice"])
+    assert open_portfolio(data["portfolio"], PASSPHRASES["alice"])
     path = directory / "payloads.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path

@@ -247,17 +247,23 @@ def open_payload(payload: Mapping[str, Any], passphrase: str, page_path: str) ->
 
 
 def seal_summary(
-    content_key: bytes, kid: str, summary: Mapping[str, Any], *, pad_to: int = 1
+    content_key: bytes, kid: str, summary: Mapping[str, Any], *, size: int = 0
 ) -> dict[str, str]:
-    """A portfolio summary encrypted as JSON, padded with spaces to a multiple of ``pad_to`` bytes.
+    """A portfolio summary encrypted as JSON, padded with spaces to ``size`` bytes (or more,
+    when the JSON is longer).
 
     The padding keeps the ciphertext length from telling the size of the title and client
     name; ``json.loads`` and the browser's ``JSON.parse`` ignore trailing spaces.
     """
-    text = json.dumps(dict(summary), ensure_ascii=False, sort_keys=True)
-    text += " " * (-len(text.encode("utf-8")) % pad_to)
+    text = summary_text(summary)
+    text += " " * max(0, size - len(text.encode("utf-8")))
     iv, ct = encrypt(content_key, text.encode("utf-8"), (PORTFOLIO_AAD_PREFIX + kid).encode("utf-8"))
     return {"iv": b64(iv), "ct": b64(ct)}
+
+
+def summary_text(summary: Mapping[str, Any]) -> str:
+    """The JSON a portfolio summary is encrypted as (its length decides the padding)."""
+    return json.dumps(dict(summary), ensure_ascii=False, sort_keys=True)
 
 
 def open_summary(content_key: bytes, kid: str, entry: Mapping[str, Any]) -> dict[str, Any]:

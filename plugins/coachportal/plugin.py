@@ -10,7 +10,7 @@ content (encrypt), context (local nav), post_page (noindex) -> on_post_build
 from __future__ import annotations
 
 import os
-import tempfile
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -26,11 +26,11 @@ from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from . import access, crypto, i18n, preview, protect, scripts
+from . import access, crypto, hygiene, i18n, preview, protect, scripts, vault
 from .errors import EngagementError
 from .i18n import Translator
 from .models import VISIBILITY_LABELS, Level
-from .origins import foreign_resources
+from .origins import foreign_css_resources, foreign_resources
 from .pages import url
 from .portal import Portal, build_portal, summary, today
 from .publish import Staging
@@ -45,6 +45,8 @@ CSS = ("portal.css", "coachportal.css", "unlock.css")
 JS = (scripts.MODULE,)
 PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 HOME_MARKER = "<!-- coachportal:engagements -->"
+# What an engagement page holds between on_page_content and on_env (where it is encrypted).
+LOCKED_PENDING = '<div class="coachportal-locked"></div>'
 RESERVED_IDS = frozenset({ASSET_DIR, "assets", "search"})  # the theme's and the plugin's own folders
 
 
@@ -58,6 +60,16 @@ class _Minutes(c.Type):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
             raise ValidationError(f"expected a number of minutes, 0 or more, got {value!r}")
         return value
+
+
+@dataclass
+class _Sealing:
+    """An engagement page's content, waiting in memory to be padded and encrypted."""
+
+    page: Page
+    engagement_id: str
+    slug: str  # the page's kind (pages.ENGAGEMENT_PAGES): pages of one kind share a size
+    html: str = field(repr=False)
 
 
 class ReaderConfig(base.Config):
@@ -103,12 +115,15 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.command = "build"
         self.portal = Portal.empty()
         self.problems = ""  # preview only: the panel listing a broken file's problems
-        self.vault: protect.Vault | None = None
+        self.vault: vault.Vault | None = None
         self.portfolio_json: str | None = None
         self.local_navs: dict[str, Navigation] = {}
         self.staging: Staging | None = None
         self.published = False
         self.t: Translator = i18n.english()
+        self.serving = False  # set by on_serve: later rebuilds write into the served directory
+        self.sealing: list[_Sealing] = []  # engagement pages waiting for on_env to encrypt them
+        self.mkdocs_config: MkDocsConfig | None = None
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -117,6 +132,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     @property
     def previewing(self) -> bool:
+        # Only what MkDocs reports: `mkdocs serve` (and `serve --dirty`) report "serve".
+        # `mkdocs serve --clean` reports "build" and is therefore an encrypted build; the
+        # site directory's name is never a reason to publish plaintext.
         return self.command == "serve"
 
     @property
@@ -126,18 +144,13 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.portal, self.vault, self.portfolio_json = Portal.empty(), None, None
         self.problems = ""
-        self.local_navs, self.staging, self.published = {}, None, False
-        if self.command == "build" and _is_serve_directory(config.site_dir):
-            self.command = "serve"  # `mkdocs serve --clean` reports itself as "build"
+        self.local_navs, self.published, self.sealing = {}, False, []
         self._private_by_default(config)
         self.t = self._translator(config)
         config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
         config.extra_javascript = [*scripts.extra_scripts(ASSET_DIR), *config.extra_javascript]
-        if self.command == "build":
-            # Build into a staging directory; on_shutdown swaps it in only after
-            # success, so a failed build leaves the previous site/ untouched.
-            self.staging = Staging(Path(config.site_dir))
-            config.site_dir = str(self.staging.path)
+        if self.command in ("build", "gh-deploy") and not self.serving:
+            self._stage(config)
         if not self.config.encryption:
             log.warning("encryption is off (encryption: false); engagement pages are PLAINTEXT")
         elif self.previewing:
@@ -160,6 +173,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if theme.get("highlightjs"):  # the mkdocs and readthedocs themes load it from a CDN
             log.info("turning off the theme's highlight.js from a CDN (no third-party requests)")
             theme["highlightjs"] = False
+        if config.repo_url:
+            log.info(
+                "turning off the theme's repository statistics (a request to the"
+                " GitHub/GitLab API); the repository link stays"
+            )
         if config.extra.get("analytics"):
             log.warning("removing extra.analytics (a private portal sends nothing to others)")
             del config.extra["analytics"]
@@ -199,7 +217,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 site_name=config.site_name,
                 audience=self.portal.audience,
             )
-            self.vault = protect.Vault.create(
+            self.vault = vault.Vault.create(
                 {e.id: list(e.access) for e in engagements}, passphrases, iterations=self.config.iterations
             )
         except (access.AccessError, ValueError) as exc:
@@ -222,7 +240,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         classic = scripts.classic_copy((ASSETS / scripts.MODULE).read_text(encoding="utf-8"))
         files.append(File.generated(config, f"{ASSET_DIR}/{scripts.CLASSIC}", content=classic))
-        files.append(File.generated(config, "robots.txt", content=protect.ROBOTS_TXT))
+        files.append(File.generated(config, "robots.txt", content=hygiene.ROBOTS_TXT))
         return files
 
     def _refuse_collisions(self, files: Files) -> None:
@@ -238,6 +256,14 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             " is published (move the file or rename the engagement)"
             for f in files
             if f.src_uri.split("/")[0] in ids and "/" in f.src_uri
+        ]
+        # `content/<id>.md` is published at `<id>/` (or `<id>.html`), the engagement's overview.
+        problems += [
+            f"coachportal: docs_dir file {f.src_uri!r} has the name of engagement"
+            f" {f.src_uri.split('.')[0]!r}, whose pages are published there"
+            " (rename the file or the engagement)"
+            for f in files
+            if "/" not in f.src_uri and f.src_uri.split(".")[0] in ids
         ]
         if problems:
             raise PluginError("\n".join(problems))
@@ -271,7 +297,10 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         # which the theme renders outside the (encrypted) page body.
         page.toc = TableOfContents([])
         if self.vault is not None:
-            return self.vault.encrypt_page(source.engagement_id, page.url, source.html, self.t)
+            # Encrypted in on_env, when the largest page of each kind is known; until then
+            # the page holds nothing (no other plugin ever sees its plaintext).
+            self.sealing.append(_Sealing(page, source.engagement_id, source.slug, source.html))
+            return LOCKED_PENDING
         if self.previewing and self.config.encryption:
             return self._preview_banner() + source.html
         return source.html
@@ -304,6 +333,26 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         banner = escape(self.t("Preview — not encrypted"))
         return f'<p class="coachportal-preview">{banner}</p>\n'
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Encrypt every engagement page, padded to the same size as every page of its kind.
+
+        Why here: MkDocs renders the content of every page (on_page_content) before it
+        writes any (after on_env), so this is the first moment the largest page of each
+        kind is known, and still early enough that the theme wraps the ciphertext. The
+        plaintext never leaves memory: no placeholder files, no second pass over site/.
+        """
+        sizes: dict[str, int] = {}
+        for item in self.sealing:
+            sizes[item.slug] = max(sizes.get(item.slug, 0), vault.byte_size(item.html))
+        assert self.vault is not None or not self.sealing
+        for item in self.sealing:
+            size = vault.padded_size(sizes[item.slug])
+            item.page.content = self.vault.encrypt_page(
+                item.engagement_id, item.page.url, item.html, size, self.t
+            )
+        self.sealing = []
+        return env
+
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> dict[str, Any]:
@@ -312,18 +361,20 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             context["nav"] = local
         return context
 
+    @event_priority(-100)  # last: the CSP hashes the inline scripts of the final HTML
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._every_html_page(output, config)
+        return self._every_html_page(output, config, f"page {page.file.src_uri!r}")
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
-            return protect.filter_sitemap(output_content, self._engagement_urls(), config.site_url)
+            return hygiene.filter_sitemap(output_content, self._engagement_urls(), config.site_url)
         if template_name.endswith(".html"):
-            return self._every_html_page(output_content, config)
+            return self._every_html_page(output_content, config, f"template {template_name!r}")
         return output_content
 
-    def _every_html_page(self, output: str, config: MkDocsConfig) -> str:
-        """noindex, and a small note of which view this portal is, even on locked pages."""
+    def _every_html_page(self, output: str, config: MkDocsConfig, where: str) -> str:
+        """noindex, a Content-Security-Policy, no repository API call, and a small note of
+        which view this portal is, even on locked pages."""
         t = self.t
         label = t.label(VISIBILITY_LABELS, self.portal.audience.label)
         title = escape(t("What this portal shows: the {view}", view=label), quote=True)
@@ -336,14 +387,20 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         foreign = foreign_resources(output, config.site_url)
         if foreign:
             raise PluginError(
-                "coachportal: a page would load from another origin (a private portal loads nothing"
+                f"coachportal: {where} would load from another origin (a private portal loads nothing"
                 f" from third parties): {', '.join(sorted(set(foreign)))}"
             )
         if self.problems:
             output = preview.with_panel(output, self.problems)
         idle = f'<meta name="coachportal:idle-lock-minutes" content="{self.config.idle_lock_minutes:g}">'
         idle += protect.strings_element(t)
-        return protect.add_noindex(output).replace(protect.ROBOTS_META, protect.ROBOTS_META + idle, 1)
+        output = hygiene.without_repository_stats(hygiene.add_noindex(output))
+        output = output.replace(hygiene.ROBOTS_META, hygiene.ROBOTS_META + idle, 1)
+        if self.previewing:
+            # The local preview only: MkDocs injects its live-reload script into every page
+            # as it serves it, which the policy would block.
+            return output
+        return hygiene.add_csp(output)
 
     def _engagement_urls(self) -> list[str]:
         return [f"{e.id}/" for e in self.portal.engagements]
@@ -356,36 +413,79 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         index = site / "search" / "search_index.json"
         if index.exists():
             text = index.read_text(encoding="utf-8")
-            index.write_text(protect.filter_search_index(text, self._engagement_urls()), encoding="utf-8")
+            index.write_text(hygiene.filter_search_index(text, self._engagement_urls()), encoding="utf-8")
+        self._refuse_foreign_stylesheets(site, config)
         if self.portfolio_json is not None:
             portfolio = site / PORTFOLIO
             portfolio.parent.mkdir(parents=True, exist_ok=True)
             portfolio.write_text(self.portfolio_json, encoding="utf-8")
         self.published = True
 
+    def _refuse_foreign_stylesheets(self, site: Path, config: MkDocsConfig) -> None:
+        """A stylesheet that @imports a web font (or any url() elsewhere) fails the build:
+        the CSP would block it anyway, leaving a page that looks broken for no clear reason."""
+        problems = [
+            f"coachportal: stylesheet {css.relative_to(site).as_posix()!r} would load from another"
+            f" origin (a private portal loads nothing from third parties): {', '.join(foreign)}"
+            for css in sorted(site.rglob("*.css"))
+            if (foreign := foreign_css_resources(_text(css), config.site_url))
+        ]
+        if problems:
+            raise PluginError("\n".join(problems))
+
     def on_build_error(self, *, error: Exception) -> None:
         self.published = False
         if self.staging is not None:
-            self.staging.discard()
+            self._unstage(publish=False)
             log.error("build failed; the previous site was left untouched")
 
     def on_shutdown(self) -> None:
-        if self.staging is not None and self.published:
-            self.staging.publish()
-            log.info(f"published the new site to {self.staging.site_dir}")
-        self.staging = None
+        # Not in on_post_build: MkDocs' --strict check runs after it, and a build it fails
+        # must not be published.
+        if self.staging is not None:
+            self._unstage(publish=self.published)
+
+    # --- staging ----------------------------------------------------------------------
+
+    def _stage(self, config: MkDocsConfig) -> None:
+        """Build into a staging directory of this build's own, holding the site's lock until
+        the swap: a failed build leaves the previous site untouched, and two builds at once
+        leave one complete site."""
+        site_dir = Path(config.site_dir)
+
+        def waiting() -> None:
+            log.info(f"another build of {site_dir} is running; waiting for it to finish")
+
+        self.staging = Staging.open(site_dir, on_wait=waiting)
+        self.mkdocs_config = config
+        config.site_dir = str(self.staging.path)
+
+    def _unstage(self, *, publish: bool) -> None:
+        assert self.staging is not None
+        staging, self.staging = self.staging, None
+        if publish:
+            staging.publish()
+            log.info(f"published the new site to {staging.site_dir}")
+        else:
+            staging.discard()
+        if self.mkdocs_config is not None:
+            # `mkdocs gh-deploy` deploys config.site_dir after on_shutdown: the published site.
+            self.mkdocs_config.site_dir = str(staging.site_dir)
 
     # --- preview --------------------------------------------------------------------
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(self.config.engagements_dir)
+        if self.staging is not None:
+            # `mkdocs serve --clean` reports "build": its first build was staged (and
+            # encrypted). Swap it into the served directory now; rebuilds write there.
+            self._unstage(publish=self.published)
+        self.serving = True
         return server
 
 
-def _is_serve_directory(site_dir: str) -> bool:
-    """`mkdocs serve` builds into a fresh tempfile.mkdtemp(prefix="mkdocs_")."""
-    path = Path(site_dir)
-    return path.name.startswith("mkdocs_") and path.parent == Path(tempfile.gettempdir())
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 __all__ = ["CoachPortalPlugin", "CoachPortalConfig"]

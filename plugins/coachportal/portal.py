@@ -1,7 +1,7 @@
 """The core pipeline, free of MkDocs: engagement files -> redacted models -> pages.
 
 load -> model -> redact -> derive/render. The plugin calls `build_portal` once
-per build and hands the result to MkDocs; `protect` runs later on the HTML.
+per build and hands the result to MkDocs; `vault` and `hygiene` run later on the HTML.
 """
 
 from __future__ import annotations

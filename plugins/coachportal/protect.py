@@ -1,8 +1,6 @@
-"""After MkDocs renders HTML: encrypt engagement pages, and keep the site's hygiene.
+"""The HTML of the unlock screens: the locked page fragment and the home page's portfolio.
 
-The plugin builds one :class:`Vault` per build (after :func:`access.resolve_passphrases`),
-then replaces each engagement page's content with :meth:`Vault.encrypt_page` and writes
-:meth:`Vault.portfolio` to ``coachportal/portfolio.json``. The HTML/JS contract with
+:mod:`vault` encrypts; this module only lays the result out. The HTML/JS contract with
 ``assets/unlock.js``:
 
 * ``<div class="coachportal-locked" data-coachportal-kid="KID">`` holds
@@ -14,29 +12,17 @@ then replaces each engagement page's content with :meth:`Vault.encrypt_page` and
   (:func:`portfolio_element`) holds the "Open my engagements" form; unlock.js reads the
   portfolio embedded in it, else ``<site root>/coachportal/portfolio.json``;
 * any ``[data-coachportal-lock]`` forgets the keys, any ``[data-coachportal-print]`` prints.
-
-Hygiene helpers: :func:`add_noindex`, :func:`filter_sitemap` (MkDocs gzips the filtered
-sitemap itself), :func:`filter_search_index` and :data:`ROBOTS_TXT`.
 """
 
 from __future__ import annotations
 
 import html as html_lib
 import json
-import re
-import secrets
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
-from . import crypto
-from .access import AccessError
 from .i18n import N_, Translator, english
 
-ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
-ROBOTS_META = '<meta name="robots" content="noindex, nofollow">'
-PAD_TO = 256  # plaintext padded to a multiple of this many bytes (hides exact sizes)
 STRINGS_ID = "coachportal-strings"  # unlock.js reads its words from this element
 
 # What unlock.js may say, by its MESSAGES key: English message ids, translated into the
@@ -79,125 +65,6 @@ def strings_element(t: Translator | None = None) -> str:
     return f'<script type="application/json" id="{STRINGS_ID}">{text}</script>'
 
 
-@dataclass(frozen=True)
-class _EngagementKey:
-    kid: str
-    content_key: bytes = field(repr=False)
-    wrapped: tuple[bytes, ...] = field(repr=False)
-
-
-@dataclass
-class Vault:
-    """The keys of one build. Create with :meth:`create`; never written anywhere in plaintext."""
-
-    salt: bytes
-    iterations: int
-    keys: dict[str, _EngagementKey] = field(repr=False)
-
-    @classmethod
-    def create(
-        cls,
-        access: Mapping[str, Sequence[str]],
-        passphrases: Mapping[str, str],
-        iterations: int = crypto.MIN_ITERATIONS,
-        *,
-        max_workers: int | None = None,
-    ) -> Vault:
-        """Derive every needed reader's KEK (in parallel) and wrap a new content key per engagement.
-
-        ``access`` maps engagement id -> reader ids, ``passphrases`` reader id -> passphrase
-        (from :func:`access.resolve_passphrases`, which checked every reader and passphrase).
-        Raises :class:`AccessError` on too few or too many iterations.
-        """
-        problems: list[str] = []
-        try:
-            crypto.check_iterations(iterations)
-        except ValueError as exc:
-            problems.append(f"iterations: {exc}")
-        if problems:
-            raise AccessError(problems)
-        needed = {r for readers in access.values() for r in readers}
-        salt = crypto.new_salt()
-        keks = crypto.derive_keks(
-            {r: passphrases[r] for r in needed}, salt, iterations, max_workers=max_workers
-        )
-        keys: dict[str, _EngagementKey] = {}
-        kids: set[str] = set()
-        for engagement_id, readers in access.items():
-            kid = crypto.new_key_id()
-            while kid in kids:  # pragma: no cover - 72 random bits
-                kid = crypto.new_key_id()
-            kids.add(kid)
-            content_key = crypto.new_content_key()
-            distinct_keks = list(dict.fromkeys(keks[r] for r in readers))
-            wrapped = tuple(crypto.wrap_for_readers(distinct_keks, content_key, kid))
-            keys[engagement_id] = _EngagementKey(kid, content_key, wrapped)
-        return cls(salt=salt, iterations=iterations, keys=keys)
-
-    def key_id(self, engagement_id: str) -> str:
-        return self._key(engagement_id).kid
-
-    def _key(self, engagement_id: str) -> _EngagementKey:
-        try:
-            return self.keys[engagement_id]
-        except KeyError:
-            raise KeyError(f"coachportal: no key for engagement {engagement_id!r}") from None
-
-    def payload(self, engagement_id: str, page_path: str, html: str) -> dict[str, Any]:
-        key = self._key(engagement_id)
-        return crypto.page_payload(
-            salt=self.salt,
-            iterations=self.iterations,
-            kid=key.kid,
-            wrapped=key.wrapped,
-            content_key=key.content_key,
-            page_path=page_path,
-            html=_pad(html),
-        )
-
-    def encrypt_page(self, engagement_id: str, page_path: str, html: str, t: Translator | None = None) -> str:
-        """The HTML that replaces a page's content: the ciphertext and the unlock form.
-
-        ``page_path`` is the page's site-relative URL (MkDocs' ``page.url``, e.g.
-        ``nw-ops-2026/actions/``); it is the associated data, so the ciphertext opens on
-        that page only. The fragment names no client, title or reader.
-        """
-        payload = self.payload(engagement_id, page_path, html)
-        return locked_fragment(payload, t)
-
-    def portfolio(self, entries: Mapping[str, Mapping[str, Any]]) -> str:
-        """JSON text for ``coachportal/portfolio.json``.
-
-        ``entries`` maps engagement id -> summary (``title``, ``stage``, ``progress``, ``url``
-        — the overview's site-relative URL — and optionally ``client``). Each entry holds
-        only its key id, the wrapped keys and the summary encrypted with the engagement's
-        content key (padded like pages, to a multiple of :data:`PAD_TO` bytes); entries are
-        shuffled.
-        """
-        unknown = [e for e in entries if e not in self.keys]
-        if unknown:
-            raise KeyError(f"coachportal: portfolio entries for unknown engagements: {', '.join(unknown)}")
-        items = []
-        for engagement_id, summary in entries.items():
-            key = self.keys[engagement_id]
-            clean = {k: str(v) for k, v in summary.items() if v is not None}
-            items.append(
-                {
-                    "kid": key.kid,
-                    "keys": [crypto.b64(w) for w in key.wrapped],
-                    **crypto.seal_summary(key.content_key, key.kid, clean, pad_to=PAD_TO),
-                }
-            )
-        secrets.SystemRandom().shuffle(items)
-        doc = {
-            "v": crypto.FORMAT_VERSION,
-            "salt": crypto.b64(self.salt),
-            "iterations": self.iterations,
-            "entries": items,
-        }
-        return json.dumps(doc, separators=(",", ":"))
-
-
 def portfolio_element(portfolio_json: str | None = None, t: Translator | None = None) -> str:
     """The home page's ``.coachportal-portfolio`` element: the "Open my engagements" form.
 
@@ -223,11 +90,6 @@ def portfolio_element(portfolio_json: str | None = None, t: Translator | None = 
         submit=t("Open"),
     )
     return f'<div class="coachportal-portfolio" data-search-exclude>\n{template}{form}</div>'
-
-
-def _pad(html: str) -> str:
-    size = len(html.encode("utf-8"))
-    return html + " " * (-size % PAD_TO)
 
 
 # --- the locked fragment -------------------------------------------------------------------------
@@ -291,141 +153,3 @@ def _unlock_form(
         f"{noscript}</p></noscript>\n"
         "</form>\n"
     )
-
-
-def payload_of(fragment: str) -> dict[str, Any]:
-    """The payload JSON inside a locked fragment (or a whole page holding one)."""
-    match = re.search(r'<template class="coachportal-payload">(.*?)</template>', fragment, re.S)
-    if not match:
-        raise ValueError("no coachportal payload in this HTML")
-    return json.loads(html_lib.unescape(match.group(1)))
-
-
-def decrypt_page(fragment: str, passphrase: str, page_path: str) -> str:
-    """Python counterpart of unlock.js: the page's content HTML (padding removed)."""
-    return crypto.open_payload(payload_of(fragment), passphrase, page_path).rstrip(" ")
-
-
-def open_portfolio(json_text: str, passphrase: str) -> list[dict[str, Any]]:
-    """The summaries of the engagements ``passphrase`` opens (what unlock.js lists)."""
-    doc = json.loads(json_text)
-    kek = crypto.derive_kek(passphrase, crypto.unb64(doc["salt"]), doc["iterations"])
-    out = []
-    for entry in doc["entries"]:
-        key = crypto.unwrap_key(kek, [crypto.unb64(w) for w in entry["keys"]], entry["kid"])
-        if key is not None:
-            out.append(crypto.open_summary(key, entry["kid"], entry))
-    return out
-
-
-# --- hygiene ----------------------------------------------------------------------------------------
-
-
-_ROBOTS_RE = re.compile(r"<meta\s+[^>]*name\s*=\s*[\"']?robots[\"']?[^>]*>", re.I)
-_HEAD_RE = re.compile(r"<head(\s[^>]*)?>", re.I)
-
-
-def add_noindex(html: str) -> str:
-    """Make sure the page carries ``<meta name="robots" content="noindex, nofollow">``."""
-    if _ROBOTS_RE.search(html):
-        return _ROBOTS_RE.sub(ROBOTS_META, html)
-    match = _HEAD_RE.search(html)
-    if match:
-        return html[: match.end()] + "\n  " + ROBOTS_META + html[match.end() :]
-    return ROBOTS_META + "\n" + html
-
-
-def _normal_prefixes(prefixes: Iterable[str]) -> list[str]:
-    out = []
-    for prefix in prefixes:
-        p = prefix.strip("/")
-        if p:
-            out.append(p + "/")
-    return out
-
-
-def _excluded(rel: str, prefixes: Sequence[str]) -> bool:
-    rel = rel.split("#", 1)[0].split("?", 1)[0].lstrip("/")
-    return any(rel.startswith(p) or rel + "/" == p or rel == p.rstrip("/") + ".html" for p in prefixes)
-
-
-_URL_RE = re.compile(r"\s*<url>.*?</url>", re.S)
-_LOC_RE = re.compile(r"<loc>(.*?)</loc>", re.S)
-
-
-def filter_sitemap(xml: str, excluded_prefixes: Iterable[str], site_url: str | None = None) -> str:
-    """Drop every ``<url>`` whose page lies under an excluded site-relative prefix.
-
-    ``<loc>`` is an absolute URL (with ``site_url``) or an absolute path. With ``site_url``
-    the path is taken relative to its path; without it, a ``<url>`` is dropped when any
-    ``/``-aligned tail of its path starts with a prefix (errs on the side of dropping).
-    """
-    prefixes = _normal_prefixes(excluded_prefixes)
-    base = urlsplit(site_url).path if site_url else None
-    if base is not None and not base.endswith("/"):
-        base += "/"
-
-    def keep(block: re.Match[str]) -> str:
-        loc = _LOC_RE.search(block.group(0))
-        if not loc:
-            return block.group(0)
-        path = urlsplit(html_lib.unescape(loc.group(1).strip())).path or "/"
-        if base is not None and path.startswith(base):
-            tails = [path[len(base) :]]
-        else:
-            tails = [path[i + 1 :] for i, ch in enumerate(path) if ch == "/"]
-        return "" if any(_excluded(t, prefixes) for t in tails) else block.group(0)
-
-    return _URL_RE.sub(keep, xml)
-
-
-_PAYLOAD_START = re.compile(r'\{\s*"v"\s*:')
-_JSON = json.JSONDecoder()
-
-
-def _is_payload(value: Any) -> bool:
-    """A page payload or the portfolio: the JSON this module publishes for unlock.js."""
-    return (
-        isinstance(value, dict) and "v" in value and "salt" in value and ("entries" in value or "ct" in value)
-    )
-
-
-def strip_payloads(text: str) -> str:
-    """``text`` without any page payload or portfolio JSON in it (as a search index holds it)."""
-    out: list[str] = []
-    pos = 0
-    for match in _PAYLOAD_START.finditer(text):
-        if match.start() < pos:
-            continue
-        try:
-            value, end = _JSON.raw_decode(text, match.start())
-        except ValueError:
-            continue
-        if _is_payload(value):
-            out.append(text[pos : match.start()])
-            pos = end
-    if not pos:
-        return text
-    out.append(text[pos:])
-    return " ".join(part.strip() for part in out if part.strip())
-
-
-def filter_search_index(json_text: str, excluded_prefixes: Iterable[str]) -> str:
-    """Drop search documents whose ``location`` is under an excluded prefix (Material or MkDocs index).
-
-    Any payload or portfolio JSON left in a kept document's text or title (a theme or
-    search plugin that does not honour ``data-search-exclude``) is removed as well.
-    """
-    prefixes = _normal_prefixes(excluded_prefixes)
-    data = json.loads(json_text)
-    docs = data.get("docs", []) if isinstance(data, dict) else []
-    kept = []
-    for doc in docs:
-        if _excluded(str(doc.get("location", "")), prefixes):
-            continue
-        for key in ("text", "title"):
-            if isinstance(doc.get(key), str):
-                doc[key] = strip_payloads(doc[key])
-        kept.append(doc)
-    data["docs"] = kept
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

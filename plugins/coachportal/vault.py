@@ -1,0 +1,202 @@
+"""The vault of one build: content keys, encrypted page payloads and the portfolio.
+
+The plugin builds one :class:`Vault` per build (after :func:`access.resolve_passphrases`),
+then replaces each engagement page's content with :meth:`Vault.encrypt_page` and writes
+:meth:`Vault.portfolio` to ``coachportal/portfolio.json``. The HTML the browser unlocks is
+:func:`protect.locked_fragment` (the contract with ``assets/unlock.js`` is described there).
+
+Sizes: a page's plaintext is padded with spaces to a size the plugin chooses per page kind
+(the largest page of that kind in the build, rounded up to a power of two, see
+:func:`padded_size`), portfolio summaries to the largest summary's size likewise, so a
+ciphertext's length says nothing about how much an engagement holds.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import crypto
+from .access import AccessError
+from .i18n import Translator
+from .protect import locked_fragment
+
+PAD_TO = 256  # the smallest padded size: every plaintext is padded to at least this many bytes
+
+
+def padded_size(size: int) -> int:
+    """The size a plaintext of ``size`` bytes is padded to: a power of two, at least
+    :data:`PAD_TO`. The plugin passes the largest page of a kind, so every page of that
+    kind gets the same size; rounding up hides the largest page's exact size too."""
+    return max(PAD_TO, 1 << max(0, size - 1).bit_length())
+
+
+def byte_size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class _EngagementKey:
+    kid: str
+    content_key: bytes = field(repr=False)
+    wrapped: tuple[bytes, ...] = field(repr=False)
+
+
+@dataclass
+class Vault:
+    """The keys of one build. Create with :meth:`create`; never written anywhere in plaintext."""
+
+    salt: bytes
+    iterations: int
+    keys: dict[str, _EngagementKey] = field(repr=False)
+
+    @classmethod
+    def create(
+        cls,
+        access: Mapping[str, Sequence[str]],
+        passphrases: Mapping[str, str],
+        iterations: int = crypto.MIN_ITERATIONS,
+        *,
+        max_workers: int | None = None,
+    ) -> Vault:
+        """Derive every needed reader's KEK (in parallel) and wrap a new content key per engagement.
+
+        ``access`` maps engagement id -> reader ids, ``passphrases`` reader id -> passphrase
+        (from :func:`access.resolve_passphrases`, which checked every reader and passphrase).
+        Raises :class:`AccessError` on too few or too many iterations.
+        """
+        problems: list[str] = []
+        try:
+            crypto.check_iterations(iterations)
+        except ValueError as exc:
+            problems.append(f"iterations: {exc}")
+        if problems:
+            raise AccessError(problems)
+        needed = {r for readers in access.values() for r in readers}
+        salt = crypto.new_salt()
+        keks = crypto.derive_keks(
+            {r: passphrases[r] for r in needed}, salt, iterations, max_workers=max_workers
+        )
+        keys: dict[str, _EngagementKey] = {}
+        kids: set[str] = set()
+        for engagement_id, readers in access.items():
+            kid = crypto.new_key_id()
+            while kid in kids:  # pragma: no cover - 72 random bits
+                kid = crypto.new_key_id()
+            kids.add(kid)
+            content_key = crypto.new_content_key()
+            distinct_keks = list(dict.fromkeys(keks[r] for r in readers))
+            wrapped = tuple(crypto.wrap_for_readers(distinct_keks, content_key, kid))
+            keys[engagement_id] = _EngagementKey(kid, content_key, wrapped)
+        return cls(salt=salt, iterations=iterations, keys=keys)
+
+    def key_id(self, engagement_id: str) -> str:
+        return self._key(engagement_id).kid
+
+    def _key(self, engagement_id: str) -> _EngagementKey:
+        try:
+            return self.keys[engagement_id]
+        except KeyError:
+            raise KeyError(f"coachportal: no key for engagement {engagement_id!r}") from None
+
+    def payload(
+        self, engagement_id: str, page_path: str, html: str, size: int | None = None
+    ) -> dict[str, Any]:
+        """The encrypted payload of a page, its plaintext padded to ``size`` bytes (by default
+        :func:`padded_size` of its own size). A page longer than ``size`` is refused: its
+        ciphertext would stand out."""
+        key = self._key(engagement_id)
+        size = padded_size(byte_size(html)) if size is None else size
+        if byte_size(html) > size:
+            raise ValueError(
+                f"coachportal: page {page_path!r} has more than the {size} bytes it is padded to"
+            )
+        return crypto.page_payload(
+            salt=self.salt,
+            iterations=self.iterations,
+            kid=key.kid,
+            wrapped=key.wrapped,
+            content_key=key.content_key,
+            page_path=page_path,
+            html=html + " " * (size - byte_size(html)),
+        )
+
+    def encrypt_page(
+        self,
+        engagement_id: str,
+        page_path: str,
+        html: str,
+        size: int | None = None,
+        t: Translator | None = None,
+    ) -> str:
+        """The HTML that replaces a page's content: the ciphertext and the unlock form.
+
+        ``page_path`` is the page's site-relative URL (MkDocs' ``page.url``, e.g.
+        ``nw-ops-2026/actions/``); it is the associated data, so the ciphertext opens on
+        that page only. The fragment names no client, title or reader.
+        """
+        payload = self.payload(engagement_id, page_path, html, size)
+        return locked_fragment(payload, t)
+
+    def portfolio(self, entries: Mapping[str, Mapping[str, Any]]) -> str:
+        """JSON text for ``coachportal/portfolio.json``.
+
+        ``entries`` maps engagement id -> summary (``title``, ``stage``, ``progress``, ``url``
+        — the overview's site-relative URL — and optionally ``client``). Each entry holds
+        only its key id, the wrapped keys and the summary encrypted with the engagement's
+        content key, every one padded to the same size (the largest summary's,
+        :func:`padded_size`); entries are shuffled.
+        """
+        unknown = [e for e in entries if e not in self.keys]
+        if unknown:
+            raise KeyError(f"coachportal: portfolio entries for unknown engagements: {', '.join(unknown)}")
+        cleaned = {e: {k: str(v) for k, v in s.items() if v is not None} for e, s in entries.items()}
+        size = padded_size(max((byte_size(crypto.summary_text(s)) for s in cleaned.values()), default=0))
+        items = []
+        for engagement_id, clean in cleaned.items():
+            key = self.keys[engagement_id]
+            items.append(
+                {
+                    "kid": key.kid,
+                    "keys": [crypto.b64(w) for w in key.wrapped],
+                    **crypto.seal_summary(key.content_key, key.kid, clean, size=size),
+                }
+            )
+        secrets.SystemRandom().shuffle(items)
+        doc = {
+            "v": crypto.FORMAT_VERSION,
+            "salt": crypto.b64(self.salt),
+            "iterations": self.iterations,
+            "entries": items,
+        }
+        return json.dumps(doc, separators=(",", ":"))
+
+
+def payload_of(fragment: str) -> dict[str, Any]:
+    """The payload JSON inside a locked fragment (or a whole page holding one)."""
+    match = re.search(r'<template class="coachportal-payload">(.*?)</template>', fragment, re.S)
+    if not match:
+        raise ValueError("no coachportal payload in this HTML")
+    return json.loads(html_lib.unescape(match.group(1)))
+
+
+def decrypt_page(fragment: str, passphrase: str, page_path: str) -> str:
+    """Python counterpart of unlock.js: the page's content HTML (padding removed)."""
+    return crypto.open_payload(payload_of(fragment), passphrase, page_path).rstrip(" ")
+
+
+def open_portfolio(json_text: str, passphrase: str) -> list[dict[str, Any]]:
+    """The summaries of the engagements ``passphrase`` opens (what unlock.js lists)."""
+    doc = json.loads(json_text)
+    kek = crypto.derive_kek(passphrase, crypto.unb64(doc["salt"]), doc["iterations"])
+    out = []
+    for entry in doc["entries"]:
+        key = crypto.unwrap_key(kek, [crypto.unb64(w) for w in entry["keys"]], entry["kid"])
+        if key is not None:
+            out.append(crypto.open_summary(key, entry["kid"], entry))
+    return out

@@ -345,3 +345,14 @@ def test_the_preview_panel_speaks_the_portal_language() -> None:
     assert "1 Problem in den Mandatsdateien" in german and "Die Seite lädt sich von selbst neu." in german
     assert "e.yml:3:5" in german  # the problem itself as the terminal words it
     assert "1 problem in the engagement files" in error_panel(error)
+
+
+def test_the_strings_element_is_data_the_csp_need_not_allow() -> None:
+    from coachportal import hygiene
+
+    element = protect.strings_element(translator("fr"))
+    assert element.startswith('<script type="application/json" id="coachportal-strings">')
+    assert hygiene.inline_script_hashes(element) == []
+    assert hygiene.inline_script_hashes(element + "<script>boot()</script>") == hygiene.inline_script_hashes(
+        "<script>boot()</script>"
+    )

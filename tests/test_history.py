@@ -191,3 +191,17 @@ def test_a_constant_number_of_git_processes(tmp_path: Path, monkeypatch: pytest.
     found = histories(repo.root / "e", paths)
     assert all(found.files[p].previous == "1\n" for p in paths)
     assert sorted(calls) == sorted(["rev-parse", "status", "rev-parse", "log", "rev-parse", "cat-file"])
+
+
+def test_directory_names_are_paths_not_patterns(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "magic")
+    path = repo.write("e[1]/x.yml", "1\n")
+    repo.write("e1/x.yml", "other\n")
+    repo.commit("2026-03-01")
+    path.write_text("2\n")
+    repo.commit("2026-03-02", "e[1] only", "e[1]/x.yml")
+    repo.write("e1/x.yml", "other 2\n")
+    repo.commit("2026-03-03", "e1 only", "e1/x.yml")
+    assert histories(repo.root / "e[1]", [path]).files[path] == history.FileHistory(
+        D(2026, 3, 2), "1\n", D(2026, 3, 1)
+    )

@@ -78,10 +78,11 @@ class GitError(Exception):
 
 def _env() -> dict[str, str]:
     # No index refresh written by `git status` (a build never writes to the repository);
-    # messages in English; no pager, no prompt.
+    # a directory name is a path, never a pattern; messages in English; no pager, no prompt.
     return {
         **os.environ,
         "GIT_OPTIONAL_LOCKS": "0",
+        "GIT_LITERAL_PATHSPECS": "1",
         "LC_ALL": "C",
         "GIT_PAGER": "cat",
         "GIT_TERMINAL_PROMPT": "0",
@@ -229,7 +230,7 @@ def _histories(directory: Path, paths: list[Path]) -> Histories:
     top_text = _git(directory, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()
     top = Path(top_text).resolve()
     rel_dir = directory.relative_to(top).as_posix() if directory != top else "."
-    rel = {p: p.name if rel_dir == "." else f"{rel_dir}/{p.name}" for p in paths}
+    rel = {p: p.name if rel_dir == "." else f"{rel_dir}/{p.name}" for p in paths if "\n" not in p.name}
     dirty = _dirty(top, rel_dir)
 
     # The newest two commits that changed each file (first-parent history).
@@ -250,7 +251,10 @@ def _histories(directory: Path, paths: list[Path]) -> Histories:
     result = Histories({})
     specs: list[tuple[Path, str, dt.date | None]] = []  # file, object to compare with, its date
     for path in paths:
-        name = rel[path]
+        name = rel.get(path)
+        if name is None:  # a newline in the name: cat-file --batch reads one name a line
+            result.files[path] = FileHistory(_mtime(path))
+            continue
         commits = seen.get(name, [])
         if name in dirty:
             result.files[path] = FileHistory(_mtime(path))

@@ -8,6 +8,7 @@ import datetime as dt
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from coachportal import protect
@@ -207,3 +208,28 @@ def test_no_calendar_in_site_outside_the_ciphertext(tmp_path: Path) -> None:
     assert href is not None
     events = read_back(base64.b64decode(href.group(1)))
     assert [ev["start"] for ev in events][:7] == UPCOMING_CALLS
+
+
+@pytest.mark.browser
+def test_add_to_calendar_downloads_the_ics_in_chromium(tmp_path: Path, browser: Any, serve_site: Any) -> None:
+    """Unlocked in a real browser, under the portal's own CSP: the button saves engagement.ics."""
+    portal = new_portal(tmp_path, plugin={"readers": READERS})
+    portal.add_example("engagement.yml")
+    portal.env = {f"COACHPORTAL_PASSPHRASE_{r.upper().replace('-', '_')}": p for r, p in PASSPHRASES.items()}
+    portal.build()
+    server = serve_site(portal.site)
+    with browser.context(accept_downloads=True) as ctx:
+        page = ctx.new_page()
+        page.goto(server.url + "nw-ops-2026/")
+        field = page.locator(".coachportal-locked input[type=password]")
+        field.fill(PASSPHRASES["marcus-lee"])
+        field.press("Enter")
+        page.wait_for_selector(".coachportal-unlocked", timeout=15_000)
+        with page.expect_download() as info:
+            page.get_by_role("link", name="Add to calendar").click()
+        download = info.value
+        assert download.suggested_filename == "engagement.ics"
+        events = read_back(Path(download.path()).read_bytes())
+        assert [ev["start"] for ev in events][:7] == UPCOMING_CALLS
+        assert ctx.foreign_requests(server.origin) == []
+        assert not [m for m in ctx.console if m.startswith("pageerror")]

@@ -323,3 +323,17 @@ def test_git_is_not_asked_to_write(tmp_path: Path) -> None:
         subprocess.run(["git", "status", "--porcelain"], cwd=tmp_path, capture_output=True, text=True).stdout
         == ""
     )
+
+
+def test_a_visibility_that_changes_nothing_shown_is_no_change(tmp_path: Path) -> None:
+    calls = "calls: {cadence: every 2 weeks, mode: video, first: 2026-03-12, until: 2026-09-30}"
+    new = edit(EXAMPLE, (calls, calls[:-1] + ", visibility: sponsor}"))
+    assert changes(version(tmp_path, EXAMPLE), version(tmp_path, new)) == []
+    moved = edit(EXAMPLE, (calls, calls.replace("every 2 weeks", "weekly")))
+    assert texts(changes(version(tmp_path, EXAMPLE), version(tmp_path, moved))) == [
+        "Coaching call schedule changed"
+    ]
+    hidden = edit(EXAMPLE, (calls, calls[:-1] + ", visibility: client}"))
+    assert texts(changes(version(tmp_path, EXAMPLE), version(tmp_path, hidden))) == [
+        "Coaching call schedule removed"
+    ]

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from .errors import EngagementError
 from .formatting import fmt_date, plural
 from .history import histories
@@ -98,10 +100,17 @@ def _stage_and_dates(old: Engagement, new: Engagement) -> Iterable[Change]:
         yield Change(f"Planned end moved from {fmt_date(old.end)} to {fmt_date(new.end)}")
 
 
+def _same(a: BaseModel | None, b: BaseModel | None) -> bool:
+    """Equal in what a page shows: ``visibility:`` itself is never shown (nor summed up as a change)."""
+    if a is None or b is None:
+        return a is b
+    return a.model_dump(exclude={"visibility"}) == b.model_dump(exclude={"visibility"})
+
+
 def _awareness_and_analysis(old: Engagement, new: Engagement) -> Iterable[Change]:
     before, after = old.stages, new.stages
     if after.awareness.kickoff and not before.awareness.kickoff:
-        yield Change(f"Kickoff held ({fmt_date(after.awareness.kickoff.date)})")
+        yield Change(f"Kickoff added ({fmt_date(after.awareness.kickoff.date)})")
     interviews = after.analysis.stakeholder_interviews
     was = before.analysis.stakeholder_interviews
     if interviews and interviews.completed and not (was and was.completed):
@@ -116,8 +125,12 @@ def _awareness_and_analysis(old: Engagement, new: Engagement) -> Iterable[Change
     if plan and plan.finalized and not (old_plan and old_plan.finalized):
         yield Change(f"Development plan finalized ({fmt_date(plan.finalized)})")
     calls, old_calls = after.analysis.calls, before.analysis.calls
-    if calls != old_calls:
-        yield Change("Coaching call schedule set" if old_calls is None else "Coaching call schedule changed")
+    if calls is None and old_calls is not None:
+        yield Change("Coaching call schedule removed")
+    elif calls is not None and old_calls is None:
+        yield Change("Coaching call schedule set")
+    elif not _same(calls, old_calls):
+        yield Change("Coaching call schedule changed")
 
 
 def _goals(old: Engagement, new: Engagement) -> Iterable[Change]:
@@ -135,7 +148,7 @@ def _goals(old: Engagement, new: Engagement) -> Iterable[Change]:
             yield Change(f"Goal {gid} removed", goal.goal)
 
 
-def _status_change(item: ActionItem, was: ActionItem) -> str:
+def _status_change(item: ActionItem) -> str:
     if item.status == "doing":
         return f"Action {item.id} started"
     if item.status == "done":
@@ -153,7 +166,7 @@ def _actions(old: Engagement, new: Engagement) -> Iterable[Change]:
         if was is None:
             yield Change(f"New action {aid} ({ACTION_STATUS_LABELS[item.status].lower()})", item.title)
         elif was.status != item.status:
-            yield Change(_status_change(item, was), item.title)
+            yield Change(_status_change(item), item.title)
         elif was.due != item.due:
             moved = f"moved to {fmt_date(item.due)}" if item.due else "removed"
             yield Change(f"Action {aid}: due date {moved}", item.title)
@@ -212,7 +225,7 @@ def _achievement(old: Engagement, new: Engagement) -> Iterable[Change]:
             yield Change(f"{added} ({fmt_date(date)})")
         elif now is None and was is not None:
             yield Change(removed)
-        elif name == "final_report" and now != was:
+        elif name == "final_report" and not _same(now, was):
             yield Change("Final report updated")
 
 

@@ -337,3 +337,45 @@ def test_a_visibility_that_changes_nothing_shown_is_no_change(tmp_path: Path) ->
     assert texts(changes(version(tmp_path, EXAMPLE), version(tmp_path, hidden))) == [
         "Coaching call schedule removed"
     ]
+
+
+MARKERS = Path(__file__).resolve().parent / "fixtures" / "markers.yml"
+PRIVATE_MARK = re.compile(r"(?:CLIENT|COACH)MARK\d\d", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("audience", ["sponsor", "client"])
+def test_marker_scan_of_a_portal_with_history(tmp_path: Path, audience: str) -> None:
+    """Every client- and coach-level value of the marker fixture changes between two commits
+    (and two actions change status, one of them a client-level item): a sponsor build lists
+    the visible change and no file of site/ holds a private marker of either version."""
+    current = MARKERS.read_text(encoding="utf-8")
+    previous = re.sub(
+        r"(CLIENT|COACH)MARK(\d\d)", lambda m: f"{m.group(1)}MARK{int(m.group(2)) + 50}", current
+    )
+    previous = edit(
+        previous,
+        ("status: dropped\n        reason: Replaced by feedforward", "status: doing"),
+        ("status: doing\n        visibility: client", "status: todo\n        visibility: client"),
+    )
+    portal = new_portal(tmp_path, plugin={"encryption": False, "audience": audience})
+    portal.env["COACHPORTAL_AUDIENCE"] = ""
+    repo = init_repo(tmp_path)
+    repo.write(".gitignore", "site/\n")
+    portal.add("markers.yml", previous)
+    portal.write_config()
+    repo.commit("2026-06-01", "previous")
+    portal.add("markers.yml", current)
+    repo.commit("2026-06-12", "current")
+    portal.build()
+    overview = body_text(page(portal, "marker-test/"))
+    assert "Action A2 dropped: Practise summarise-then-respond" in overview
+    if audience == "sponsor":
+        assert "A3" not in overview.split("Since the last update", 1)[1].split("Client", 1)[0]
+        leaks = {
+            str(path.relative_to(portal.site)): sorted(set(PRIVATE_MARK.findall(text)))
+            for path, text in portal.text_of_every_file().items()
+            if PRIVATE_MARK.search(text)
+        }
+        assert leaks == {}
+    else:  # the control: the client's view lists the client-level item's change
+        assert "Action A3 started: CLIENTMARK18 private action" in overview

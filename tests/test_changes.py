@@ -379,3 +379,28 @@ def test_marker_scan_of_a_portal_with_history(tmp_path: Path, audience: str) -> 
         assert leaks == {}
     else:  # the control: the client's view lists the client-level item's change
         assert "Action A3 started: CLIENTMARK18 private action" in overview
+
+
+def test_previous_versions_are_loaded_once_per_process(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mkdocs serve` rebuilds and several views reuse a previous version's model."""
+    from coachportal import changes as module
+
+    path = repo.root / "engagements" / "nw.yml"
+    path.write_text(EXAMPLE.replace("stage: action ", "stage: achievement "))
+    repo.commit("2026-06-12")
+    loads: list[str] = []
+    real = module.load_engagement
+
+    def counted(p: Path, *args: object) -> Engagement:
+        loads.append(p.name)
+        return real(p, *args)
+
+    monkeypatch.setattr(module, "load_engagement", counted)
+    first = [news_of(repo, level) for level in (Level.SPONSOR, Level.CLIENT, Level.SPONSOR)]
+    assert loads == ["nw.yml"] and first[0] == first[2] and len(first[1].changes) == 1
+    path.write_text(EXAMPLE.replace("stage: action ", "stage: closed "))  # a new previous version
+    repo.commit("2026-06-20")
+    assert news_of(repo).changes == (Change("The engagement was closed"),)
+    assert loads == ["nw.yml", "nw.yml"]

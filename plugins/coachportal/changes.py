@@ -16,6 +16,7 @@ Which version is "the previous one" is :mod:`history`'s rule.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 import tempfile
@@ -274,15 +275,20 @@ def files_by_id(paths: Sequence[Path], ids: Iterable[str]) -> dict[str, Path]:
     return out
 
 
-def _load_previous(text: str, name: str, scratch: Path) -> Engagement | None:
+# Previous versions loaded by this process, by file name and text: `mkdocs serve`
+# rebuilds and a build of several views load each one once. Only the entries of the
+# latest build are kept, so it never holds more than one model per file.
+_previous_models: dict[tuple[str, str], Engagement | str] = {}
+
+
+def _load_previous(text: str, name: str, scratch: Path) -> Engagement | str:
+    """The model of a previous version, or why it does not load (the first problem)."""
     path = scratch / name
     path.write_text(text, encoding="utf-8")
     try:
         return load_engagement(path)
     except (EngagementError, ValueError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "it does not validate"
-        log.info(f"coachportal: {name}: the previous version no longer loads, no change list ({first})")
-        return None
+        return str(exc).splitlines()[0] if str(exc) else "it does not validate"
     finally:
         path.unlink()
 
@@ -307,6 +313,7 @@ def news_by_id(directory: Path, engagements: Sequence[Engagement], audience: Lev
     for path in found.unreadable:
         log.info(f"coachportal: {path.name}: the previous version is not UTF-8 text, no change list")
     out: dict[str, News] = {}
+    loaded: dict[tuple[str, str], Engagement | str] = {}
     with tempfile.TemporaryDirectory(prefix="coachportal-previous-") as scratch:
         for e in engagements:
             path = by_id.get(e.id)
@@ -315,11 +322,20 @@ def news_by_id(directory: Path, engagements: Sequence[Engagement], audience: Lev
             history = found.files[path]
             news = News(history.last_updated, history.previous_date)
             if history.previous is not None:
-                old = _load_previous(history.previous, path.name, Path(scratch))
-                if old is not None and old.id != e.id:
+                key = (path.name, hashlib.sha256(history.previous.encode("utf-8")).hexdigest())
+                old = _previous_models.get(key)
+                if old is None:
+                    old = _load_previous(history.previous, path.name, Path(scratch))
+                loaded[key] = old
+                if isinstance(old, str):
+                    reason = f"the previous version no longer loads, no change list ({old})"
+                    log.info(f"coachportal: {path.name}: {reason}")
+                elif old.id != e.id:
                     log.info(f"coachportal: {path.name}: the previous version has another id, no change list")
-                elif old is not None:
+                else:
                     found_changes = tuple(changes(redact(old, audience), e))
                     news = News(history.last_updated, history.previous_date, found_changes)
             out[e.id] = news
+    _previous_models.clear()
+    _previous_models.update(loaded)
     return out

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import actions, survey_view, timeline
+from .calendar_export import calendar
+from .changes import News
 from .formatting import plural, time_left
 from .models import VISIBILITY_LABELS, Engagement
 
@@ -43,8 +45,11 @@ def overview(e: Engagement, today: dt.date) -> Overview:
     )
 
 
-def page_context(e: Engagement, audience: str, today: dt.date) -> dict[str, Any]:
-    """The values every template of the engagement may lay out."""
+def page_context(e: Engagement, audience: str, today: dt.date, news: News | None = None) -> dict[str, Any]:
+    """The values every template of the engagement may lay out.
+
+    ``news``: the last update and what it changed for this audience (:mod:`changes`).
+    """
     overdue = actions.overdue(e, today)
     sessions = actions.session_log(e, today)
     return {
@@ -62,4 +67,6 @@ def page_context(e: Engagement, audience: str, today: dt.date) -> dict[str, Any]
         "completion": actions.completion(e),
         "sessions": sessions,
         "rounds": survey_view.survey_rounds(e, today),
+        "news": news or News(),
+        "calendar": calendar(e, today),
     }

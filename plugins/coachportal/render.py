@@ -17,6 +17,7 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 from markupsafe import Markup
 
 from . import derive, prose
+from .changes import News
 from .formatting import fmt_date, fmt_minutes, fmt_range, fmt_share, fmt_signed, plural
 from .models import (
     PERSON_LABELS,
@@ -88,8 +89,10 @@ def _environment() -> Environment:
 _ENV = _environment()
 
 
-def render_engagement(engagement: Engagement, audience: str, today: dt.date) -> list[PageSource]:
-    context = derive.page_context(engagement, audience, today)
+def render_engagement(
+    engagement: Engagement, audience: str, today: dt.date, news: News | None = None
+) -> list[PageSource]:
+    context = derive.page_context(engagement, audience, today, news)
     return [
         PageSource(
             engagement.id,

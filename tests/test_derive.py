@@ -446,7 +446,8 @@ def test_a_long_gap_is_flagged_without_naming_a_private_date() -> None:
         ("fortnightly", 14),
         ("monthly", 30),
         ("once a month", 30),
-        ("twice a month", 15),
+        ("twice a month", None),  # not a regular step
+        ("quarterly", 90),
         ("once a week", 7),
         ("every month", 30),
         ("every 10 days", 10),

@@ -356,3 +356,37 @@ def test_the_strings_element_is_data_the_csp_need_not_allow() -> None:
     assert hygiene.inline_script_hashes(element + "<script>boot()</script>") == hygiene.inline_script_hashes(
         "<script>boot()</script>"
     )
+
+
+def test_since_the_last_update_and_the_calendar_speak_the_portal_language() -> None:
+    from coachportal.calendar_export import calendar
+    from coachportal.changes import News, changes
+
+    de = translator("de")
+    old = load_engagement(EXAMPLES / "engagement.yml")
+    new = old.model_copy(update={"stage": "achievement", "end": D(2026, 12, 18)})
+    listed = tuple(changes(old, new, de))
+    assert [c.text for c in listed] == [
+        "Von der Phase „Umsetzung“ in die Phase „Zielerreichung“ gewechselt",
+        "Geplantes Ende vom 30. Nov. 2026 auf den 18. Dez. 2026 verschoben",
+    ]
+    news = News(D(2026, 6, 12), D(2026, 6, 1), listed * 6, de)
+    assert news.updated_text == "Zuletzt aktualisiert am 12. Juni 2026"
+    assert news.more_text == "und 2 weitere Änderungen"
+    overview = visible_text(render_engagement(new, "sponsor", TODAY, de, news)[0].html)
+    assert (
+        "Seit der letzten Aktualisierung" in overview
+        and "Verglichen mit der Fassung vom 1. Juni 2026." in overview
+    )
+    for word in english_words("de"):
+        assert not found(word, overview), word
+    made = calendar(old, TODAY, de)
+    assert made is not None and made.text.endswith("stehen bevor, als .ics-Datei")
+    ics = made.ics.decode("utf-8")
+    assert "Coaching-Gespräch (Video)" in ics and "Geplantes Ende" in ics
+    english = calendar(old, TODAY)
+    assert english is not None
+    uids = [line for line in ics.splitlines() if line.startswith("UID")]
+    assert uids == [
+        line for line in english.ics.decode().splitlines() if line.startswith("UID")
+    ]  # same events

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import actions, survey_view, timeline
+from .calendar_export import calendar
+from .changes import News
 from .formatting import time_left
 from .i18n import Translator, english
 from .models import CONFIDENTIAL_NOTES, VIEW_DESCRIPTIONS, VISIBILITY_LABELS, Engagement
@@ -45,8 +47,13 @@ def overview(e: Engagement, today: dt.date, t: Translator | None = None) -> Over
     )
 
 
-def page_context(e: Engagement, audience: str, today: dt.date, t: Translator | None = None) -> dict[str, Any]:
-    """The values every template of the engagement may lay out."""
+def page_context(
+    e: Engagement, audience: str, today: dt.date, t: Translator | None = None, news: News | None = None
+) -> dict[str, Any]:
+    """The values every template of the engagement may lay out, in ``t``'s language.
+
+    ``news``: the last update and what it changed for this audience (:mod:`changes`).
+    """
     t = t or english()
     overdue = actions.overdue(e, today)
     sessions = actions.session_log(e, today, t)
@@ -67,4 +74,6 @@ def page_context(e: Engagement, audience: str, today: dt.date, t: Translator | N
         "completion": actions.completion(e, t),
         "sessions": sessions,
         "rounds": survey_view.survey_rounds(e, today, t),
+        "news": news or News(t=t),
+        "calendar": calendar(e, today, t),
     }

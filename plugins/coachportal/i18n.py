@@ -181,13 +181,11 @@ def fill_english(path: Path) -> int:
         catalog = read_po(po, locale="en", domain=DOMAIN)
     filled = 0
     for message in catalog:
-        if (
-            not message.id
-            or message.string
-            and all(message.string if isinstance(message.string, tuple) else [1])
-        ):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not message.id or (all(strings) and not message.fuzzy):
             continue
-        message.string = message.id
+        message.string = message.id  # the source text is its own exact translation
+        message.flags.discard("fuzzy")
         filled += 1
     with path.open("wb") as po:
         write_po(po, catalog, no_location=True, sort_output=True)

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .actions import completion
+from .changes import news_by_id
 from .i18n import Translator, english
 from .loader import load_engagements
 from .models import STAGE_LABELS, Engagement, Level
@@ -62,7 +63,11 @@ def build_portal(
     Raises ``errors.EngagementError`` listing every problem of every file.
     """
     engagements = tuple(redact(e, audience) for e in load_engagements(engagements_dir, readers))
-    pages = tuple(page for e in engagements for page in render_engagement(e, audience.label, on, t))
+    # "Since the last update", per engagement
+    news = news_by_id(engagements_dir, engagements, audience, t)
+    pages = tuple(
+        page for e in engagements for page in render_engagement(e, audience.label, on, t, news.get(e.id))
+    )
     return Portal(audience=audience, engagements=engagements, pages=pages)
 
 

@@ -22,6 +22,7 @@ from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 from markupsafe import Markup
 
 from . import derive, prose
+from .changes import News
 from .formatting import fmt_date, fmt_minutes, fmt_range, fmt_share, fmt_signed
 from .i18n import Translator, english, translator
 from .models import (
@@ -106,11 +107,15 @@ def environment(language: str = "en") -> Environment:
 
 
 def render_engagement(
-    engagement: Engagement, audience: str, today: dt.date, t: Translator | None = None
+    engagement: Engagement,
+    audience: str,
+    today: dt.date,
+    t: Translator | None = None,
+    news: News | None = None,
 ) -> list[PageSource]:
     t = t or english()
     env = environment(t.language)
-    context = derive.page_context(engagement, audience, today, t)
+    context = derive.page_context(engagement, audience, today, t, news)
     pages = []
     for slug, _ in ENGAGEMENT_PAGES:
         title = page_title(slug, t)

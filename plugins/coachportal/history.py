@@ -1,0 +1,293 @@
+"""The git history of engagement files: when each was last updated, and its previous version.
+
+"Since the last update" compares the file being built with the version before the
+last update. The rule, per file:
+
+* The working tree holds uncommitted changes to the file (or the file is not
+  committed yet): the last update is those changes. It is compared with the version
+  of the most recent commit (``HEAD``), and "last updated" is the file's
+  modification time.
+* The working tree equals the most recent commit that changed the file (C1) — the
+  usual case, and the case of a CI build right after a coach's commit: the last
+  update is C1. It is compared with the version just before C1 (C1's first parent),
+  and "last updated" is C1's commit date. A file that C1 added has no previous
+  version: no change list.
+* Not in a git repository, git not installed, or the file not committed: "last
+  updated" is the modification time, and there is no change list.
+
+History follows the first parent (``--first-parent``, merges diffed against their first
+parent): on ``main``, a merged branch is one update. Renames are not followed.
+
+Shallow clones (CI's ``fetch-depth: 1``): a commit at the clone's boundary has no
+parents here, so what it changed is unknown; a file whose last change is not found
+above the boundary gets that commit's date as "last updated" and no change list, and
+:attr:`Histories.shallow` says so for a log line. ``fetch-depth: 0`` (the whole
+history) makes every file exact; a depth of 2 already covers files changed by the
+commit being built.
+
+Cost: one ``git status`` and one ``git log --name-only`` for the whole directory
+(read only until every file has been seen twice), one ``git cat-file --batch`` for
+every previous version at once, and three small ``git rev-parse`` — six processes
+whatever the number of files (``tests/bench_history.py`` measures it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+GIT_TIMEOUT = 120  # seconds for one git command; a slower one means no change lists, not a failed build
+_RECORD, _UNIT = "\x1e", "\x1f"
+_LOG_FORMAT = f"--format={_RECORD}%H %P{_UNIT}%cI"
+
+
+@dataclass(frozen=True)
+class FileHistory:
+    """What the history says about one engagement file."""
+
+    last_updated: dt.date | None  # last commit date, or the modification time (see the module doc)
+    previous: str | None = None  # text of the version to compare with; None: no change list
+    previous_date: dt.date | None = None  # commit date of that version, when known
+
+
+@dataclass
+class Histories:
+    """The histories of the files of one directory, and what limited them."""
+
+    files: dict[Path, FileHistory]
+    repository: bool = True  # False: no git, or not a repository
+    shallow: list[Path] = field(default_factory=list)  # files whose history stops at a shallow boundary
+    unreadable: list[Path] = field(default_factory=list)  # previous versions that are not UTF-8 text
+    problem: str | None = None  # why git gave nothing (for a log line)
+
+
+@dataclass(frozen=True)
+class _Commit:
+    sha: str
+    parents: tuple[str, ...]
+    date: dt.date
+
+
+class GitError(Exception):
+    """git is missing, failed, or timed out."""
+
+
+def _env() -> dict[str, str]:
+    # No index refresh written by `git status` (a build never writes to the repository);
+    # a directory name is a path, never a pattern; messages in English; no pager, no prompt.
+    return {
+        **os.environ,
+        "GIT_OPTIONAL_LOCKS": "0",
+        "GIT_LITERAL_PATHSPECS": "1",
+        "LC_ALL": "C",
+        "GIT_PAGER": "cat",
+        "GIT_TERMINAL_PROMPT": "0",
+    }
+
+
+def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        result = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            env=_env(),
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} took more than {GIT_TIMEOUT} s") from None
+    except OSError as exc:
+        raise GitError(f"git {args[0]}: {exc}") from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[0] if message else f"git {args[0]} failed ({result.returncode})")
+    return result.stdout
+
+
+def _mtime(path: Path) -> dt.date | None:
+    try:
+        return dt.date.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return None
+
+
+def _commit_date(iso: str) -> dt.date:
+    """The committer's own calendar day (%cI keeps its time zone)."""
+    return dt.datetime.fromisoformat(iso).date()
+
+
+def _dirty(top: Path, rel_dir: str) -> set[str]:
+    """Paths (relative to the top) that differ from HEAD: staged, unstaged or untracked."""
+    out = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", rel_dir)
+    tokens = out.decode("utf-8", "surrogateescape").split("\0")
+    dirty: set[str] = set()
+    skip = False
+    for token in tokens:
+        if skip:  # the original path of a rename or copy
+            skip = False
+            continue
+        if len(token) < 4:
+            continue
+        status, path = token[:2], token[3:]
+        dirty.add(path)
+        skip = "R" in status or "C" in status
+    return dirty
+
+
+def _log_records(top: Path, rel_dir: str) -> Iterator[tuple[_Commit, list[str]]]:
+    """Commits that changed something under ``rel_dir``, newest first, with the paths they changed.
+
+    Streamed: the caller stops reading once it has what it needs, and the process is
+    ended then.
+    """
+    args = ["git", "log", "--first-parent", "-m", "--no-renames", "--name-only", "-z", _LOG_FORMAT]
+    try:
+        process = subprocess.Popen(
+            [*args, "--", rel_dir],
+            cwd=top,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_env(),
+        )
+    except OSError as exc:
+        raise GitError(f"git log: {exc}") from None
+    assert process.stdout is not None
+    buffer = ""
+    try:
+        while True:
+            chunk = process.stdout.read(1 << 16)
+            buffer += chunk.decode("utf-8", "surrogateescape") if chunk else _RECORD
+            *complete, buffer = buffer.split(_RECORD)
+            for record in complete:
+                if record:
+                    yield _parse_record(record)
+            if not chunk:
+                break
+    finally:
+        process.stdout.close()
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=GIT_TIMEOUT)
+
+
+def _parse_record(record: str) -> tuple[_Commit, list[str]]:
+    header, _, names = record.partition("\0")
+    shas, _, iso = header.partition(_UNIT)
+    sha, *parents = shas.split()
+    paths = [n.lstrip("\n") for n in names.split("\0")]
+    return _Commit(sha, tuple(parents), _commit_date(iso.strip())), [p for p in paths if p]
+
+
+def _blobs(top: Path, specs: Sequence[str]) -> list[bytes | None]:
+    """The contents of ``<commit>:<path>`` objects, one ``git cat-file --batch`` for all (None: missing)."""
+    if not specs:
+        return []
+    out = _git(top, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in specs).encode("utf-8"))
+    blobs: list[bytes | None] = []
+    at = 0
+    for _ in specs:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            blobs.append(out[at : at + size])
+            at += size + 1  # the content is followed by a newline
+        else:  # "<spec> missing", "ambiguous", or not a blob
+            blobs.append(None)
+    return blobs
+
+
+def _shallow_commits(top: Path) -> set[str]:
+    path = Path(_git(top, "rev-parse", "--git-path", "shallow").decode().strip())
+    path = path if path.is_absolute() else top / path
+    try:
+        return set(path.read_text(encoding="ascii").split())
+    except OSError:
+        return set()
+
+
+def histories(directory: Path, paths: Sequence[Path]) -> Histories:
+    """The history of each of ``paths`` (files directly in ``directory``); never raises for git's sake."""
+    directory = Path(directory).resolve()
+    paths = [Path(p) for p in paths]
+    try:
+        return _histories(directory, paths)
+    except GitError as exc:
+        files = {p: FileHistory(_mtime(p)) for p in paths}
+        return Histories(files, repository=False, problem=str(exc))
+
+
+def _histories(directory: Path, paths: list[Path]) -> Histories:
+    top_text = _git(directory, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()
+    top = Path(top_text).resolve()
+    rel_dir = directory.relative_to(top).as_posix() if directory != top else "."
+    rel = {p: p.name if rel_dir == "." else f"{rel_dir}/{p.name}" for p in paths if "\n" not in p.name}
+    dirty = _dirty(top, rel_dir)
+
+    # The newest two commits that changed each file (first-parent history).
+    wanted = set(rel.values())
+    seen: dict[str, list[_Commit]] = {}
+    complete = 0
+    if _has_head(top):
+        with closing(_log_records(top, rel_dir)) as records:
+            for commit, changed in records:
+                for name in changed:
+                    if name in wanted and len(seen.setdefault(name, [])) < 2:
+                        seen[name].append(commit)
+                        complete += len(seen[name]) == 2
+                if complete == len(wanted):
+                    break
+
+    shallow = _shallow_commits(top) if seen else set()
+    result = Histories({})
+    specs: list[tuple[Path, str, dt.date | None]] = []  # file, object to compare with, its date
+    for path in paths:
+        name = rel.get(path)
+        if name is None:  # a newline in the name: cat-file --batch reads one name a line
+            result.files[path] = FileHistory(_mtime(path))
+            continue
+        commits = seen.get(name, [])
+        if name in dirty:
+            result.files[path] = FileHistory(_mtime(path))
+            if commits:  # compare with the last committed version
+                specs.append((path, f"HEAD:{name}", commits[0].date))
+            continue
+        if not commits:  # ignored, or outside the history
+            result.files[path] = FileHistory(_mtime(path))
+            continue
+        last = commits[0]
+        result.files[path] = FileHistory(last.date)
+        if last.parents:
+            previous_date = commits[1].date if len(commits) > 1 else None
+            specs.append((path, f"{last.parents[0]}:{name}", previous_date))
+        elif last.sha in shallow:
+            result.shallow.append(path)
+        # else: a root commit added the file; nothing to compare with
+    for (path, _, date), blob in zip(specs, _blobs(top, [s for _, s, _ in specs]), strict=True):
+        if blob is None:  # the commit added the file
+            continue
+        try:
+            text = blob.decode("utf-8")
+        except UnicodeDecodeError:
+            result.unreadable.append(path)
+            continue
+        result.files[path] = FileHistory(result.files[path].last_updated, text, date)
+    return result
+
+
+def _has_head(top: Path) -> bool:
+    try:
+        _git(top, "rev-parse", "--verify", "--quiet", "HEAD")
+    except GitError:
+        return False  # a repository without commits yet
+    return True

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -17,21 +17,26 @@ from .actions import completion
 from .changes import news_by_id
 from .loader import load_engagements
 from .models import Engagement, Level
-from .pages import PageSource, url
+from .pages import PageSource, url, view_prefix
 from .redact import redact
 from .render import render_engagement
 
 
 @dataclass(frozen=True)
 class Portal:  # not slotted: cached_property needs __dict__
-    audience: Level
+    audience: Level  # the most public view: its pages are at <id>/
     engagements: tuple[Engagement, ...]  # already redacted for `audience`
-    pages: tuple[PageSource, ...]
+    pages: tuple[PageSource, ...]  # every view's
+    views: tuple[Level, ...] = (Level.SPONSOR,)  # most public first
+    by_view: Mapping[Level, tuple[Engagement, ...]] = field(default_factory=dict)  # redacted per view
 
     @classmethod
     def empty(cls) -> Portal:
         """Before the first build's engagements are loaded."""
         return cls(audience=Level.SPONSOR, engagements=(), pages=())
+
+    def prefix(self, view: Level) -> str:
+        return view_prefix(view.label, self.audience.label)
 
     @cached_property
     def _by_src_uri(self) -> dict[str, PageSource]:
@@ -49,23 +54,33 @@ def today(environ: Mapping[str, str] = os.environ) -> dt.date:
 
 
 def build_portal(
-    engagements_dir: Path, audience: Level, on: dt.date, readers: Collection[str] | None = None
+    engagements_dir: Path,
+    views: Level | Sequence[Level],
+    on: dt.date,
+    readers: Collection[str] | None = None,
 ) -> Portal:
-    """Load, validate, redact and render every engagement of ``engagements_dir``.
+    """Load and validate every engagement of ``engagements_dir`` once, then redact and
+    render it for each view (an audience, or several: ``views``).
 
     ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name.
     Raises ``errors.EngagementError`` listing every problem of every file.
     """
-    engagements = tuple(redact(e, audience) for e in load_engagements(engagements_dir, readers))
-    news = news_by_id(engagements_dir, engagements, audience)  # "Since the last update", per engagement
-    pages = tuple(
-        page for e in engagements for page in render_engagement(e, audience.label, on, news.get(e.id))
-    )
-    return Portal(audience=audience, engagements=engagements, pages=pages)
+    levels = tuple(sorted({views} if isinstance(views, Level) else set(views)))
+    loaded = load_engagements(engagements_dir, readers)
+    base = levels[0]
+    by_view: dict[Level, tuple[Engagement, ...]] = {}
+    pages: list[PageSource] = []
+    for view in levels:
+        engagements = by_view[view] = tuple(redact(e, view) for e in loaded)
+        news = news_by_id(engagements_dir, engagements, view)  # "Since the last update", per engagement
+        prefix = view_prefix(view.label, base.label)
+        for e in engagements:
+            pages += render_engagement(e, view.label, on, news.get(e.id), prefix)
+    return Portal(base, by_view[base], tuple(pages), levels, by_view)
 
 
-def summary(engagement: Engagement, directory_urls: bool = True) -> dict[str, str]:
-    """What a reader's portfolio shows of one engagement (encrypted before publishing)."""
+def summary(engagement: Engagement, directory_urls: bool = True, view: str = "") -> dict[str, str]:
+    """What a reader's portfolio shows of one engagement in one view (encrypted before publishing)."""
     done = completion(engagement)
     progress = f"{done.done} of {done.total} actions done" if done.total else "no actions yet"
     return {
@@ -73,5 +88,5 @@ def summary(engagement: Engagement, directory_urls: bool = True) -> dict[str, st
         "client": engagement.client.name,
         "stage": engagement.stage,
         "progress": progress,
-        "url": url(engagement.id, "", directory_urls),
+        "url": url(engagement.id, "", directory_urls, view),
     }

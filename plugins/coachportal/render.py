@@ -90,8 +90,10 @@ _ENV = _environment()
 
 
 def render_engagement(
-    engagement: Engagement, audience: str, today: dt.date, news: News | None = None
+    engagement: Engagement, audience: str, today: dt.date, news: News | None = None, view: str = ""
 ) -> list[PageSource]:
+    """The six pages of ``engagement`` (already redacted for ``audience``); ``view`` is
+    the view's prefix in the site (:func:`pages.view_prefix`)."""
     context = derive.page_context(engagement, audience, today, news)
     return [
         PageSource(
@@ -99,6 +101,8 @@ def render_engagement(
             slug,
             title,
             _ENV.get_template(_template_of(slug)).render(context, page_title=title, slug=slug),
+            view,
+            audience,
         )
         for slug, title in ENGAGEMENT_PAGES
     ]
@@ -107,3 +111,8 @@ def render_engagement(
 def render_engagement_list(engagements: list[Engagement], url_of: Any) -> str:
     """HTML listing every engagement (the preview's and an unencrypted coach portal's home page)."""
     return _ENV.get_template("_engagement_list.html").render(engagements=engagements, url_of=url_of)
+
+
+def render_view_switcher(links: list[tuple[str, str]], current: str, relative: Any) -> str:
+    """Preview only: links to the same page in each view (``links``: (view, site URL))."""
+    return _ENV.get_template("_view_switcher.html").render(links=links, current=current, relative=relative)

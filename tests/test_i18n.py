@@ -390,3 +390,13 @@ def test_since_the_last_update_and_the_calendar_speak_the_portal_language() -> N
     assert uids == [
         line for line in english.ics.decode().splitlines() if line.startswith("UID")
     ]  # same events
+
+
+def test_the_preview_view_switcher_speaks_the_portal_language() -> None:
+    from coachportal.render import render_view_switcher
+
+    html = render_view_switcher(
+        [("sponsor", "a/"), ("client", "client/a/")], "sponsor", str, translator("de")
+    )
+    assert visible_text(html) == "Ansicht: Sponsor · Coachee"
+    assert 'aria-label="Ansichten dieser Seite (nur in der Vorschau)"' in html

@@ -103,3 +103,17 @@ def test_the_preview_reloads_with_the_problems_and_without_them(browser: Browser
         engagement.write_text(good, encoding="utf-8")
         panel.wait_for(state="detached", timeout=60_000)
         assert "Ask directors for their recommendation" in page.inner_text("article")
+
+
+def test_the_preview_shows_every_view_with_a_switcher(tmp_path: Path) -> None:
+    readers = {"hr": {"name": "HR", "level": "client"}}
+    portal = new_portal(tmp_path, plugin={"views": ["sponsor", "client"], "readers": readers})
+    portal.add_example("engagement.yml")
+    portal.write_config()
+    with serving(tmp_path) as base:
+        sponsor = _wait_for(base + "nw-ops-2026/awareness/", lambda h: "coachportal-views" in h)
+        assert 'href="../../client/nw-ops-2026/awareness/"' in sponsor
+        assert "confidentiality terms" not in sponsor  # the one-on-one recap is client-level
+        client = _get(base + "client/nw-ops-2026/awareness/")
+        assert "Dana agreed to the confidentiality terms" in client
+        assert '<strong aria-current="page">Client</strong>' in client

@@ -208,6 +208,21 @@ def readers_below(
     return problems
 
 
+def view_readers(engagement: Engagement, view: Level, readers: Mapping[str, Any]) -> list[str]:
+    """Who may open ``engagement`` in ``view``: its readers whose level is at least the view's.
+
+    A sponsor's passphrase never decrypts a client or coach page, even opened by its address:
+    each view has its own content key, wrapped only for these readers.
+    """
+    return [r for r in engagement.access if (reader_level(readers.get(r)) or Level.SPONSOR) >= view]
+
+
+def top_view(level: Level, views: Sequence[Level]) -> Level | None:
+    """The most private of ``views`` a reader of ``level`` may open (their portfolio links there)."""
+    allowed = [v for v in views if v <= level]
+    return max(allowed) if allowed else None
+
+
 # --- secrets ------------------------------------------------------------------------------------
 
 

@@ -51,6 +51,11 @@ VISIBILITY_LABELS: dict[str, str] = {
     "coach": N_("Coach view"),
 }
 
+VIEW_NAMES: dict[str, str] = {  # a view on its own (the preview's view switcher)
+    "sponsor": N_("Sponsor"),
+    "client": N_("Client"),
+    "coach": N_("Coach"),
+}
 VIEW_DESCRIPTIONS: dict[str, str] = {  # the view label's tooltip
     "sponsor": N_("This portal shows what the sponsor may see"),
     "client": N_("This portal shows what the client may see"),

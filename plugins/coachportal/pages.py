@@ -27,16 +27,22 @@ def page_title(slug: str, t: Translator) -> str:
     return t.gettext(dict(ENGAGEMENT_PAGES)[slug])
 
 
-def src_uri(engagement_id: str, slug: str) -> str:
-    """Source path of a generated page, relative to docs_dir."""
-    return f"{engagement_id}/index.md" if not slug else f"{engagement_id}/{slug}.md"
+def view_prefix(level: str, base: str) -> str:
+    """Where a view's pages live: the portal's most public view at the top (``<id>/``),
+    every other view under its own name (``client/<id>/``, ``coach/<id>/``)."""
+    return "" if level == base else f"{level}/"
 
 
-def url(engagement_id: str, slug: str, directory_urls: bool = True) -> str:
+def src_uri(engagement_id: str, slug: str, view: str = "") -> str:
+    """Source path of a generated page, relative to docs_dir (``view``: a view_prefix)."""
+    return f"{view}{engagement_id}/index.md" if not slug else f"{view}{engagement_id}/{slug}.md"
+
+
+def url(engagement_id: str, slug: str, directory_urls: bool = True, view: str = "") -> str:
     """Site-relative URL of a page, as MkDocs makes it (``use_directory_urls``)."""
     if directory_urls:
-        return f"{engagement_id}/" if not slug else f"{engagement_id}/{slug}/"
-    return f"{engagement_id}/index.html" if not slug else f"{engagement_id}/{slug}.html"
+        return f"{view}{engagement_id}/" if not slug else f"{view}{engagement_id}/{slug}/"
+    return f"{view}{engagement_id}/index.html" if not slug else f"{view}{engagement_id}/{slug}.html"
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,14 @@ class PageSource:
     slug: str
     title: str
     html: str
+    view: str = ""  # the view's prefix (view_prefix): "" for the portal's most public view
+    level: str = "sponsor"  # the view's audience
 
     @property
     def src_uri(self) -> str:
-        return src_uri(self.engagement_id, self.slug)
+        return src_uri(self.engagement_id, self.slug, self.view)
+
+    @property
+    def key(self) -> str:
+        """The content key this page is encrypted with: one per engagement and view."""
+        return f"{self.view}{self.engagement_id}"

@@ -25,17 +25,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
+from mkdocs.utils import get_relative_url
 
 from . import access, crypto, hygiene, i18n, preview, protect, scripts, vault
 from .errors import EngagementError
 from .i18n import Translator
 from .models import VISIBILITY_LABELS, Level
 from .origins import foreign_css_resources, foreign_resources
-from .pages import url
+from .pages import PageSource, url
 from .portal import Portal, build_portal, summary, today
 from .publish import Staging
 from .redact import AUDIENCES, audience_from
-from .render import render_engagement_list
+from .render import render_engagement_list, render_view_switcher
 
 log = get_plugin_logger(__name__)  # messages read "coachportal: ..."
 
@@ -47,7 +48,8 @@ PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 HOME_MARKER = "<!-- coachportal:engagements -->"
 # What an engagement page holds between on_page_content and on_env (where it is encrypted).
 LOCKED_PENDING = '<div class="coachportal-locked"></div>'
-RESERVED_IDS = frozenset({ASSET_DIR, "assets", "search"})  # the theme's and the plugin's own folders
+# The theme's and the plugin's own folders, and the folders of the views beyond the first.
+RESERVED_IDS = frozenset({ASSET_DIR, "assets", "search", *AUDIENCES})
 
 
 class _Minutes(c.Type):
@@ -67,7 +69,7 @@ class _Sealing:
     """An engagement page's content, waiting in memory to be padded and encrypted."""
 
     page: Page
-    engagement_id: str
+    key: str  # the content key: one per engagement and view (PageSource.key)
     slug: str  # the page's kind (pages.ENGAGEMENT_PAGES): pages of one kind share a size
     html: str = field(repr=False)
 
@@ -99,6 +101,9 @@ class CoachPortalConfig(base.Config):
     # `enabled: false` (MkDocs' own, for every plugin) builds the same mkdocs.yml without us.
     engagements_dir = c.Dir(exists=True, default="engagements")  # relative to mkdocs.yml
     audience = c.Choice(AUDIENCES, default="sponsor")
+    # Several views in one build, e.g. [sponsor, client]: each under its own content keys,
+    # wrapped only for readers of at least that level. Default: the single `audience`.
+    views = c.Optional(c.ListOfItems(c.Choice(AUDIENCES)))
     encryption = c.Type(bool, default=True)
     readers = c.DictOfItems(c.SubConfig(ReaderConfig), default={})
     iterations = Iterations()
@@ -185,9 +190,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         directory = Path(self.config.engagements_dir)
         try:
-            audience = audience_from(self.config.audience, os.environ)
+            views = self._views()
             readers = set(self.config.readers) if self.encrypting else None
-            self.portal = build_portal(directory, audience, today(), readers, self.t)
+            self.portal = build_portal(directory, views, today(), readers, self.t)
         except EngagementError as exc:
             if not self.previewing:
                 raise PluginError(str(exc)) from None
@@ -196,17 +201,26 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             return
         except ValueError as exc:
             raise PluginError(f"coachportal: {exc}") from None
+        names = ", ".join(v.label for v in self.portal.views)
         log.info(
-            f"{len(self.portal.engagements)} engagement(s), {audience.label} view"
+            f"{len(self.portal.engagements)} engagement(s), {names} view{'s' if len(views) > 1 else ''}"
             + (", encrypted" if self.encrypting else "")
         )
+        if Level.COACH in self.portal.views and len(self.portal.views) > 1 and self.encrypting:
+            log.warning("publishing the coach view (interview and session notes) for coach-level readers")
         if self.previewing:
             preview.remember(directory, self.portal)
         if self.encrypting:
             self._lock(config)
 
+    def _views(self) -> list[Level]:
+        """The views this build writes: COACHPORTAL_AUDIENCE (one), else `views`, else `audience`."""
+        if os.environ.get("COACHPORTAL_AUDIENCE", "").strip() or not self.config.views:
+            return [audience_from(self.config.audience, os.environ)]
+        return sorted({Level.parse(v) for v in self.config.views})
+
     def _lock(self, config: MkDocsConfig) -> None:
-        """Keys for every engagement; fails closed on any access problem."""
+        """Keys for every engagement and view; fails closed on any access problem."""
         engagements = self.portal.engagements
         try:
             passphrases = access.resolve_passphrases(
@@ -217,13 +231,27 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 site_name=config.site_name,
                 audience=self.portal.audience,
             )
-            self.vault = vault.Vault.create(
-                {e.id: list(e.access) for e in engagements}, passphrases, iterations=self.config.iterations
-            )
+            keys, portfolio_readers, summaries = self._keys(config)
+            self.vault = vault.Vault.create(keys, passphrases, iterations=self.config.iterations)
         except (access.AccessError, ValueError) as exc:
             raise PluginError(str(exc)) from None
-        summaries = {e.id: summary(e, config.use_directory_urls, self.t) for e in engagements}
-        self.portfolio_json = self.vault.portfolio(summaries)
+        self.portfolio_json = self.vault.portfolio(summaries, portfolio_readers)
+
+    def _keys(self, config: MkDocsConfig) -> tuple[dict, dict, dict]:
+        """Per (engagement, view): its readers, who finds it in their portfolio, its summary."""
+        readers, views = self.config.readers, self.portal.views
+        keys: dict[str, list[str]] = {}
+        portfolio: dict[str, list[str]] = {}
+        summaries: dict[str, dict[str, str]] = {}
+        for view in views:
+            prefix = self.portal.prefix(view)
+            for e in self.portal.by_view[view]:
+                key = prefix + e.id
+                keys[key] = access.view_readers(e, view, readers)
+                levels = {r: access.reader_level(readers[r]) or Level.SPONSOR for r in keys[key]}
+                portfolio[key] = [r for r in keys[key] if access.top_view(levels[r], views) == view]
+                summaries[key] = summary(e, config.use_directory_urls, prefix, self.t)
+        return keys, portfolio, summaries
 
     # --- files and navigation ---------------------------------------------------
 
@@ -270,11 +298,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Each engagement page gets a navigation of its own engagement's pages only."""
-        by_engagement: dict[str, list[Page]] = {}
+        by_engagement: dict[str, list[Page]] = {}  # per engagement and view
         for source in self.portal.pages:  # in ENGAGEMENT_PAGES order
             file = files.get_file_from_path(source.src_uri)
             if file is not None and file.page is not None:  # on_files added every one
-                by_engagement.setdefault(source.engagement_id, []).append(file.page)
+                by_engagement.setdefault(source.key, []).append(file.page)
         for pages in by_engagement.values():
             for before, after in zip(pages, pages[1:], strict=False):
                 before.next_page, after.previous_page = after, before
@@ -299,11 +327,28 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if self.vault is not None:
             # Encrypted in on_env, when the largest page of each kind is known; until then
             # the page holds nothing (no other plugin ever sees its plaintext).
-            self.sealing.append(_Sealing(page, source.engagement_id, source.slug, source.html))
+            self.sealing.append(_Sealing(page, source.key, source.slug, source.html))
             return LOCKED_PENDING
         if self.previewing and self.config.encryption:
-            return self._preview_banner() + source.html
+            return self._preview_banner() + self._view_switcher(source, page, config) + source.html
         return source.html
+
+    def _view_switcher(self, source: PageSource, page: Page, config: MkDocsConfig) -> str:
+        """Preview only: the same page in every other view, to check what each reader sees."""
+        if len(self.portal.views) < 2:
+            return ""
+        links = [
+            (
+                view.label,
+                url(source.engagement_id, source.slug, config.use_directory_urls, self.portal.prefix(view)),
+            )
+            for view in self.portal.views
+        ]
+
+        def relative(target: str) -> str:
+            return get_relative_url(target, page.url)
+
+        return render_view_switcher(links, source.level, relative, self.t)
 
     def _home(self, html: str, config: MkDocsConfig) -> str:
         """The home page gets the reader's way in: the portfolio, or a plain list where
@@ -347,9 +392,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         assert self.vault is not None or not self.sealing
         for item in self.sealing:
             size = vault.padded_size(sizes[item.slug])
-            item.page.content = self.vault.encrypt_page(
-                item.engagement_id, item.page.url, item.html, size, self.t
-            )
+            item.page.content = self.vault.encrypt_page(item.key, item.page.url, item.html, size, self.t)
         self.sealing = []
         return env
 
@@ -363,7 +406,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     @event_priority(-100)  # last: the CSP hashes the inline scripts of the final HTML
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._every_html_page(output, config, f"page {page.file.src_uri!r}")
+        source = self.portal.page_of(page.file.src_uri)
+        view = Level.parse(source.level) if source else None
+        return self._every_html_page(output, config, f"page {page.file.src_uri!r}", view)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
@@ -372,18 +417,23 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             return self._every_html_page(output_content, config, f"template {template_name!r}")
         return output_content
 
-    def _every_html_page(self, output: str, config: MkDocsConfig, where: str) -> str:
+    def _every_html_page(
+        self, output: str, config: MkDocsConfig, where: str, view: Level | None = None
+    ) -> str:
         """noindex, a Content-Security-Policy, no repository API call, and a small note of
-        which view this portal is, even on locked pages."""
-        t = self.t
-        label = t.label(VISIBILITY_LABELS, self.portal.audience.label)
-        title = escape(t("What this portal shows: the {view}", view=label), quote=True)
-        note = f'<div class="coachportal-view" title="{title}">{escape(label)}</div>'
-        marker = '<div class="md-footer-meta__inner md-grid">'
-        if marker in output:
-            output = output.replace(marker, marker + note, 1)
-        else:
-            output = output.replace("</body>", note + "</body>", 1)
+        which view a page belongs to, even on locked pages (on every page of a one-view portal)."""
+        if view is None and len(self.portal.views) == 1:
+            view = self.portal.audience
+        if view is not None:
+            t = self.t
+            label = t.label(VISIBILITY_LABELS, view.label)
+            title = escape(t("What this page shows: the {view}", view=label), quote=True)
+            note = f'<div class="coachportal-view" title="{title}">{escape(label)}</div>'
+            marker = '<div class="md-footer-meta__inner md-grid">'
+            if marker in output:
+                output = output.replace(marker, marker + note, 1)
+            else:
+                output = output.replace("</body>", note + "</body>", 1)
         foreign = foreign_resources(output, config.site_url)
         if foreign:
             raise PluginError(
@@ -393,7 +443,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if self.problems:
             output = preview.with_panel(output, self.problems)
         idle = f'<meta name="coachportal:idle-lock-minutes" content="{self.config.idle_lock_minutes:g}">'
-        idle += protect.strings_element(t)
+        idle += protect.strings_element(self.t)
         output = hygiene.without_repository_stats(hygiene.add_noindex(output))
         output = output.replace(hygiene.ROBOTS_META, hygiene.ROBOTS_META + idle, 1)
         if self.previewing:
@@ -403,7 +453,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return hygiene.add_csp(output)
 
     def _engagement_urls(self) -> list[str]:
-        return [f"{e.id}/" for e in self.portal.engagements]
+        """Where engagement pages live: the first view's <id>/, every other view's folder."""
+        others = [self.portal.prefix(v) for v in self.portal.views[1:]]
+        return [f"{e.id}/" for e in self.portal.engagements] + others
 
     # --- after the build ----------------------------------------------------------
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -18,21 +18,26 @@ from .changes import news_by_id
 from .i18n import Translator, english
 from .loader import load_engagements
 from .models import STAGE_LABELS, Engagement, Level
-from .pages import PageSource, url
+from .pages import PageSource, url, view_prefix
 from .redact import redact
 from .render import render_engagement
 
 
 @dataclass(frozen=True)
 class Portal:  # not slotted: cached_property needs __dict__
-    audience: Level
+    audience: Level  # the most public view: its pages are at <id>/
     engagements: tuple[Engagement, ...]  # already redacted for `audience`
-    pages: tuple[PageSource, ...]
+    pages: tuple[PageSource, ...]  # every view's
+    views: tuple[Level, ...] = (Level.SPONSOR,)  # most public first
+    by_view: Mapping[Level, tuple[Engagement, ...]] = field(default_factory=dict)  # redacted per view
 
     @classmethod
     def empty(cls) -> Portal:
         """Before the first build's engagements are loaded."""
         return cls(audience=Level.SPONSOR, engagements=(), pages=())
+
+    def prefix(self, view: Level) -> str:
+        return view_prefix(view.label, self.audience.label)
 
     @cached_property
     def _by_src_uri(self) -> dict[str, PageSource]:
@@ -51,35 +56,42 @@ def today(environ: Mapping[str, str] = os.environ) -> dt.date:
 
 def build_portal(
     engagements_dir: Path,
-    audience: Level,
+    views: Level | Sequence[Level],
     on: dt.date,
     readers: Collection[str] | None = None,
     t: Translator | None = None,
 ) -> Portal:
-    """Load, validate, redact and render every engagement of ``engagements_dir``.
+    """Load and validate every engagement of ``engagements_dir`` once, then redact and
+    render it for each view (an audience, or several: ``views``).
 
     ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name;
     ``t``: the portal's language (English by default).
     Raises ``errors.EngagementError`` listing every problem of every file.
     """
-    engagements = tuple(redact(e, audience) for e in load_engagements(engagements_dir, readers))
-    # "Since the last update", per engagement
-    news = news_by_id(engagements_dir, engagements, audience, t)
-    pages = tuple(
-        page for e in engagements for page in render_engagement(e, audience.label, on, t, news.get(e.id))
-    )
-    return Portal(audience=audience, engagements=engagements, pages=pages)
+    levels = tuple(sorted({views} if isinstance(views, Level) else set(views)))
+    loaded = load_engagements(engagements_dir, readers)
+    base = levels[0]
+    by_view: dict[Level, tuple[Engagement, ...]] = {}
+    pages: list[PageSource] = []
+    for view in levels:
+        engagements = by_view[view] = tuple(redact(e, view) for e in loaded)
+        # "Since the last update", per engagement
+        news = news_by_id(engagements_dir, engagements, view, t)
+        prefix = view_prefix(view.label, base.label)
+        for e in engagements:
+            pages += render_engagement(e, view.label, on, t, news.get(e.id), prefix)
+    return Portal(base, by_view[base], tuple(pages), levels, by_view)
 
 
 def summary(
-    engagement: Engagement, directory_urls: bool = True, t: Translator | None = None
+    engagement: Engagement, directory_urls: bool = True, view: str = "", t: Translator | None = None
 ) -> dict[str, str]:
-    """What a reader's portfolio shows of one engagement (encrypted before publishing)."""
+    """What a reader's portfolio shows of one engagement in one view (encrypted before publishing)."""
     t = t or english()
     return {
         "title": engagement.title,
         "client": engagement.client.name,
         "stage": t.label(STAGE_LABELS, engagement.stage),
         "progress": completion(engagement, t).actions_done,
-        "url": url(engagement.id, "", directory_urls),
+        "url": url(engagement.id, "", directory_urls, view),
     }

@@ -32,6 +32,7 @@ from .models import (
     STAGE_BLURBS,
     STAGE_LABELS,
     STAGE_NAMES,
+    VIEW_NAMES,
     Engagement,
 )
 from .pages import ENGAGEMENT_PAGES, PageSource, page_title
@@ -102,6 +103,7 @@ def environment(language: str = "en") -> Environment:
         blurb=lambda key: t.label(STAGE_BLURBS, key),
         group_label=lambda value: group_label(value, t),
         people=lambda values: people(values, t),
+        view_name=lambda key: t.label(VIEW_NAMES, key),
     )
     return env
 
@@ -112,7 +114,10 @@ def render_engagement(
     today: dt.date,
     t: Translator | None = None,
     news: News | None = None,
+    view: str = "",
 ) -> list[PageSource]:
+    """The six pages of ``engagement`` (already redacted for ``audience``) in ``t``'s language;
+    ``view`` is the view's prefix in the site (:func:`pages.view_prefix`)."""
     t = t or english()
     env = environment(t.language)
     context = derive.page_context(engagement, audience, today, t, news)
@@ -120,7 +125,7 @@ def render_engagement(
     for slug, _ in ENGAGEMENT_PAGES:
         title = page_title(slug, t)
         html = env.get_template(_template_of(slug)).render(context, page_title=title, slug=slug)
-        pages.append(PageSource(engagement.id, slug, title, html))
+        pages.append(PageSource(engagement.id, slug, title, html, view, audience))
     return pages
 
 
@@ -128,3 +133,11 @@ def render_engagement_list(engagements: list[Engagement], url_of: Any, t: Transl
     """HTML listing every engagement (the preview's and an unencrypted coach portal's home page)."""
     env = environment((t or english()).language)
     return env.get_template("_engagement_list.html").render(engagements=engagements, url_of=url_of)
+
+
+def render_view_switcher(
+    links: list[tuple[str, str]], current: str, relative: Any, t: Translator | None = None
+) -> str:
+    """Preview only: links to the same page in each view (``links``: (view, site URL))."""
+    env = environment((t or english()).language)
+    return env.get_template("_view_switcher.html").render(links=links, current=current, relative=relative)

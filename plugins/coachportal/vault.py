@@ -54,6 +54,7 @@ class Vault:
     salt: bytes
     iterations: int
     keys: dict[str, _EngagementKey] = field(repr=False)
+    keks: dict[str, bytes] = field(default_factory=dict, repr=False)  # reader -> key-encryption key
 
     @classmethod
     def create(
@@ -93,7 +94,11 @@ class Vault:
             distinct_keks = list(dict.fromkeys(keks[r] for r in readers))
             wrapped = tuple(crypto.wrap_for_readers(distinct_keks, content_key, kid))
             keys[engagement_id] = _EngagementKey(kid, content_key, wrapped)
-        return cls(salt=salt, iterations=iterations, keys=keys)
+        return cls(salt=salt, iterations=iterations, keys=keys, keks=keks)
+
+    def _wrap(self, key: _EngagementKey, readers: Sequence[str]) -> tuple[bytes, ...]:
+        distinct = list(dict.fromkeys(self.keks[r] for r in readers))
+        return tuple(crypto.wrap_for_readers(distinct, key.content_key, key.kid))
 
     def key_id(self, engagement_id: str) -> str:
         return self._key(engagement_id).kid
@@ -143,14 +148,20 @@ class Vault:
         payload = self.payload(engagement_id, page_path, html, size)
         return locked_fragment(payload, t)
 
-    def portfolio(self, entries: Mapping[str, Mapping[str, Any]]) -> str:
+    def portfolio(
+        self,
+        entries: Mapping[str, Mapping[str, Any]],
+        readers: Mapping[str, Sequence[str]] | None = None,
+    ) -> str:
         """JSON text for ``coachportal/portfolio.json``.
 
         ``entries`` maps engagement id -> summary (``title``, ``stage``, ``progress``, ``url``
         — the overview's site-relative URL — and optionally ``client``). Each entry holds
         only its key id, the wrapped keys and the summary encrypted with the engagement's
         content key, every one padded to the same size (the largest summary's,
-        :func:`padded_size`); entries are shuffled.
+        :func:`padded_size`); entries are shuffled. ``readers`` (several views): per entry,
+        the readers it is wrapped for — each reader's most private view only, so a reader
+        finds every engagement once, in the view they may open; by default the key's own.
         """
         unknown = [e for e in entries if e not in self.keys]
         if unknown:
@@ -160,10 +171,11 @@ class Vault:
         items = []
         for engagement_id, clean in cleaned.items():
             key = self.keys[engagement_id]
+            wrapped = key.wrapped if readers is None else self._wrap(key, readers[engagement_id])
             items.append(
                 {
                     "kid": key.kid,
-                    "keys": [crypto.b64(w) for w in key.wrapped],
+                    "keys": [crypto.b64(w) for w in wrapped],
                     **crypto.seal_summary(key.content_key, key.kid, clean, size=size),
                 }
             )

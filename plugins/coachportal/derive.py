@@ -47,6 +47,7 @@ def page_context(e: Engagement, audience: str, today: dt.date) -> dict[str, Any]
     """The values every template of the engagement may lay out."""
     overdue = actions.overdue(e, today)
     sessions = actions.session_log(e)
+    rounds = survey_view.survey_rounds(e, today)
     return {
         "e": e,
         "s": e.stages,
@@ -62,5 +63,6 @@ def page_context(e: Engagement, audience: str, today: dt.date) -> dict[str, Any]
         "completion": actions.completion(e),
         "sessions": sessions,
         "sessions_text": plural(sessions.count, "coaching session", "coaching sessions"),
-        "rounds": survey_view.survey_rounds(e, today),
+        "rounds": rounds,
+        "latest_figures": survey_view.latest_figures(rounds),
     }

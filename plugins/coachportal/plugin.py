@@ -40,7 +40,7 @@ log = get_plugin_logger(__name__)  # messages read "coachportal: ..."
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "coachportal"  # where assets land in site/
 CSS = ("portal.css", "coachportal.css", "unlock.css")
-JS = ("unlock.js",)
+JS = ("unlock.js", "print.js")
 PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 HOME_MARKER = "<!-- coachportal:engagements -->"
 PREVIEW_BANNER = '<p class="coachportal-preview">Preview — not encrypted</p>\n'

@@ -103,9 +103,12 @@ PROBLEMS_JS = r"""
         if (a === b || a.contains(b) || b.contains(a)) continue;
         if (overlap(ra, rb, 1)) problems.push(`text overlaps: ${name(a)} / ${name(b)}`);
       }
-    // a header word broken letter by letter shows as a cell much narrower than its label
+    // a word broken letter by letter shows as a cell much narrower than its label; words
+    // (labels included) do not break, so one too long for its cell overflows it
     for (const cell of cells) {
       if (cell.getBoundingClientRect().width < 40) problems.push(`cell too narrow: ${name(cell)}`);
+      if (cell.scrollWidth > cell.clientWidth + 1) problems.push(`cell overflows: ${name(cell)}`);
+      if (getComputedStyle(cell).overflowWrap === "anywhere") problems.push(`words may break: ${name(cell)}`);
     }
   }
 

@@ -180,6 +180,14 @@ def test_checklist_is_a_card_per_action_on_a_phone(browser: Browser, sites: dict
         assert (
             page.evaluate("getComputedStyle(document.querySelector('.cp-checklist thead')).display") != "none"
         )
+        # a survey chart's figures as readable text below it (its SVG labels shrink)
+        page.goto(sites["sponsor"] + "fin-cfo-2025/progress/")
+        figures = page.locator(".cp-chart__figures").last
+        assert figures.is_visible()
+        assert " ".join(figures.inner_text().split()) == (
+            "Manager (n=1) +2.0 Direct reports (n=3) +1.7 Peers (n=3) +1.3 All raters (n=7) +1.6"
+        )
+        assert figures.get_attribute("aria-hidden") == "true"  # the chart's aria-label has them
 
 
 @pytest.mark.browser
@@ -195,6 +203,8 @@ def test_desktop_keeps_the_tables(browser: Browser, sites: dict[str, str]) -> No
             page.evaluate("getComputedStyle(document.querySelector('.cp-checklist tr')).display")
             == "table-row"
         )
+        page.goto(sites["sponsor"] + "nw-ops-2026/progress/")
+        assert not page.locator(".cp-chart__figures").first.is_visible()
 
 
 # --- the timeline's axis on a narrow screen (no browser) ------------------------------------------

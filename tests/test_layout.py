@@ -17,7 +17,7 @@ import pytest
 from browser import Browser, serve
 from coachportal import timeline
 from coachportal.loader import load_engagement
-from demosite import ENGAGEMENTS, TODAY, build_demo, engagement_urls
+from demosite import ENGAGEMENTS, PASSPHRASES, READER_OF, TODAY, build_demo, engagement_urls
 from tmpportal import DEMO_ENGAGEMENTS
 
 WIDTHS = (360, 390)
@@ -188,6 +188,30 @@ def test_checklist_is_a_card_per_action_on_a_phone(browser: Browser, sites: dict
             "Manager (n=1) +2.0 Direct reports (n=3) +1.7 Peers (n=3) +1.3 All raters (n=7) +1.6"
         )
         assert figures.get_attribute("aria-hidden") == "true"  # the chart's aria-label has them
+
+
+@pytest.mark.browser
+def test_unlocked_pages_fit_a_phone_with_the_lock_bar(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    engagement = "nw-ops-2026"
+    site = build_demo(tmp_path_factory.mktemp("layout-encrypted"), "sponsor", encrypted=True)
+    found: dict[str, list[str]] = {}
+    with serve(site) as server, browser.context(viewport={"width": 360, "height": 800}) as ctx:
+        page = ctx.new_page()
+        page.goto(server.url + f"{engagement}/")
+        assert problems_of(page) == []  # the unlock form
+        field = page.locator(".coachportal-locked input[type=password]")
+        field.fill(PASSPHRASES[READER_OF[engagement]])
+        field.press("Enter")
+        for url in engagement_urls(server.url, (engagement,)):
+            if url != page.url:
+                page.goto(url)
+            page.wait_for_selector(".coachportal-unlocked", timeout=15_000)
+            problems = problems_of(page)
+            if problems:
+                found[url] = problems
+    assert found == {}, found
 
 
 @pytest.mark.browser

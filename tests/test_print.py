@@ -133,6 +133,28 @@ def test_every_engagement_page_prints_cleanly(browser: Browser, site: str) -> No
 
 
 @pytest.mark.browser
+def test_paper_from_the_dark_palette_gets_the_light_colours(browser: Browser, site: str) -> None:
+    colour = "getComputedStyle(document.querySelector('.cp-tl__label small')).color"
+    with browser.context(color_scheme="light") as ctx:
+        page = ctx.new_page()
+        page.goto(site + "nw-ops-2026/")
+        light = page.evaluate(colour)
+    with browser.context(color_scheme="dark") as ctx:
+        page = ctx.new_page()
+        page.goto(site + "nw-ops-2026/")
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        assert page.evaluate(colour) != light  # on screen: the dark palette's grey
+        page.emulate_media(media="print")
+        assert page.evaluate(colour) == light == "rgb(95, 99, 104)"
+        # the narrow printed axis keeps only the labels that have room
+        shown = page.evaluate(
+            "[...document.querySelectorAll('.cp-tl__ticklabel')]"
+            ".filter((t) => getComputedStyle(t).display !== 'none').map((t) => t.textContent)"
+        )
+        assert shown == ["Feb 2026", "Apr", "Jun", "Aug", "Oct"]
+
+
+@pytest.mark.browser
 def test_home_page_prints_with_page_numbers_and_no_chrome(browser: Browser, site: str) -> None:
     with browser.context() as ctx:
         page = ctx.new_page()

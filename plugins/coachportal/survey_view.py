@@ -227,7 +227,8 @@ class LatestFigures:
     def text(self) -> str:
         """ "Round 2: mean +1.6 from 7 responses, 100% saw an improvement, +0.9 since round 1"."""
         total = self.row.aggregate.total
-        assert total is not None  # only rows with figures are kept
+        if total is None:  # latest_figures keeps only rows with figures
+            return f"Round {self.round}: not enough responses"
         responses = plural(total.n, "response", "responses")
         text = (
             f"Round {self.round}: mean {fmt_signed(total.mean)} from {responses}, "

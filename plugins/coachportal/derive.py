@@ -52,6 +52,7 @@ def page_context(e: Engagement, audience: str, today: dt.date, news: News | None
     """
     overdue = actions.overdue(e, today)
     sessions = actions.session_log(e, today)
+    rounds = survey_view.survey_rounds(e, today)
     return {
         "e": e,
         "s": e.stages,
@@ -66,7 +67,8 @@ def page_context(e: Engagement, audience: str, today: dt.date, news: News | None
         "overdue_text": plural(len(overdue), "overdue action", "overdue actions"),
         "completion": actions.completion(e),
         "sessions": sessions,
-        "rounds": survey_view.survey_rounds(e, today),
+        "rounds": rounds,
+        "latest_figures": survey_view.latest_figures(rounds),
         "news": news or News(),
         "calendar": calendar(e, today),
     }

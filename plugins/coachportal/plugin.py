@@ -41,7 +41,7 @@ log = get_plugin_logger(__name__)  # messages read "coachportal: ..."
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "coachportal"  # where assets land in site/
 CSS = ("portal.css", "coachportal.css", "unlock.css")
-JS = (scripts.MODULE,)
+JS = (scripts.MODULE, "print.js")
 PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 HOME_MARKER = "<!-- coachportal:engagements -->"
 PREVIEW_BANNER = '<p class="coachportal-preview">Preview — not encrypted</p>\n'
@@ -148,7 +148,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.local_navs, self.published, self.sealing = {}, False, []
         self._private_by_default(config)
         config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
-        config.extra_javascript = [*scripts.extra_scripts(ASSET_DIR), *config.extra_javascript]
+        ours = [*scripts.extra_scripts(ASSET_DIR), f"{ASSET_DIR}/print.js"]
+        config.extra_javascript = [*ours, *config.extra_javascript]
         if self.command in ("build", "gh-deploy") and not self.serving:
             self._stage(config)
         if not self.config.encryption:

@@ -366,10 +366,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         kind is known, and still early enough that the theme wraps the ciphertext. The
         plaintext never leaves memory: no placeholder files, no second pass over site/.
         """
+        if self.vault is None:  # unencrypted: on_page_content sealed nothing
+            return env
         sizes: dict[str, int] = {}
         for item in self.sealing:
             sizes[item.slug] = max(sizes.get(item.slug, 0), vault.byte_size(item.html))
-        assert self.vault is not None or not self.sealing
         for item in self.sealing:
             size = vault.padded_size(sizes[item.slug])
             item.page.content = self.vault.encrypt_page(item.key, item.page.url, item.html, size)

@@ -8,18 +8,12 @@ import re
 import subprocess
 from pathlib import Path
 
-from tmpportal import DEMO_ENGAGEMENTS, MKDOCS, copy_demo
+from tmpportal import DEMO_ENGAGEMENTS, DEMO_READER_PASSPHRASES, MKDOCS, copy_demo
 
 TODAY = "2026-06-20"
 ENGAGEMENTS = tuple(sorted(p.stem for p in DEMO_ENGAGEMENTS.glob("*.yml")))
 PAGES = ("", "awareness/", "development-plan/", "actions/", "progress/", "final-report/")
-# the README's fictional demo passphrases (the Makefile sets the same)
-PASSPHRASES = {
-    "northwind-hr": "amber-harbor-lantern-42",
-    "marcus-lee": "quiet-river-compass-17",
-    "harbor-hr": "copper-meadow-signal-93",
-    "acme-hr": "violet-canyon-ember-58",
-}
+PASSPHRASES = DEMO_READER_PASSPHRASES  # the README's fictional demo passphrases
 # which demo reader opens which engagement
 READER_OF = {"nw-ops-2026": "northwind-hr", "fin-cfo-2025": "harbor-hr", "ar-eng-2026": "acme-hr"}
 

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import html
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from tmpportal import EXAMPLES, REPO, TempPortal, copy_demo, new_portal
+from browser import free_port
+from tmpportal import DEMO_PASSPHRASES, EXAMPLES, REPO, TempPortal, copy_demo, http_get, new_portal, wait_for
 
 PAGES = ("", "awareness/", "development-plan/", "actions/", "progress/", "final-report/")
-DEMO_PASSPHRASES = {
-    "COACHPORTAL_PASSPHRASE_NORTHWIND_HR": "amber-falcon-lantern-42",
-    "COACHPORTAL_PASSPHRASE_MARCUS_LEE": "quiet-river-compass-17",
-    "COACHPORTAL_PASSPHRASE_HARBOR_HR": "copper-meadow-signal-93",
-    "COACHPORTAL_PASSPHRASE_ACME_HR": "violet-canyon-ember-58",
-}
 
 
 def page(portal: TempPortal, url: str) -> str:
@@ -205,17 +197,6 @@ def _clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("COACHPORTAL_")}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode("utf-8")
-
-
 @pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["serve", "serve-dirty"])
 def test_serve_watches_engagements_and_shows_preview_banner(tmp_path: Path, flags: list[str]) -> None:
     """`mkdocs serve` (and `--dirty`) report "serve": the preview. `serve --clean` reports
@@ -223,7 +204,7 @@ def test_serve_watches_engagements_and_shows_preview_banner(tmp_path: Path, flag
     portal = new_portal(tmp_path, plugin={"readers": {"hr": {"name": "HR"}}})
     engagement = portal.add_example("engagement.yml")
     portal.write_config()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", *flags, "-a", f"127.0.0.1:{port}"],
         cwd=tmp_path,
@@ -233,31 +214,17 @@ def test_serve_watches_engagements_and_shows_preview_banner(tmp_path: Path, flag
     )
     try:
         url = f"http://127.0.0.1:{port}/nw-ops-2026/"
-        html = _wait_for(lambda: _get(url), lambda h: "Operations leadership programme" in h)
+        html = wait_for(lambda: http_get(url), lambda h: "Operations leadership programme" in h)
         assert "Preview — not encrypted" in html
-        home = _get(f"http://127.0.0.1:{port}/")  # the coach previewing finds every engagement
+        home = http_get(f"http://127.0.0.1:{port}/")  # the coach previewing finds every engagement
         assert "Preview — not encrypted" in home and 'href="nw-ops-2026/"' in home
         renamed = engagement.read_text().replace("Operations leadership", "Logistics leadership", 1)
         engagement.write_text(renamed)
-        _wait_for(lambda: _get(url), lambda h: "Logistics leadership programme" in h)
+        wait_for(lambda: http_get(url), lambda h: "Logistics leadership programme" in h)
     finally:
         server.terminate()
         server.wait(timeout=10)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "engagements", "mkdocs.yml"]
-
-
-def _wait_for(fetch, ok, timeout: float = 60.0) -> str:
-    deadline = time.monotonic() + timeout
-    last = ""
-    while time.monotonic() < deadline:
-        try:
-            last = fetch()
-            if ok(last):
-                return last
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"timed out; last response:\n{last[:2000]}")
 
 
 def test_too_few_iterations_is_refused_in_one_line(tmp_path: Path) -> None:
@@ -308,18 +275,9 @@ def _encrypted(tmp_path: Path, **plugin: object) -> TempPortal:
     return portal
 
 
-def _with_config(portal: TempPortal, **settings: object) -> None:
-    import json
-
-    portal.write_config()
-    config = {**json.loads((portal.root / "mkdocs.yml").read_text()), **settings}
-    (portal.root / "mkdocs.yml").write_text(json.dumps(config))
-    portal.write_config = lambda: None  # type: ignore[method-assign]  # keep these settings
-
-
 def test_site_url_at_the_dev_address_still_encrypts(tmp_path: Path) -> None:
     portal = _encrypted(tmp_path)
-    _with_config(portal, site_url="http://127.0.0.1:8000/")
+    portal.configure(site_url="http://127.0.0.1:8000/")
     portal.build()
     html = page(portal, "nw-ops-2026/")
     assert "coachportal-locked" in html and "Dana Whitfield" not in html
@@ -336,7 +294,7 @@ def test_a_sponsor_passphrase_never_opens_a_coach_portal(tmp_path: Path) -> None
 
 def test_third_party_resources_fail_the_build_and_analytics_are_dropped(tmp_path: Path) -> None:
     portal = _encrypted(tmp_path)
-    _with_config(portal, extra={"analytics": {"provider": "google", "property": "G-XXXX"}})
+    portal.configure(extra={"analytics": {"provider": "google", "property": "G-XXXX"}})
     portal.build()
     assert not any("googletagmanager" in text for text in portal.text_of_every_file().values())
     (portal.root / "content" / "index.md").write_text(
@@ -379,7 +337,7 @@ def test_portfolio_links_follow_use_directory_urls(tmp_path: Path) -> None:
     from coachportal import vault
 
     portal = _encrypted(tmp_path)
-    _with_config(portal, use_directory_urls=False)
+    portal.configure(use_directory_urls=False)
     portal.build()
     opened = vault.open_portfolio(
         (portal.site / "coachportal" / "portfolio.json").read_text(), "amber-falcon-lantern-42"
@@ -410,8 +368,7 @@ def test_snippets_in_a_field_include_nothing(tmp_path: Path) -> None:
     portal.add(
         "nw.yml", _with_field(EXAMPLES / "engagement.yml", "background", '|\n        --8<-- "secrets.txt"')
     )
-    _with_config(
-        portal,
+    portal.configure(
         markdown_extensions=[{"pymdownx.snippets": {"base_path": [str(tmp_path)], "check_paths": False}}],
     )
     portal.build()

@@ -14,14 +14,8 @@ from typing import Any
 import pytest
 from browser import Browser, RecordingContext, Server, free_port, serve
 from coachportal import hygiene
-from tmpportal import EXAMPLES, TempPortal, copy_demo, new_portal
+from tmpportal import DEMO_PASSPHRASES, EXAMPLES, TempPortal, copy_demo, new_portal
 
-DEMO_PASSPHRASES = {
-    "COACHPORTAL_PASSPHRASE_NORTHWIND_HR": "amber-falcon-lantern-42",
-    "COACHPORTAL_PASSPHRASE_MARCUS_LEE": "quiet-river-compass-17",
-    "COACHPORTAL_PASSPHRASE_HARBOR_HR": "copper-meadow-signal-93",
-    "COACHPORTAL_PASSPHRASE_ACME_HR": "violet-canyon-ember-58",
-}
 # Records every CSP violation of the page (the init script itself is not subject to the CSP).
 WATCH_CSP = (
     "window.__csp = [];"

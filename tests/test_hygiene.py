@@ -17,15 +17,6 @@ def _portal(root: Path, engagement_id: str) -> TempPortal:
     return portal
 
 
-def _with_config(portal: TempPortal, **settings: object) -> None:
-    import json
-
-    portal.write_config()
-    config = {**json.loads((portal.root / "mkdocs.yml").read_text()), **settings}
-    (portal.root / "mkdocs.yml").write_text(json.dumps(config))
-    portal.write_config = lambda: None  # type: ignore[method-assign]  # keep these settings
-
-
 @pytest.mark.parametrize("use_directory_urls", [True, False])
 def test_an_engagement_named_like_a_hand_written_page_stops_the_build(
     tmp_path: Path, use_directory_urls: bool
@@ -33,7 +24,7 @@ def test_an_engagement_named_like_a_hand_written_page_stops_the_build(
     portal = _portal(tmp_path, "how-it-works")
     (tmp_path / "content" / "how-it-works.md").write_text("# How it works\n\nOpen to all.\n")
     if not use_directory_urls:
-        _with_config(portal, use_directory_urls=False)
+        portal.configure(use_directory_urls=False)
     result = portal.build(check=False)
     log = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in log

@@ -4,46 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import Browser
-from tmpportal import new_portal
+from browser import Browser, free_port
+from tmpportal import http_get, new_portal, wait_for
 
 BROKEN = ("status: doing", "status: doign")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode("utf-8")
-
-
-def _wait_for(url: str, ok, timeout: float = 60.0) -> str:
-    deadline, last = time.monotonic() + timeout, ""
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            last = _get(url)
-            if ok(last):
-                return last
-        time.sleep(0.3)
-    raise AssertionError(f"timed out; last response:\n{last[:3000]}")
-
-
 @contextlib.contextmanager
 def serving(root: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COACHPORTAL_")}
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
@@ -73,16 +48,16 @@ def test_a_broken_file_shows_its_problems_on_every_page_until_fixed(tmp_path: Pa
     good = engagement.read_text(encoding="utf-8")
     with serving(tmp_path) as base:
         page = base + "nw-ops-2026/actions/"
-        _wait_for(page, lambda h: "Ask directors for their recommendation" in h)
+        wait_for(lambda: http_get(page), lambda h: "Ask directors for their recommendation" in h)
         engagement.write_text(good.replace(*BROKEN, 1), encoding="utf-8")
-        html = _wait_for(page, lambda h: "coachportal-errors" in h)
+        html = wait_for(lambda: http_get(page), lambda h: "coachportal-errors" in h)
         # the problem with its place, on the page being previewed, over the last good content
         assert "engagement.yml:122:17: stages.action.items[1].status: unknown value &#39;doign&#39;" in html
         assert "did you mean &#39;doing&#39;?" in html
         assert "Ask directors for their recommendation" in html
-        assert "coachportal-errors" in _get(base)  # and on every other page
+        assert "coachportal-errors" in http_get(base)  # and on every other page
         engagement.write_text(good.replace("Ask directors", "Invite directors", 1), encoding="utf-8")
-        html = _wait_for(page, lambda h: "Invite directors" in h)
+        html = wait_for(lambda: http_get(page), lambda h: "Invite directors" in h)
         assert "coachportal-errors" not in html
 
 
@@ -91,7 +66,7 @@ def test_the_preview_reloads_with_the_problems_and_without_them(browser: Browser
     engagement = _portal(tmp_path)
     good = engagement.read_text(encoding="utf-8")
     with serving(tmp_path) as base, browser.context() as ctx:
-        _wait_for(base + "nw-ops-2026/actions/", lambda h: "Ask directors" in h)
+        wait_for(lambda: http_get(base + "nw-ops-2026/actions/"), lambda h: "Ask directors" in h)
         page = ctx.new_page()
         page.goto(base + "nw-ops-2026/actions/")
         assert page.locator(".coachportal-errors").count() == 0
@@ -111,9 +86,11 @@ def test_the_preview_shows_every_view_with_a_switcher(tmp_path: Path) -> None:
     portal.add_example("engagement.yml")
     portal.write_config()
     with serving(tmp_path) as base:
-        sponsor = _wait_for(base + "nw-ops-2026/awareness/", lambda h: "coachportal-views" in h)
+        sponsor = wait_for(
+            lambda: http_get(base + "nw-ops-2026/awareness/"), lambda h: "coachportal-views" in h
+        )
         assert 'href="../../client/nw-ops-2026/awareness/"' in sponsor
         assert "confidentiality terms" not in sponsor  # the one-on-one recap is client-level
-        client = _get(base + "client/nw-ops-2026/awareness/")
+        client = http_get(base + "client/nw-ops-2026/awareness/")
         assert "Dana agreed to the confidentiality terms" in client
         assert '<strong aria-current="page">Client</strong>' in client

@@ -281,7 +281,10 @@ def test_group_labels_are_escaped_exactly_once() -> None:
 
 def test_final_report(closed: Engagement, active: Engagement) -> None:
     md_text = pages_of(redacted(CLOSED, "sponsor"))["final-report"]
-    assert '<button class="md-button" data-coachportal-print>Print</button>' in md_text
+    assert (
+        '<button type="button" class="md-button" data-coachportal-print>Print / Save as PDF</button>'
+        in md_text
+    )
     text = visible_text(md_text)
     for expected in (
         "Omar now frames financial decisions around patient impact",
@@ -293,8 +296,10 @@ def test_final_report(closed: Engagement, active: Engagement) -> None:
     ):
         assert expected in text, expected
     waiting = pages_of(redacted(ACTIVE, "sponsor"))["final-report"]
-    assert "Not written yet" in waiting and "data-coachportal-print" not in waiting
+    # a running engagement's report page prints too: an interim record with the client's name
+    assert "Not written yet" in waiting and "data-coachportal-print" in waiting
     assert "planned end is 30 Nov 2026" in visible_text(waiting)
+    assert "Dana Whitfield" in visible_text(waiting)
 
 
 def test_demo_engagement_in_analysis_renders() -> None:

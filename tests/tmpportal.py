@@ -16,6 +16,18 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "tests" / "fixtures" / "reference"
 DEMO_ENGAGEMENTS = REPO / "engagements"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+# The README's fictional demo passphrases, by reader (the Makefile sets the same; a test
+# in test_access checks the three agree).
+DEMO_READER_PASSPHRASES = {
+    "northwind-hr": "amber-falcon-lantern-42",
+    "marcus-lee": "quiet-river-compass-17",
+    "harbor-hr": "copper-meadow-signal-93",
+    "acme-hr": "violet-canyon-ember-58",
+}
+# ... as the build reads them from the environment
+DEMO_PASSPHRASES = {
+    f"COACHPORTAL_PASSPHRASE_{r.upper().replace('-', '_')}": p for r, p in DEMO_READER_PASSPHRASES.items()
+}
 
 
 @dataclass
@@ -53,6 +65,15 @@ class TempPortal:
             "plugins": ["search", {"coachportal": self.plugin}],
         }
         (self.root / "mkdocs.yml").write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+    def configure(self, **settings: object) -> None:
+        """Add top-level mkdocs.yml settings (markdown_extensions, site_url, ...) to this portal."""
+        import json
+
+        self.write_config()
+        config = {**json.loads((self.root / "mkdocs.yml").read_text()), **settings}
+        (self.root / "mkdocs.yml").write_text(json.dumps(config))
+        self.write_config = lambda: None  # type: ignore[method-assign]  # keep these settings
 
     def build(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         self.write_config()
@@ -102,3 +123,26 @@ def copy_demo(root: Path) -> Path:
             shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     return root
+
+
+def http_get(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(fetch, ok, timeout: float = 60.0) -> str:  # noqa: ANN001
+    """Poll ``fetch()`` until ``ok(result)``; the last result in the error otherwise."""
+    import time
+
+    deadline, last = time.monotonic() + timeout, ""
+    while time.monotonic() < deadline:
+        try:
+            last = fetch()
+            if ok(last):
+                return last
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"timed out; last response:\n{last[:3000]}")

@@ -59,7 +59,7 @@ from zxcvbn import zxcvbn
 from zxcvbn.matching import L33T_TABLE
 
 from .checks import Finding, Loc, id_problem
-from .models import Engagement, Id, Level
+from .models import ID_MAX_LENGTH, Engagement, Level
 from .suggest import suggestion
 
 log = logging.getLogger("mkdocs.plugins.coachportal")
@@ -75,7 +75,7 @@ ESTIMATED_LENGTH = 72
 ADVICE = "four or more random words pass"
 # Reader ids follow the rule of every id an engagement file names in access:
 # (models.Id: checks.ID, at most this many characters).
-MAX_READER_ID = next(m.max_length for m in Id.__metadata__ if getattr(m, "max_length", None))
+MAX_READER_ID = ID_MAX_LENGTH
 READERS_HOME = "`readers:` in mkdocs.yml"
 
 

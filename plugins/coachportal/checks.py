@@ -24,13 +24,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .models import ID_PATTERN, ITEM_ID_PATTERN
 from .suggest import suggestion
 
 Loc = tuple[str | int, ...]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # engagement and reader ids: URL slugs
-ITEM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")  # goal, competency and action ids
+ID = re.compile(ID_PATTERN)  # engagement and reader ids: URL slugs (the models' own pattern)
+ITEM_ID = re.compile(ITEM_ID_PATTERN)  # goal, competency and action ids
 _ID_EXPECTED = "lowercase letters, digits and dashes, starting with a letter or digit"
 _ITEM_ID_EXPECTED = "letters, digits, '-' and '_', starting with a letter or digit"
 

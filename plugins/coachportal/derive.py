@@ -15,7 +15,7 @@ from typing import Any
 from . import actions, survey_view, timeline
 from .calendar_export import calendar
 from .changes import News
-from .formatting import time_left
+from .formatting import fmt_date, time_left
 from .i18n import Translator, english
 from .models import CONFIDENTIAL_NOTES, VIEW_DESCRIPTIONS, VISIBILITY_LABELS, Engagement
 
@@ -57,6 +57,7 @@ def page_context(
     t = t or english()
     overdue = actions.overdue(e, today)
     sessions = actions.session_log(e, today, t)
+    rounds = survey_view.survey_rounds(e, today, t)
     return {
         "e": e,
         "s": e.stages,
@@ -64,6 +65,10 @@ def page_context(
         "view_label": t.label(VISIBILITY_LABELS, audience),
         "view_title": t.label(VIEW_DESCRIPTIONS, audience),
         "confidential_note": t.label(CONFIDENTIAL_NOTES, audience),
+        # the printed page's footer (print.js shows it in an @page margin box)
+        "print_footer": t(
+            "{client} · {title} · built {date}", client=e.client.name, title=e.title, date=fmt_date(today, t)
+        ),
         "today": today,
         "overview": overview(e, today, t),
         "goals": actions.goals(e),
@@ -73,7 +78,8 @@ def page_context(
         "overdue_text": t.n("{n} overdue action", "{n} overdue actions", len(overdue)),
         "completion": actions.completion(e, t),
         "sessions": sessions,
-        "rounds": survey_view.survey_rounds(e, today, t),
+        "rounds": rounds,
+        "latest_figures": survey_view.latest_figures(rounds, t),
         "news": news or News(t=t),
         "calendar": calendar(e, today, t),
     }

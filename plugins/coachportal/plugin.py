@@ -43,7 +43,7 @@ log = get_plugin_logger(__name__)  # messages read "coachportal: ..."
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "coachportal"  # where assets land in site/
 CSS = ("portal.css", "coachportal.css", "unlock.css")
-JS = (scripts.MODULE,)
+JS = (scripts.MODULE, "print.js")
 PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 HOME_MARKER = "<!-- coachportal:engagements -->"
 # What an engagement page holds between on_page_content and on_env (where it is encrypted).
@@ -153,7 +153,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self._private_by_default(config)
         self.t = self._translator(config)
         config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
-        config.extra_javascript = [*scripts.extra_scripts(ASSET_DIR), *config.extra_javascript]
+        ours = [*scripts.extra_scripts(ASSET_DIR), f"{ASSET_DIR}/print.js"]
+        config.extra_javascript = [*ours, *config.extra_javascript]
         if self.command in ("build", "gh-deploy") and not self.serving:
             self._stage(config)
         if not self.config.encryption:
@@ -386,10 +387,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         kind is known, and still early enough that the theme wraps the ciphertext. The
         plaintext never leaves memory: no placeholder files, no second pass over site/.
         """
+        if self.vault is None:  # unencrypted: on_page_content sealed nothing
+            return env
         sizes: dict[str, int] = {}
         for item in self.sealing:
             sizes[item.slug] = max(sizes.get(item.slug, 0), vault.byte_size(item.html))
-        assert self.vault is not None or not self.sealing
         for item in self.sealing:
             size = vault.padded_size(sizes[item.slug])
             item.page.content = self.vault.encrypt_page(item.key, item.page.url, item.html, size, self.t)

@@ -11,7 +11,7 @@
 * ``<div class="coachportal-portfolio" data-search-exclude>`` on the home page
   (:func:`portfolio_element`) holds the "Open my engagements" form; unlock.js reads the
   portfolio embedded in it, else ``<site root>/coachportal/portfolio.json``;
-* any ``[data-coachportal-lock]`` forgets the keys, any ``[data-coachportal-print]`` prints.
+* any ``[data-coachportal-lock]`` forgets the keys; ``[data-coachportal-print]`` is ``assets/print.js``'s.
 """
 
 from __future__ import annotations

@@ -9,12 +9,12 @@ from importlib import metadata
 from pathlib import Path
 
 from .checks import id_problem
-from .models import STAGES, Id
+from .models import ID_MAX_LENGTH, STAGES
 from .project import CliError
 from .schema import engagement_json_schema
 
 SCHEMA_FILE = "engagement.schema.json"
-MAX_ID = next(m.max_length for m in Id.__metadata__ if getattr(m, "max_length", None))
+MAX_ID = ID_MAX_LENGTH
 PLACEHOLDER_INSTALL = "coachportal @ git+https://github.com/<your-org>/coachportal@main"
 
 MKDOCS_YML = """\

@@ -7,7 +7,7 @@ key dates) and the "actual" bar of each stage: a field with a date is listed onc
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .actions import overdue
 from .formatting import fmt_date
@@ -141,6 +141,12 @@ class Tick:
     date: dt.date
     label: str
     pct: float
+    minor: bool = False  # its label is left out where the axis is narrow (phones)
+
+    @property
+    def anchor(self) -> str:
+        """Where a narrow axis hangs the label from its tick, so that it stays on the axis."""
+        return "start" if self.pct <= 5 else "end" if self.pct >= 94 else "middle"
 
 
 @dataclass(frozen=True)
@@ -209,7 +215,26 @@ def _ticks(start: dt.date, end: dt.date, timeline_pct, t: Translator) -> tuple[T
             ticks.append(Tick(date, label, timeline_pct(date)))
         index += 1
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return tuple(ticks)
+    return _thinned(ticks)
+
+
+NARROW_LABELS = 6  # axis labels that fit a phone's width
+
+
+def _thinned(ticks: list[Tick]) -> tuple[Tick, ...]:
+    """Mark labels to leave out on a narrow axis, so that each one shown has room.
+
+    Labels shown are at least k ticks apart (k keeps about six): first those that carry
+    a year (the first label always does), then every k-th of the others.
+    """
+    step = max(1, -(-len(ticks) // NARROW_LABELS))
+    kept: list[int] = []
+    for i, t in enumerate(ticks):
+        if " " in t.label and all(i - k >= step for k in kept):
+            kept.append(i)
+    years = list(kept)
+    kept += [i for i in range(0, len(ticks), step) if all(abs(i - y) >= step for y in years)]
+    return tuple(replace(t, minor=i not in kept) for i, t in enumerate(ticks))
 
 
 def _stage_view(

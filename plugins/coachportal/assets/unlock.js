@@ -764,10 +764,8 @@ function startPage() {
     if (target.closest("[data-coachportal-lock]")) {
       event.preventDefault();
       lock();
-    } else if (target.closest("[data-coachportal-print]")) {
-      event.preventDefault();
-      window.print();
     }
+    // [data-coachportal-print] is print.js's (it sets the printed footer first).
   });
 
   function scan() {

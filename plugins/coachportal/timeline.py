@@ -196,7 +196,8 @@ class Timeline:
         return "end" if pct > 85 else "start"
 
 
-def _ticks(start: dt.date, end: dt.date, timeline_pct, t: Translator) -> tuple[Tick, ...]:
+def _ticks(start: dt.date, end: dt.date, timeline_pct, t: Translator | None = None) -> tuple[Tick, ...]:
+    t = t or english()
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     step = 1 if months <= 13 else 2 if months <= 26 else 3 if months <= 40 else 6 if months <= 80 else 12
     ticks: list[Tick] = []

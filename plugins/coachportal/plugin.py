@@ -30,7 +30,7 @@ from .errors import EngagementError
 from .models import Level
 from .origins import foreign_css_resources, foreign_resources
 from .pages import url
-from .portal import Portal, build_portal, summary, today
+from .portal import Portal, build_portal, today
 from .publish import Staging
 from .redact import AUDIENCES, audience_from
 from .render import render_engagement_list
@@ -210,8 +210,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             )
         except (access.AccessError, ValueError) as exc:
             raise PluginError(str(exc)) from None
-        summaries = {e.id: summary(e, config.use_directory_urls) for e in engagements}
-        self.portfolio_json = self.vault.portfolio(summaries)
+        self.portfolio_json = self.vault.portfolio(self.portal.summaries(config.use_directory_urls))
 
     # --- files and navigation ---------------------------------------------------
 

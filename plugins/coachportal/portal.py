@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .actions import completion
-from .changes import news_by_id
+from . import dashboard
+from .changes import News, news_by_id
 from .loader import load_engagements
 from .models import Engagement, Level
 from .pages import PageSource, url
@@ -27,6 +27,8 @@ class Portal:  # not slotted: cached_property needs __dict__
     audience: Level
     engagements: tuple[Engagement, ...]  # already redacted for `audience`
     pages: tuple[PageSource, ...]
+    today: dt.date | None = None  # the build's date (statuses, overdue, next key dates)
+    news: Mapping[str, News] = field(default_factory=dict)  # by engagement id: last update
 
     @classmethod
     def empty(cls) -> Portal:
@@ -40,6 +42,14 @@ class Portal:  # not slotted: cached_property needs __dict__
     def page_of(self, src_uri: str) -> PageSource | None:
         """The generated page at ``src_uri`` (None for hand-written pages)."""
         return self._by_src_uri.get(src_uri)
+
+    def summaries(self, directory_urls: bool = True) -> dict[str, dict[str, str]]:
+        """Every engagement's portfolio summary, by id (:func:`summary`)."""
+        on = self.today or dt.date.today()
+        return {
+            e.id: summary(e, directory_urls, on, self.news.get(e.id, News()).last_updated)
+            for e in self.engagements
+        }
 
 
 def today(environ: Mapping[str, str] = os.environ) -> dt.date:
@@ -61,17 +71,27 @@ def build_portal(
     pages = tuple(
         page for e in engagements for page in render_engagement(e, audience.label, on, news.get(e.id))
     )
-    return Portal(audience=audience, engagements=engagements, pages=pages)
+    return Portal(audience=audience, engagements=engagements, pages=pages, today=on, news=news)
 
 
-def summary(engagement: Engagement, directory_urls: bool = True) -> dict[str, str]:
-    """What a reader's portfolio shows of one engagement (encrypted before publishing)."""
-    done = completion(engagement)
-    progress = f"{done.done} of {done.total} actions done" if done.total else "no actions yet"
+def summary(
+    engagement: Engagement,
+    directory_urls: bool = True,
+    on: dt.date | None = None,
+    last_updated: dt.date | None = None,
+) -> dict[str, str]:
+    """What a reader's portfolio shows of one engagement (encrypted before publishing).
+
+    ``title``, ``client`` and ``url`` (the overview's site-relative URL) are text;
+    ``row`` is the engagement's dashboard row, HTML escaped by :mod:`dashboard`'s
+    template, and ``sort`` its place in the dashboard (:attr:`dashboard.Row.sort_key`).
+    """
+    link = url(engagement.id, "", directory_urls)
+    r = dashboard.row(engagement, on or dt.date.today(), link, last_updated)
     return {
         "title": engagement.title,
         "client": engagement.client.name,
-        "stage": engagement.stage,
-        "progress": progress,
-        "url": url(engagement.id, "", directory_urls),
+        "url": link,
+        "row": dashboard.row_html(r),
+        "sort": r.sort_key,
     }

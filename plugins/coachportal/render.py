@@ -107,3 +107,8 @@ def render_engagement(
 def render_engagement_list(engagements: list[Engagement], url_of: Any) -> str:
     """HTML listing every engagement (the preview's and an unencrypted coach portal's home page)."""
     return _ENV.get_template("_engagement_list.html").render(engagements=engagements, url_of=url_of)
+
+
+def render_fragment(template: str, **context: Any) -> str:
+    """A small template of ``templates/`` (autoescaped, like every page), e.g. a dashboard row."""
+    return _ENV.get_template(template).render(**context).strip()

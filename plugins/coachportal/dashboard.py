@@ -97,10 +97,11 @@ class Row:
     def sort_key(self) -> str:
         """Overdue first (most overdue actions first), then behind schedule, then the rest,
         then closed; within each, the nearest next key date first, then by client and title."""
+        overdue = self.overdue if self.tier == TIER_OVERDUE else 0
         return _SEP.join(
             (
                 str(self.tier),
-                f"{9999 - min(self.overdue, 9999):04d}",
+                f"{9999 - min(overdue, 9999):04d}",
                 self.next_date.isoformat() if self.next_date else _NO_DATE,
                 collation_text(self.client),
                 collation_text(self.title),

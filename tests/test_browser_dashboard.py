@@ -103,8 +103,25 @@ EXPECTED_SOLO = [
 ]
 
 
+class PalettePortal(TempPortal):
+    """A portal with Material's light/dark palette (as in the demo), for the dark screenshots."""
+
+    def write_config(self) -> None:
+        import json
+
+        super().write_config()
+        path = self.root / "mkdocs.yml"
+        config = json.loads(path.read_text(encoding="utf-8"))
+        config["theme"]["palette"] = [
+            {"scheme": "default", "toggle": {"icon": "material/weather-night", "name": "Dark mode"}},
+            {"scheme": "slate", "toggle": {"icon": "material/weather-sunny", "name": "Light mode"}},
+        ]
+        path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+
 def build(root: Path) -> TempPortal:
-    portal = new_portal(root, plugin={"readers": READERS})
+    base = new_portal(root, plugin={"readers": READERS})
+    portal = PalettePortal(root=base.root, plugin=base.plugin)
     for eid, (text, updated) in ENGAGEMENTS.items():
         path = portal.add(f"{eid}.yml", text)
         noon = time.mktime(dt.datetime.combine(updated, dt.time(12)).timetuple())
@@ -153,11 +170,11 @@ def shown_rows(page: Any) -> list[tuple[str, ...]]:
     ]
 
 
-def shoot(page: Any, name: str) -> None:
+def shoot(page: Any, name: str, full_page: bool = True) -> None:
     directory = os.environ.get("COACHPORTAL_SHOTS")
     if directory:
         Path(directory).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=full_page)
 
 
 def dark(page: Any) -> None:
@@ -250,4 +267,6 @@ def test_phone_shows_cards_without_sideways_scrolling(browser: Browser, site: Se
         assert label == '"Stage"'
         assert shown_rows(page) == EXPECTED_ALL
         shoot(page, f"dashboard-phone-{scheme}")
+        page.locator(".coachportal-dashboard__filter").scroll_into_view_if_needed()
+        shoot(page, f"dashboard-phone-{scheme}-screen", full_page=False)
         assert not [m for m in ctx.console if m.startswith("pageerror")]

@@ -210,6 +210,19 @@ def test_reader_of_ten_sees_them_most_urgent_first(ctx: RecordingContext, site: 
     assert shown_rows(page) == EXPECTED_ALL
 
 
+def test_the_twelve_summaries_are_padded_to_one_size(site: Server) -> None:
+    """Rows make the summaries larger than the smallest padding: still one size for all."""
+    import base64
+    import json
+
+    doc = json.loads((site.directory / "coachportal" / "portfolio.json").read_text(encoding="utf-8"))
+    assert len(doc["entries"]) == len(ENGAGEMENTS)
+    sizes = {len(base64.b64decode(entry["ct"])) - 16 for entry in doc["entries"]}  # less the GCM tag
+    assert len(sizes) == 1
+    (size,) = sizes
+    assert size == 2048  # a power of two above every summary with its row
+
+
 def test_client_name_with_a_script_stays_text(ctx: RecordingContext, site: Server) -> None:
     page = ctx.new_page()
     open_dashboard(page, site, PASSPHRASES["hr-all"], len(EXPECTED_ALL))

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .actions import completion
-from .changes import news_by_id
+from . import dashboard
+from .changes import News, news_by_id
 from .loader import load_engagements
 from .models import Engagement, Level
 from .pages import PageSource, url, view_prefix
@@ -29,6 +29,9 @@ class Portal:  # not slotted: cached_property needs __dict__
     pages: tuple[PageSource, ...]  # every view's
     views: tuple[Level, ...] = (Level.SPONSOR,)  # most public first
     by_view: Mapping[Level, tuple[Engagement, ...]] = field(default_factory=dict)  # redacted per view
+    pages: tuple[PageSource, ...]
+    today: dt.date | None = None  # the build's date (statuses, overdue, next key dates)
+    news: Mapping[str, News] = field(default_factory=dict)  # by engagement id: last update
 
     @classmethod
     def empty(cls) -> Portal:
@@ -45,6 +48,21 @@ class Portal:  # not slotted: cached_property needs __dict__
     def page_of(self, src_uri: str) -> PageSource | None:
         """The generated page at ``src_uri`` (None for hand-written pages)."""
         return self._by_src_uri.get(src_uri)
+
+    def summaries(self, directory_urls: bool = True) -> dict[str, dict[str, str]]:
+        """Every engagement's portfolio summary in every view, by content key (view prefix + id)."""
+        on = self.today or dt.date.today()
+        return {
+            self.prefix(view) + e.id: summary(
+                e, directory_urls, on, self.news.get(e.id, News()).last_updated, self.prefix(view)
+            )
+            for view in self.views
+            for e in self.engagements_of(view)
+        }
+
+    def engagements_of(self, view: Level) -> tuple[Engagement, ...]:
+        """The engagements as redacted for ``view``."""
+        return self.by_view.get(view) or (self.engagements if view == self.audience else ())
 
 
 def today(environ: Mapping[str, str] = os.environ) -> dt.date:
@@ -70,23 +88,36 @@ def build_portal(
     base = levels[0]
     by_view: dict[Level, tuple[Engagement, ...]] = {}
     pages: list[PageSource] = []
+    last_news: Mapping[str, News] = {}
     for view in levels:
         engagements = by_view[view] = tuple(redact(e, view) for e in loaded)
         news = news_by_id(engagements_dir, engagements, view)  # "Since the last update", per engagement
+        last_news = last_news or news
         prefix = view_prefix(view.label, base.label)
         for e in engagements:
             pages += render_engagement(e, view.label, on, news.get(e.id), prefix)
-    return Portal(base, by_view[base], tuple(pages), levels, by_view)
+    return Portal(base, by_view[base], tuple(pages), levels, by_view, today=on, news=last_news)
 
 
-def summary(engagement: Engagement, directory_urls: bool = True, view: str = "") -> dict[str, str]:
-    """What a reader's portfolio shows of one engagement in one view (encrypted before publishing)."""
-    done = completion(engagement)
-    progress = f"{done.done} of {done.total} actions done" if done.total else "no actions yet"
+def summary(
+    engagement: Engagement,
+    directory_urls: bool = True,
+    on: dt.date | None = None,
+    last_updated: dt.date | None = None,
+    view: str = "",
+) -> dict[str, str]:
+    """What a reader's portfolio shows of one engagement in one view (encrypted before publishing).
+
+    ``title``, ``client`` and ``url`` (the overview's site-relative URL) are text;
+    ``row`` is the engagement's dashboard row, HTML escaped by :mod:`dashboard`'s
+    template, and ``sort`` its place in the dashboard (:attr:`dashboard.Row.sort_key`).
+    """
+    link = url(engagement.id, "", directory_urls, view)
+    r = dashboard.row(engagement, on or dt.date.today(), link, last_updated)
     return {
         "title": engagement.title,
         "client": engagement.client.name,
-        "stage": engagement.stage,
-        "progress": progress,
-        "url": url(engagement.id, "", directory_urls, view),
+        "url": link,
+        "row": dashboard.row_html(r),
+        "sort": r.sort_key,
     }

@@ -116,3 +116,8 @@ def render_engagement_list(engagements: list[Engagement], url_of: Any) -> str:
 def render_view_switcher(links: list[tuple[str, str]], current: str, relative: Any) -> str:
     """Preview only: links to the same page in each view (``links``: (view, site URL))."""
     return _ENV.get_template("_view_switcher.html").render(links=links, current=current, relative=relative)
+
+
+def render_fragment(template: str, **context: Any) -> str:
+    """A small template of ``templates/`` (autoescaped, like every page), e.g. a dashboard row."""
+    return _ENV.get_template(template).render(**context).strip()

@@ -69,6 +69,7 @@ def write_payloads(directory: Path) -> Path:
         },
         "other_engagement_kid": vault.key_id("fin-cfo-2025"),
         "portfolio": vault.portfolio(summaries),
+        "dashboard": dashboard_order(),
         "titles": {
             reader: sorted(TITLES[e] for e, readers in ACCESS.items() if reader in readers)
             for reader in PASSPHRASES
@@ -79,6 +80,48 @@ def write_payloads(directory: Path) -> Path:
     path = directory / "payloads.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def dashboard_order() -> dict[str, list]:
+    """Dashboard summaries (shuffled) and the order Python gives them: unlock.js must agree."""
+    import datetime as dt
+    import random
+
+    from coachportal.dashboard import Row
+
+    def row(i: int, client: str, **extra: object) -> Row:
+        fields = {
+            "id": f"e{i:02d}",
+            "url": f"e{i:02d}/",
+            "client": client,
+            "title": f"Programme {i}",
+            "organization": None,
+            "stage": "action",
+            "stage_label": "Action",
+            "schedule": "on-schedule",
+            "done": 1,
+            "total": 2,
+            "overdue": 0,
+            "next_date": None,
+            "next_label": None,
+            "last_updated": None,
+        }
+        return Row(**{**fields, **extra})  # type: ignore[arg-type]
+
+    rows = [
+        row(1, "Zed", overdue=4),
+        row(2, "Ann", overdue=1, next_date=dt.date(2026, 7, 1)),
+        row(3, "Émile", schedule="behind", next_date=dt.date(2026, 6, 30)),
+        row(4, "Eve", schedule="behind", next_date=dt.date(2026, 6, 30)),
+        row(5, "Ünal", next_date=dt.date(2026, 6, 21)),
+        row(6, "ann", next_date=dt.date(2026, 6, 21)),
+        row(7, "Bo"),
+        row(8, "Al", stage="closed", schedule="closed"),
+        row(9, "日本", next_date=dt.date(2026, 6, 21)),
+    ]
+    summaries = [{"title": r.title, "url": r.url, "sort": r.sort_key} for r in rows]
+    random.Random(3).shuffle(summaries)
+    return {"summaries": summaries, "order": [r.title for r in sorted(rows, key=lambda r: r.sort_key)]}
 
 
 def test_unlock_js_opens_payloads_written_by_crypto_py(tmp_path: Path) -> None:

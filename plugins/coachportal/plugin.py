@@ -33,7 +33,7 @@ from .i18n import Translator
 from .models import VISIBILITY_LABELS, Level
 from .origins import foreign_css_resources, foreign_resources
 from .pages import PageSource, url
-from .portal import Portal, build_portal, summary, today
+from .portal import Portal, build_portal, today
 from .publish import Staging
 from .redact import AUDIENCES, audience_from
 from .render import render_engagement_list, render_view_switcher
@@ -243,16 +243,14 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         readers, views = self.config.readers, self.portal.views
         keys: dict[str, list[str]] = {}
         portfolio: dict[str, list[str]] = {}
-        summaries: dict[str, dict[str, str]] = {}
         for view in views:
             prefix = self.portal.prefix(view)
-            for e in self.portal.by_view[view]:
+            for e in self.portal.engagements_of(view):
                 key = prefix + e.id
                 keys[key] = access.view_readers(e, view, readers)
                 levels = {r: access.reader_level(readers[r]) or Level.SPONSOR for r in keys[key]}
                 portfolio[key] = [r for r in keys[key] if access.top_view(levels[r], views) == view]
-                summaries[key] = summary(e, config.use_directory_urls, prefix, self.t)
-        return keys, portfolio, summaries
+        return keys, portfolio, self.portal.summaries(config.use_directory_urls, self.t)
 
     # --- files and navigation ---------------------------------------------------
 

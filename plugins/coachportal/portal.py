@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .actions import completion
-from .changes import news_by_id
+from . import dashboard
+from .changes import News, news_by_id
 from .i18n import Translator, english
 from .loader import load_engagements
-from .models import STAGE_LABELS, Engagement, Level
+from .models import Engagement, Level
 from .pages import PageSource, url, view_prefix
 from .redact import redact
 from .render import render_engagement
@@ -30,6 +30,9 @@ class Portal:  # not slotted: cached_property needs __dict__
     pages: tuple[PageSource, ...]  # every view's
     views: tuple[Level, ...] = (Level.SPONSOR,)  # most public first
     by_view: Mapping[Level, tuple[Engagement, ...]] = field(default_factory=dict)  # redacted per view
+    pages: tuple[PageSource, ...]
+    today: dt.date | None = None  # the build's date (statuses, overdue, next key dates)
+    news: Mapping[str, News] = field(default_factory=dict)  # by engagement id: last update
 
     @classmethod
     def empty(cls) -> Portal:
@@ -46,6 +49,24 @@ class Portal:  # not slotted: cached_property needs __dict__
     def page_of(self, src_uri: str) -> PageSource | None:
         """The generated page at ``src_uri`` (None for hand-written pages)."""
         return self._by_src_uri.get(src_uri)
+
+    def summaries(
+        self, directory_urls: bool = True, t: Translator | None = None
+    ) -> dict[str, dict[str, str]]:
+        """Every engagement's portfolio summary in every view, by content key (view prefix + id),
+        in ``t``'s language."""
+        on = self.today or dt.date.today()
+        return {
+            self.prefix(view) + e.id: summary(
+                e, directory_urls, on, self.news.get(e.id, News()).last_updated, self.prefix(view), t
+            )
+            for view in self.views
+            for e in self.engagements_of(view)
+        }
+
+    def engagements_of(self, view: Level) -> tuple[Engagement, ...]:
+        """The engagements as redacted for ``view``."""
+        return self.by_view.get(view) or (self.engagements if view == self.audience else ())
 
 
 def today(environ: Mapping[str, str] = os.environ) -> dt.date:
@@ -73,25 +94,39 @@ def build_portal(
     base = levels[0]
     by_view: dict[Level, tuple[Engagement, ...]] = {}
     pages: list[PageSource] = []
+    last_news: Mapping[str, News] = {}
     for view in levels:
         engagements = by_view[view] = tuple(redact(e, view) for e in loaded)
         # "Since the last update", per engagement
         news = news_by_id(engagements_dir, engagements, view, t)
+        last_news = last_news or news
         prefix = view_prefix(view.label, base.label)
         for e in engagements:
             pages += render_engagement(e, view.label, on, t, news.get(e.id), prefix)
-    return Portal(base, by_view[base], tuple(pages), levels, by_view)
+    return Portal(base, by_view[base], tuple(pages), levels, by_view, today=on, news=last_news)
 
 
 def summary(
-    engagement: Engagement, directory_urls: bool = True, view: str = "", t: Translator | None = None
+    engagement: Engagement,
+    directory_urls: bool = True,
+    on: dt.date | None = None,
+    last_updated: dt.date | None = None,
+    view: str = "",
+    t: Translator | None = None,
 ) -> dict[str, str]:
-    """What a reader's portfolio shows of one engagement in one view (encrypted before publishing)."""
+    """What a reader's portfolio shows of one engagement in one view (encrypted before publishing).
+
+    ``title``, ``client`` and ``url`` (the overview's site-relative URL) are text;
+    ``row`` is the engagement's dashboard row, HTML escaped by :mod:`dashboard`'s
+    template, and ``sort`` its place in the dashboard (:attr:`dashboard.Row.sort_key`).
+    """
     t = t or english()
+    link = url(engagement.id, "", directory_urls, view)
+    r = dashboard.row(engagement, on or dt.date.today(), link, last_updated, t)
     return {
         "title": engagement.title,
         "client": engagement.client.name,
-        "stage": t.label(STAGE_LABELS, engagement.stage),
-        "progress": completion(engagement, t).actions_done,
-        "url": url(engagement.id, "", directory_urls, view),
+        "url": link,
+        "row": dashboard.row_html(r, t),
+        "sort": r.sort_key,
     }

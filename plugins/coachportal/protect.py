@@ -10,7 +10,9 @@
   HTML, inside ``<div class="coachportal-unlocked">`` with a Lock button;
 * ``<div class="coachportal-portfolio" data-search-exclude>`` on the home page
   (:func:`portfolio_element`) holds the "Open my engagements" form; unlock.js reads the
-  portfolio embedded in it, else ``<site root>/coachportal/portfolio.json``;
+  portfolio embedded in it, else ``<site root>/coachportal/portfolio.json``, and fills the
+  hidden dashboard skeleton after the form (``.coachportal-dashboard``, headers written
+  here) with the ``row`` of each summary it opens, sorted by ``sort`` (:mod:`dashboard`);
 * any ``[data-coachportal-lock]`` forgets the keys; ``[data-coachportal-print]`` is ``assets/print.js``'s.
 """
 
@@ -21,6 +23,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from . import dashboard
 from .i18n import N_, Translator, english
 
 STRINGS_ID = "coachportal-strings"  # unlock.js reads its words from this element
@@ -89,7 +92,8 @@ def portfolio_element(portfolio_json: str | None = None, t: Translator | None = 
         field_id="coachportal-portfolio-passphrase",
         submit=t("Open"),
     )
-    return f'<div class="coachportal-portfolio" data-search-exclude>\n{template}{form}</div>'
+    board = dashboard.skeleton(t)
+    return f'<div class="coachportal-portfolio" data-search-exclude>\n{template}{form}{board}\n</div>'
 
 
 # --- the locked fragment -------------------------------------------------------------------------

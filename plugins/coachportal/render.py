@@ -141,3 +141,9 @@ def render_view_switcher(
     """Preview only: links to the same page in each view (``links``: (view, site URL))."""
     env = environment((t or english()).language)
     return env.get_template("_view_switcher.html").render(links=links, current=current, relative=relative)
+
+
+def render_fragment(template: str, t: Translator | None = None, **context: Any) -> str:
+    """A small template of ``templates/`` (autoescaped, like every page) in ``t``'s language,
+    e.g. a dashboard row."""
+    return environment((t or english()).language).get_template(template).render(**context).strip()

@@ -155,8 +155,9 @@ class Vault:
     ) -> str:
         """JSON text for ``coachportal/portfolio.json``.
 
-        ``entries`` maps engagement id -> summary (``title``, ``stage``, ``progress``, ``url``
-        — the overview's site-relative URL — and optionally ``client``). Each entry holds
+        ``entries`` maps engagement id -> summary (:func:`portal.summary`: ``title``,
+        ``client``, ``url`` — the overview's site-relative URL — and the dashboard's ``row``
+        and ``sort``; any string values). Each entry holds
         only its key id, the wrapped keys and the summary encrypted with the engagement's
         content key, every one padded to the same size (the largest summary's,
         :func:`padded_size`); entries are shuffled. ``readers`` (several views): per entry,

@@ -176,3 +176,43 @@ describe("page paths and sessions", () => {
     assert.equal(unlock.sessionProblem(record, { ...now, build: "salt2" }), "updated");
   });
 });
+
+describe("dashboard", () => {
+  test("summaries sort by the key the build computed, as Python sorts them", { skip }, () => {
+    const sorted = unlock.sortSummaries(data.dashboard.summaries).map((s) => s.title);
+    assert.deepEqual(sorted, data.dashboard.order);
+  });
+
+  test("summaries without a key come last, by title; the input is not changed", () => {
+    const list = [{ title: "b" }, { title: "z", sort: "2" }, { title: "a" }, { title: "y", sort: "1" }];
+    const before = JSON.stringify(list);
+    assert.deepEqual(
+      unlock.sortSummaries(list).map((s) => s.title),
+      ["y", "z", "a", "b"]
+    );
+    assert.equal(JSON.stringify(list), before);
+    assert.equal(unlock.compareSummaries({ sort: "1", title: "a" }, { sort: "1", title: "a" }), 0);
+  });
+
+  test("the filter matches every word, ignoring case and accents", () => {
+    const row = "Zoë Ångström  Operations leadership · Action Behind schedule 2 of 6 30 Nov 2026";
+    assert.equal(unlock.matchesFilter(row, ""), true);
+    assert.equal(unlock.matchesFilter(row, "   "), true);
+    assert.equal(unlock.matchesFilter(row, "zoe"), true);
+    assert.equal(unlock.matchesFilter(row, "ANGSTROM behind"), true);
+    assert.equal(unlock.matchesFilter(row, "nov 2026"), true);
+    assert.equal(unlock.matchesFilter(row, "zoe closed"), false);
+    assert.equal(unlock.matchesFilter("<script>", "<scr"), true); // text, compared as text
+    assert.equal(unlock.foldText("  Émile\n  Zola "), "emile zola");
+  });
+
+  test("links stay inside the portal", () => {
+    const root = "https://portal.example/sub/";
+    const origin = "https://portal.example";
+    assert.equal(unlock.portalHref("nw-ops-2026/", root, origin), "https://portal.example/sub/nw-ops-2026/");
+    assert.equal(unlock.portalHref("https://evil.example/", root, origin), null);
+    assert.equal(unlock.portalHref("//evil.example/x", root, origin), null);
+    assert.equal(unlock.portalHref("javascript:alert(1)", root, origin), null);
+    assert.equal(unlock.portalHref(undefined, root, origin), "https://portal.example/sub/");
+  });
+});

@@ -262,6 +262,61 @@ async function openPortfolio(doc, passphrase) {
   return opened;
 }
 
+// --- the dashboard (pure) ---------------------------------------------------------------------
+
+/* Summaries in dashboard order: by the `sort` key the build computed (dashboard.py; plain
+ * string order), summaries without one last, then by title. */
+function compareSummaries(a, b) {
+  const ka = typeof a.sort === "string" ? a.sort : null;
+  const kb = typeof b.sort === "string" ? b.sort : null;
+  if (ka !== kb) {
+    if (ka === null) return 1;
+    if (kb === null) return -1;
+    return ka < kb ? -1 : 1;
+  }
+  const ta = String(a.title || "");
+  const tb = String(b.title || "");
+  return ta < tb ? -1 : ta > tb ? 1 : 0;
+}
+
+function sortSummaries(summaries) {
+  return summaries.slice().sort(compareSummaries);
+}
+
+/* Text as the filter compares it: accents and case ignored, spaces collapsed. */
+function foldText(text) {
+  return String(text == null ? "" : text)
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/* Does a row's text hold every word of the filter's query? (An empty query matches all.) */
+function matchesFilter(text, query) {
+  const haystack = foldText(text);
+  return foldText(query)
+    .split(" ")
+    .filter(Boolean)
+    .every(function (word) {
+      return haystack.indexOf(word) !== -1;
+    });
+}
+
+/* A summary's site-relative URL resolved against the site root, or null when it would
+ * leave the portal (another origin, or a scheme other than http(s) and file). */
+function portalHref(url, root, origin) {
+  let href;
+  try {
+    href = new URL(String(url || ""), root);
+  } catch (e) {
+    return null;
+  }
+  if (href.origin !== origin || !/^(https?|file):$/.test(href.protocol)) return null;
+  return href.href;
+}
+
 // --- the tab's session (pure decision) ------------------------------------------------------
 
 /* Why the stored keys must be forgotten, or null. `record` is the stored session
@@ -594,37 +649,76 @@ function startPage() {
     return node;
   }
 
-  function stageLabel(stage) {
-    stage = String(stage || "");
-    return stage ? stage.charAt(0).toUpperCase() + stage.slice(1) : "";
+  /* The engagement's dashboard row: the <tr> the build rendered (dashboard.py), or a
+   * plain row of its title for a summary without one; null for a link that would leave
+   * the portal. The row's HTML is inserted as HTML because the build escaped every value
+   * in it and AES-GCM authenticated it (the contract in dashboard.py); its links all go
+   * to the checked overview URL. */
+  function rowOf(summary) {
+    const href = portalHref(summary.url, ROOT, location.origin);
+    if (!href) return null;
+    let row = null;
+    if (typeof summary.row === "string") {
+      const template = document.createElement("template");
+      template.innerHTML = summary.row;
+      const first = template.content.firstElementChild;
+      if (first && first.tagName === "TR" && template.content.childElementCount === 1) row = first;
+    }
+    if (!row) {
+      row = el("tr", "coachportal-portfolio__item coachportal-dash__row");
+      const head = el("th", "coachportal-dash__client");
+      head.scope = "row";
+      head.appendChild(el("a", "coachportal-portfolio__link", summary.client || summary.title || ""));
+      const rest = el("td");
+      rest.colSpan = 5;
+      row.append(head, rest);
+    }
+    row.querySelectorAll("a").forEach(function (link) {
+      link.href = href;
+    });
+    return row;
   }
 
-  /* One list item, or null for a link that would leave the portal. */
-  function portfolioItem(summary) {
-    let href;
-    try {
-      href = new URL(String(summary.url || ""), ROOT);
-    } catch (e) {
-      return null;
+  /* Show the rows matching the filter box (every row when it is empty or hidden). */
+  function applyFilter(board) {
+    const input = board.querySelector(".coachportal-dashboard__filter-input");
+    const box = board.querySelector(".coachportal-dashboard__filter");
+    const query = input && box && !box.hidden ? input.value : "";
+    let shown = 0;
+    board.querySelectorAll("tbody > tr").forEach(function (row) {
+      const match = matchesFilter(row.textContent, query);
+      row.hidden = !match;
+      if (match) shown++;
+    });
+    const none = board.querySelector(".coachportal-dashboard__no-match");
+    if (none) none.hidden = shown > 0;
+  }
+
+  function fillDashboard(board, summaries) {
+    const rows = sortSummaries(summaries).map(rowOf).filter(Boolean);
+    board.querySelector("tbody").replaceChildren(...rows);
+    const box = board.querySelector(".coachportal-dashboard__filter");
+    const input = board.querySelector(".coachportal-dashboard__filter-input");
+    if (box && input) {
+      const from = Number(board.getAttribute("data-filter-from"));
+      box.hidden = rows.length < (Number.isFinite(from) && from > 0 ? from : 6);
+      if (!input.hasAttribute("data-coachportal-bound")) {
+        input.setAttribute("data-coachportal-bound", "");
+        input.addEventListener("input", function () {
+          applyFilter(board);
+        });
+      }
     }
-    if (href.origin !== location.origin || !/^(https?|file):$/.test(href.protocol)) return null;
-    const item = el("li", "coachportal-portfolio__item");
-    const link = el("a", "coachportal-portfolio__link", summary.title || MESSAGES.engagement);
-    link.href = href.href;
-    item.appendChild(link);
-    if (summary.client) item.appendChild(el("span", "coachportal-portfolio__client", summary.client));
-    const meta = el("span", "coachportal-portfolio__meta");
-    if (summary.stage) meta.appendChild(el("span", "coachportal-portfolio__stage", stageLabel(summary.stage)));
-    if (summary.progress) meta.appendChild(el("span", "coachportal-portfolio__progress", summary.progress));
-    item.appendChild(meta);
-    return item;
+    board.hidden = false;
+    applyFilter(board);
   }
 
   function renderList(container, summaries, form) {
     const old = container.querySelector(".coachportal-portfolio__list");
     if (old) old.remove();
-    if (!summaries.length) return;
-    // The list replaces the form; "Another passphrase" brings it back (e.g. for a second role).
+    const board = container.querySelector(".coachportal-dashboard");
+    if (!summaries.length || !board) return;
+    // The dashboard replaces the form; "Another passphrase" brings it back (e.g. for a second role).
     form.hidden = true;
     const box = el("div", "coachportal-portfolio__list");
     const bar = el("div", "coachportal-toolbar");
@@ -642,14 +736,8 @@ function startPage() {
     lockButton.setAttribute("data-coachportal-lock", "");
     bar.append(again, lockButton);
     box.appendChild(bar);
-    const list = el("ul", "coachportal-portfolio__items");
-    summaries
-      .slice()
-      .sort((a, b) => String(a.title).localeCompare(String(b.title)))
-      .map(portfolioItem)
-      .forEach((item) => item && list.appendChild(item));
-    box.appendChild(list);
-    container.appendChild(box);
+    board.before(box);
+    fillDashboard(board, summaries);
   }
 
   async function openStored(doc, opened) {
@@ -830,4 +918,9 @@ export {
   openEntry,
   openPortfolio,
   sessionProblem,
+  compareSummaries,
+  sortSummaries,
+  foldText,
+  matchesFilter,
+  portalHref,
 };

@@ -400,3 +400,19 @@ def test_the_preview_view_switcher_speaks_the_portal_language() -> None:
     )
     assert visible_text(html) == "Ansicht: Sponsor · Coachee"
     assert 'aria-label="Ansichten dieser Seite (nur in der Vorschau)"' in html
+
+
+def test_the_printed_page_numbers_read_in_the_portal_language() -> None:
+    from coachportal.formatting import page_of_pages
+
+    assert page_of_pages() == ["page ", " of ", ""]
+    assert page_of_pages(translator("de")) == ["Seite ", " von ", ""]
+    css = (REPO / "plugins/coachportal/assets/coachportal.css").read_text(encoding="utf-8")
+    assert (
+        'var(--cp-print-page-a, "page ") counter(page) var(--cp-print-page-b, " of ") counter(pages)' in css
+    )
+    html = render_engagement(
+        load_engagement(EXAMPLES / "engagement.yml"), "sponsor", TODAY, translator("de")
+    )[0].html
+    assert 'data-coachportal-pages="[&#34;Seite &#34;, &#34; von &#34;, &#34;&#34;]"' in html
+    assert "erstellt am 20. Juni 2026" in html  # the printed footer

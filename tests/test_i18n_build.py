@@ -178,7 +178,12 @@ def test_encrypted_german_portal_unlocks_in_german(tmp_path: Path, browser: Any,
         page.wait_for_selector(".coachportal-portfolio__list", timeout=UNLOCK_TIMEOUT)
         listed = page.locator(".coachportal-portfolio").inner_text()
         assert "Ihre Coaching-Mandate" in listed and "Andere Passphrase" in listed
-        assert "Umsetzung" in listed and re.search(r"\d von \d Maßnahmen erledigt", listed), listed
+        assert (
+            "Umsetzung" in listed
+            and "Erledigte Maßnahmen" in listed
+            and "Nächster wichtiger Termin" in listed
+        )
+        assert re.search(r"\d von \d", listed), listed
         page.locator(".coachportal-again").click()
         form = page.locator(".coachportal-portfolio input[type=password]")
         form.fill("definitely-not-the-passphrase-99")

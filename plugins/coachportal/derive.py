@@ -9,13 +9,14 @@ data, because the engagement may have had whole blocks removed for the audience.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from . import actions, survey_view, timeline
 from .calendar_export import calendar
 from .changes import News
-from .formatting import fmt_date, time_left
+from .formatting import fmt_date, page_of_pages, time_left
 from .i18n import Translator, english
 from .models import CONFIDENTIAL_NOTES, VIEW_DESCRIPTIONS, VISIBILITY_LABELS, Engagement
 
@@ -69,6 +70,7 @@ def page_context(
         "print_footer": t(
             "{client} · {title} · built {date}", client=e.client.name, title=e.title, date=fmt_date(today, t)
         ),
+        "print_pages": json.dumps(page_of_pages(t), ensure_ascii=False),
         "today": today,
         "overview": overview(e, today, t),
         "goals": actions.goals(e),

@@ -82,6 +82,17 @@ def time_left(today: dt.date, end: dt.date, t: Translator | None = None) -> str:
     return t.n("{n} week to go", "{n} weeks to go", left // 7)
 
 
+def page_of_pages(t: Translator | None = None) -> list[str]:
+    """The words around the numbers of "page 2 of 5", in three parts (the printed footer)."""
+    t = t or english()
+    text = t("page {page} of {pages}")
+    if not 0 <= text.find("{page}") < text.find("{pages}"):  # numbers the other way round
+        text = english()("page {page} of {pages}")
+    before, rest = text.split("{page}", 1)
+    between, after = rest.split("{pages}", 1)
+    return [before, between, after]
+
+
 def done_of(done: int, total: int, dropped: int = 0, t: Translator | None = None) -> str:
     """ "4 of 6 done, 1 dropped" """
     t = _t(t)

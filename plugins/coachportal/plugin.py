@@ -10,6 +10,7 @@ content (encrypt), context (local nav), post_page (noindex) -> on_post_build
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from . import access, crypto, hygiene, preview, protect, scripts, vault
+from . import access, crypto, hygiene, preview, protect, scripts, timings, vault
 from .errors import EngagementError
 from .models import Level
 from .origins import foreign_css_resources, foreign_resources
@@ -120,6 +121,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.serving = False  # set by on_serve: later rebuilds write into the served directory
         self.sealing: list[_Sealing] = []  # engagement pages waiting for on_env to encrypt them
         self.mkdocs_config: MkDocsConfig | None = None
+        self.started = time.perf_counter()
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -138,6 +140,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return self.config.encryption and not self.previewing
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        timings.reset()
+        self.started = time.perf_counter()
         self.portal, self.vault, self.portfolio_json = Portal.empty(), None, None
         self.problems = ""
         self.local_navs, self.published, self.sealing = {}, False, []
@@ -197,14 +201,15 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         """Keys for every engagement; fails closed on any access problem."""
         engagements = self.portal.engagements
         try:
-            passphrases = access.resolve_passphrases(
-                self.config.readers,
-                engagements,
-                os.environ,
-                base_dir=Path(config.config_file_path or ".").parent,
-                site_name=config.site_name,
-                audience=self.portal.audience,
-            )
+            with timings.step("readers"):
+                passphrases = access.resolve_passphrases(
+                    self.config.readers,
+                    engagements,
+                    os.environ,
+                    base_dir=Path(config.config_file_path or ".").parent,
+                    site_name=config.site_name,
+                    audience=self.portal.audience,
+                )
             self.vault = vault.Vault.create(
                 {e.id: list(e.access) for e in engagements}, passphrases, iterations=self.config.iterations
             )
@@ -328,9 +333,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         for item in self.sealing:
             sizes[item.slug] = max(sizes.get(item.slug, 0), vault.byte_size(item.html))
         assert self.vault is not None or not self.sealing
-        for item in self.sealing:
-            size = vault.padded_size(sizes[item.slug])
-            item.page.content = self.vault.encrypt_page(item.engagement_id, item.page.url, item.html, size)
+        with timings.step("encrypt"):
+            for item in self.sealing:
+                size = vault.padded_size(sizes[item.slug])
+                html = self.vault.encrypt_page(item.engagement_id, item.page.url, item.html, size)
+                item.page.content = html
         self.sealing = []
         return env
 
@@ -344,7 +351,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     @event_priority(-100)  # last: the CSP hashes the inline scripts of the final HTML
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._every_html_page(output, config, f"page {page.file.src_uri!r}")
+        with timings.step("page hygiene"):
+            return self._every_html_page(output, config, f"page {page.file.src_uri!r}")
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
@@ -398,6 +406,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             portfolio.parent.mkdir(parents=True, exist_ok=True)
             portfolio.write_text(self.portfolio_json, encoding="utf-8")
         self.published = True
+        timings.add("build", time.perf_counter() - self.started)
+        log.debug(f"seconds per step: {timings.summary()}")
+        timings.write()
 
     def _refuse_foreign_stylesheets(self, site: Path, config: MkDocsConfig) -> None:
         """A stylesheet that @imports a web font (or any url() elsewhere) fails the build:

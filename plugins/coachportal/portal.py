@@ -20,6 +20,7 @@ from .models import Engagement, Level
 from .pages import PageSource, url
 from .redact import redact
 from .render import render_engagement
+from .timings import step
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,14 @@ def build_portal(
     ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name.
     Raises ``errors.EngagementError`` listing every problem of every file.
     """
-    engagements = tuple(redact(e, audience) for e in load_engagements(engagements_dir, readers))
-    news = news_by_id(engagements_dir, engagements, audience)  # "Since the last update", per engagement
-    pages = tuple(
-        page for e in engagements for page in render_engagement(e, audience.label, on, news.get(e.id))
-    )
+    with step("load"):
+        engagements = tuple(redact(e, audience) for e in load_engagements(engagements_dir, readers))
+    with step("history"):
+        news = news_by_id(engagements_dir, engagements, audience)  # "Since the last update", per engagement
+    with step("render"):
+        pages = tuple(
+            page for e in engagements for page in render_engagement(e, audience.label, on, news.get(e.id))
+        )
     return Portal(audience=audience, engagements=engagements, pages=pages)
 
 

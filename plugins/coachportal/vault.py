@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import crypto
+from . import crypto, timings
 from .access import AccessError
 from .protect import locked_fragment
 
@@ -78,9 +78,10 @@ class Vault:
             raise AccessError(problems)
         needed = {r for readers in access.values() for r in readers}
         salt = crypto.new_salt()
-        keks = crypto.derive_keks(
-            {r: passphrases[r] for r in needed}, salt, iterations, max_workers=max_workers
-        )
+        with timings.step("key derivation"):
+            keks = crypto.derive_keks(
+                {r: passphrases[r] for r in needed}, salt, iterations, max_workers=max_workers
+            )
         keys: dict[str, _EngagementKey] = {}
         kids: set[str] = set()
         for engagement_id, readers in access.items():

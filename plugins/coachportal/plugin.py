@@ -176,10 +176,16 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         directory = Path(self.config.engagements_dir)
+        derivations = self._start_key_derivation(config) if self.encrypting else None
         try:
             audience = audience_from(self.config.audience, os.environ)
             readers = set(self.config.readers) if self.encrypting else None
-            self.portal = build_portal(directory, audience, today(), readers)
+            try:
+                self.portal = build_portal(directory, audience, today(), readers)
+            except BaseException:
+                if derivations is not None:
+                    derivations.close()  # no key is needed: drop the derivations not started
+                raise
         except EngagementError as exc:
             if not self.previewing:
                 raise PluginError(str(exc)) from None
@@ -195,9 +201,20 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if self.previewing:
             preview.remember(directory, self.portal)
         if self.encrypting:
-            self._lock(config)
+            try:
+                self._lock(config, derivations)
+            finally:
+                if derivations is not None:
+                    derivations.close()
 
-    def _lock(self, config: MkDocsConfig) -> None:
+    def _start_key_derivation(self, config: MkDocsConfig) -> crypto.Derivations:
+        """Start deriving every declared reader's key now, while the engagements load."""
+        base_dir = Path(config.config_file_path or ".").parent
+        derivations = crypto.Derivations(crypto.new_salt(), self.config.iterations)
+        derivations.start(access.declared_passphrases(self.config.readers, os.environ, base_dir=base_dir))
+        return derivations
+
+    def _lock(self, config: MkDocsConfig, derivations: crypto.Derivations | None = None) -> None:
         """Keys for every engagement; fails closed on any access problem."""
         engagements = self.portal.engagements
         try:
@@ -211,7 +228,10 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                     audience=self.portal.audience,
                 )
             self.vault = vault.Vault.create(
-                {e.id: list(e.access) for e in engagements}, passphrases, iterations=self.config.iterations
+                {e.id: list(e.access) for e in engagements},
+                passphrases,
+                iterations=self.config.iterations,
+                derivations=derivations,
             )
         except (access.AccessError, ValueError) as exc:
             raise PluginError(str(exc)) from None

@@ -20,9 +20,9 @@ import yaml
 
 REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "reference" / "engagement.yml"
 PAGES_PER_ENGAGEMENT = 6
-FIRST = ("Dana", "Alex", "Mina", "Jonas", "Ruth", "Kofi", "Lena", "Omar", "Ines", "Tariq", "Yuki", "Bea")
-LAST = ("Whitfield", "Okafor", "Lindqvist", "Moreau", "Castillo", "Nakamura", "Brennan", "Sato", "Haddad")
-ORGS = ("Northwind", "Harbor", "Acme", "Bluefin", "Cobalt", "Juniper", "Meridian", "Quarry", "Tessellate")
+FIRST = ("Zdenka", "Oluwaseun", "Thorvald", "Xiomara", "Kwabena", "Radomir", "Ysolde", "Fenwicka")
+LAST = ("Przybylski", "Okonkwo", "Vasquezova", "Nakagawara", "Szczepanik", "Abernethyx")
+ORGS = ("Zylotech", "Quorvex", "Brixmoor", "Vantrell", "Oxbryde", "Kelmarsh")
 STATUSES = ("todo", "doing", "done")
 
 

@@ -120,6 +120,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.published = False
         self.serving = False  # set by on_serve: later rebuilds write into the served directory
         self.sealing: list[_Sealing] = []  # engagement pages waiting for on_env to encrypt them
+        self.scanned_kinds: set[str] = set()  # kinds of generated page already scanned (_scan)
         self.mkdocs_config: MkDocsConfig | None = None
         self.started = time.perf_counter()
 
@@ -145,6 +146,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.portal, self.vault, self.portfolio_json = Portal.empty(), None, None
         self.problems = ""
         self.local_navs, self.published, self.sealing = {}, False, []
+        self.scanned_kinds: set[str] = set()
         self._private_by_default(config)
         config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
         config.extra_javascript = [*scripts.extra_scripts(ASSET_DIR), *config.extra_javascript]
@@ -372,7 +374,20 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     @event_priority(-100)  # last: the CSP hashes the inline scripts of the final HTML
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         with timings.step("page hygiene"):
-            return self._every_html_page(output, config, f"page {page.file.src_uri!r}")
+            return self._every_html_page(output, config, f"page {page.file.src_uri!r}", self._scan(page))
+
+    def _scan(self, page: Page) -> bool:
+        """Whether to look for loads from other origins in this page. Every hand-written page;
+        of the generated pages, the first of each kind: the rest differ from it only by what
+        our templates wrote (ciphertext, titles, their own links), while the theme and its
+        overrides — what a user wrote — wrap each the same way."""
+        source = self.portal.page_of(page.file.src_uri)
+        if source is None:
+            return True
+        if source.slug in self.scanned_kinds:
+            return False
+        self.scanned_kinds.add(source.slug)
+        return True
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
@@ -381,7 +396,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             return self._every_html_page(output_content, config, f"template {template_name!r}")
         return output_content
 
-    def _every_html_page(self, output: str, config: MkDocsConfig, where: str) -> str:
+    def _every_html_page(self, output: str, config: MkDocsConfig, where: str, scan: bool = True) -> str:
         """noindex, a Content-Security-Policy, no repository API call, and a small note of
         which view this portal is, even on locked pages."""
         label = f"{self.portal.audience.label.capitalize()} view"
@@ -391,7 +406,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             output = output.replace(marker, marker + note, 1)
         else:
             output = output.replace("</body>", note + "</body>", 1)
-        foreign = foreign_resources(output, config.site_url)
+        foreign = foreign_resources(output, config.site_url) if scan else []
         if foreign:
             raise PluginError(
                 f"coachportal: {where} would load from another origin (a private portal loads nothing"

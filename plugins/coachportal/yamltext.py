@@ -194,9 +194,20 @@ class _Stop(Exception):
 
 
 class _Scalar(ScalarNode):
-    """A scalar node that remembers the tag written in the file (None: resolved implicitly)."""
+    """A scalar node that remembers the tag written in the file (None: resolved implicitly).
 
-    __slots__ = ("explicit",)
+    Its ``tag`` is the text it was made with (ruamel.yaml's node decodes it again on every read).
+    """
+
+    __slots__ = ("explicit", "_tag")
+
+    def __init__(self, tag: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(tag, *args, **kwargs)
+        self._tag = tag
+
+    @property  # type: ignore[override]
+    def tag(self) -> str:
+        return self._tag
 
 
 class _Alias:
@@ -238,9 +249,13 @@ class _Composer(Composer):
         # (known once its first child is composed)]
         self.frames: list[list[Any]] = []
         self.document: Node | None = None
-        self.resolver12 = YAML(typ="safe", pure=True).resolver
+
+    # ruamel.yaml's properties, looked up for every event; set once in get_single_node.
+    parser: Any = None
+    resolver: Any = None
 
     def get_single_node(self) -> Any:
+        self.parser, self.resolver = self.loader.parser, self.loader.resolver
         self.parser.get_event()  # stream start
         if not self.parser.check_event(StreamEndEvent):
             self.document = self.compose_document()
@@ -283,7 +298,7 @@ class _Composer(Composer):
         event = self.parser.get_event()
         explicit = None if event.tag is None else str(event.tag)
         if explicit is None:
-            tag = str(self.resolver12.resolve(ScalarNode, event.value, event.implicit))
+            tag = _resolve12(event.value, event.implicit)
         else:
             tag = _STR if explicit == "!" else explicit
         node = _Scalar(tag, event.value, event.start_mark, event.end_mark, style=event.style, anchor=anchor)
@@ -403,6 +418,26 @@ def _fast_events(text: str) -> _Events | None:
     finally:
         parser.dispose()
     return _Events(out) if len(out) > 3 else None
+
+
+def _implicit_table() -> tuple[dict[Any, list[tuple[str, re.Pattern[str]]]], str]:
+    resolver = YAML(typ="safe", pure=True).resolver  # no %YAML: the YAML 1.2 rules
+    rules = resolver.versioned_resolver.items()
+    table = {first: [(str(tag), rx) for tag, rx in found] for first, found in rules}
+    return table, str(resolver.DEFAULT_SCALAR_TAG)
+
+
+_IMPLICIT, _DEFAULT_SCALAR = _implicit_table()
+
+
+def _resolve12(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag of an untagged scalar by the YAML 1.2 rules: ruamel.yaml's
+    ``VersionedResolver.resolve`` for a scalar, without making a ``Tag`` per scalar."""
+    if implicit[0]:
+        for tag, rx in (*_IMPLICIT.get(value[:1], ()), *_IMPLICIT.get(None, ())):
+            if rx.match(value):
+                return tag
+    return _DEFAULT_SCALAR
 
 
 def _compose(text: str) -> tuple[Node | None, set[int], _Stop | None]:

@@ -45,6 +45,7 @@ engagement ids must be unique.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,9 +97,27 @@ def _under(loc: Loc, poisoned: set[Loc]) -> bool:
     return any(loc[: len(p)] == p for p in poisoned)
 
 
+# Files read by this process, by their text's digest: `mkdocs serve` rebuilds (and the
+# previous versions of "Since the last update") read an unchanged file once. The located
+# data is never changed after parsing; at most MAX_PARSED entries are kept.
+MAX_PARSED = 10_000
+_parsed: dict[str, Located] = {}
+
+
+def _parse(text: str) -> Located:
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    located = _parsed.get(key)
+    if located is None:
+        located = parse(text)
+        if len(_parsed) >= MAX_PARSED:
+            _parsed.clear()
+        _parsed[key] = located
+    return located
+
+
 def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
     try:
-        located = parse(read_text(path))
+        located = _parse(read_text(path))
     except Fatal as fatal:
         problem = _problem(path, (fatal.line, fatal.column), fatal.loc, fatal.message)
         return _Loaded(None, None, Positions(), [problem])

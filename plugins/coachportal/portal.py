@@ -7,6 +7,7 @@ per build and hands the result to MkDocs; `vault` and `hygiene` run later on the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .actions import completion
-from .changes import news_by_id
+from .changes import News, news_by_id
 from .loader import load_engagements
 from .models import Engagement, Level
 from .pages import PageSource, url
@@ -62,10 +63,28 @@ def build_portal(
     with step("history"):
         news = news_by_id(engagements_dir, engagements, audience)  # "Since the last update", per engagement
     with step("render"):
-        pages = tuple(
-            page for e in engagements for page in render_engagement(e, audience.label, on, news.get(e.id))
-        )
+        rendered = {e.id: _render(e, audience, on, news.get(e.id)) for e in engagements}
+        _rendered.clear()
+        _rendered.update({key: pages for key, pages in rendered.values()})
+        pages = tuple(page for _, engagement_pages in rendered.values() for page in engagement_pages)
     return Portal(audience=audience, engagements=engagements, pages=pages)
+
+
+# The pages of the latest build, by what they are made of: `mkdocs serve` rebuilds render
+# only the engagements that changed. Keyed by everything render_engagement reads.
+_RenderKey = tuple[str, dt.date, "News | None", str]
+_rendered: dict[_RenderKey, list[PageSource]] = {}
+
+
+def _render(
+    e: Engagement, audience: Level, on: dt.date, news: News | None
+) -> tuple[_RenderKey, list[PageSource]]:
+    # repr: every field, the excluded ones too (model_dump_json leaves those out)
+    key = (audience.label, on, news, hashlib.sha256(repr(e).encode("utf-8")).hexdigest())
+    pages = _rendered.get(key)
+    if pages is None:
+        pages = render_engagement(e, audience.label, on, news)
+    return key, pages
 
 
 def summary(engagement: Engagement, directory_urls: bool = True) -> dict[str, str]:

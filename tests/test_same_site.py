@@ -1,7 +1,8 @@
-"""Speed does not change the site: a build that reads YAML through libyaml, derives keys in
-parallel (started before loading) and reuses this process's parsed files and rendered pages
-publishes the same site as a build that does none of that — byte for byte apart from the
-ciphertext, IVs and salts (pages and portfolio are compared decrypted)."""
+"""Speed does not change the site. A build that reads YAML through libyaml, derives keys
+in parallel (started before loading) and reuses parsed files (this process's, or the
+pickles of .cache/coachportal/) and rendered pages publishes the same site as a build
+that does none of that: byte for byte apart from the ciphertext, IVs, salts and key ids
+(pages and portfolio are compared decrypted)."""
 
 from __future__ import annotations
 
@@ -83,6 +84,8 @@ def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monke
     with monkeypatch.context() as m:
         m.setattr(yamltext, "_fast_events", lambda text: None)
         m.setattr(crypto, "_cores", lambda: 1)
+        m.setattr(loader, "use_cache_dir", lambda directory: None)
+        m.setattr(loader, "_cache_dir", None)
         loader._parsed.clear()
         portal._rendered.clear()
         slow = _opened(_build(demo, "site-slow"))
@@ -91,8 +94,12 @@ def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monke
     fast = _opened(_build(demo, "site-fast"))
     assert loader._parsed and portal._rendered  # the next build reuses them
     cached = _opened(_build(demo, "site-cached"))
+    assert list((demo / ".cache" / "coachportal" / "parsed").glob("*.pickle"))
+    loader._parsed.clear()
+    portal._rendered.clear()
+    from_disk = _opened(_build(demo, "site-disk"))  # parsed files from .cache/coachportal/
     assert any(plain for _, plain in (v for v in slow.values() if isinstance(v, tuple)))
-    assert slow.keys() == fast.keys() == cached.keys()
+    assert slow.keys() == fast.keys() == cached.keys() == from_disk.keys()
     for name in slow:
         assert slow[name] == fast[name], name
-        assert fast[name] == cached[name], name
+        assert fast[name] == cached[name] == from_disk[name], name

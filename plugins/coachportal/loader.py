@@ -46,8 +46,12 @@ engagement ids must be unique.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
+import sys
 from collections.abc import Collection
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -102,17 +106,62 @@ def _under(loc: Loc, poisoned: set[Loc]) -> bool:
 # data is never changed after parsing; at most MAX_PARSED entries are kept.
 MAX_PARSED = 10_000
 _parsed: dict[str, Located] = {}
+# And across builds, when the plugin names a directory (`.cache/coachportal/` beside
+# mkdocs.yml, never inside site/): one pickle per text, keyed by the text, coachportal's
+# version and Python's. Safe to delete at any time.
+_cache_dir: Path | None = None
+
+
+def use_cache_dir(directory: Path | None) -> None:
+    global _cache_dir
+    _cache_dir = directory
+
+
+def _version() -> str:
+    try:
+        return metadata.version("coachportal")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "0"
+
+
+_SALT = f"coachportal {_version()} python {sys.version}\n".encode()
 
 
 def _parse(text: str) -> Located:
-    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = hashlib.sha256(_SALT + text.encode("utf-8")).hexdigest()
     located = _parsed.get(key)
     if located is None:
+        located = _from_disk(key)
+    if located is None:
         located = parse(text)
-        if len(_parsed) >= MAX_PARSED:
-            _parsed.clear()
-        _parsed[key] = located
+        _to_disk(key, located)
+    if len(_parsed) >= MAX_PARSED:
+        _parsed.clear()
+    _parsed[key] = located
     return located
+
+
+def _from_disk(key: str) -> Located | None:
+    if _cache_dir is None:
+        return None
+    try:
+        located = pickle.loads((_cache_dir / "parsed" / f"{key}.pickle").read_bytes())
+    except Exception:  # noqa: BLE001 - missing, truncated or stale: parse again
+        return None
+    return located if isinstance(located, Located) else None
+
+
+def _to_disk(key: str, located: Located) -> None:
+    if _cache_dir is None:
+        return
+    target = _cache_dir / "parsed" / f"{key}.pickle"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(f".{key}.{os.getpid()}.tmp")
+        temp.write_bytes(pickle.dumps(located, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temp, target)
+    except OSError:
+        pass  # a read-only checkout builds without the cache
 
 
 def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:

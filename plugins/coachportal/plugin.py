@@ -26,7 +26,7 @@ from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from . import access, crypto, hygiene, preview, protect, scripts, timings, vault
+from . import access, crypto, hygiene, loader, preview, protect, scripts, timings, vault
 from .errors import EngagementError
 from .models import Level
 from .origins import foreign_css_resources, foreign_resources
@@ -179,6 +179,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         directory = Path(self.config.engagements_dir)
         derivations = self._start_key_derivation(config) if self.encrypting else None
+        loader.use_cache_dir(cache_dir(config.config_file_path, config.site_dir))
         try:
             audience = audience_from(self.config.audience, os.environ)
             readers = set(self.config.readers) if self.encrypting else None
@@ -506,6 +507,12 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             self._unstage(publish=self.published)
         self.serving = True
         return server
+
+
+def cache_dir(config_file: str | None, site_dir: str) -> Path | None:
+    """``.cache/coachportal/`` beside mkdocs.yml; none if that would lie inside the site."""
+    directory = (Path(config_file or ".").parent / ".cache" / "coachportal").resolve()
+    return None if directory.is_relative_to(Path(site_dir).resolve()) else directory
 
 
 def _text(path: Path) -> str:

@@ -18,7 +18,7 @@ DEMO_PASSPHRASES := \
   COACHPORTAL_PASSPHRASE_HARBOR_HR="$${COACHPORTAL_PASSPHRASE_HARBOR_HR:-copper-meadow-signal-93}" \
   COACHPORTAL_PASSPHRASE_ACME_HR="$${COACHPORTAL_PASSPHRASE_ACME_HR:-violet-canyon-ember-58}"
 
-.PHONY: site test test-fast serve serve-site clean lint bench bench-padding schema yaml-test-suite
+.PHONY: site test test-fast serve serve-site clean lint bench bench-padding bench-preview schema yaml-test-suite
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,3 +77,7 @@ bench: $(STAMP)
 
 bench-padding: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/padding.py
+
+# Seconds from saving one engagement file to the change showing under `mkdocs serve`.
+bench-preview: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/preview.py --engagements $(N)

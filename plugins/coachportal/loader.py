@@ -164,12 +164,30 @@ def _to_disk(key: str, located: Located) -> None:
         pass  # a read-only checkout builds without the cache
 
 
+# Files validated by this process, by path, text and readers (the models are frozen):
+# a `mkdocs serve` rebuild validates only the files that changed. The latest entry per path.
+_validated: dict[Path, tuple[tuple[str, frozenset[str] | None], _Loaded]] = {}
+
+
 def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
     try:
-        located = _parse(read_text(path))
+        text = read_text(path)
     except Fatal as fatal:
         problem = _problem(path, (fatal.line, fatal.column), fatal.loc, fatal.message)
         return _Loaded(None, None, Positions(), [problem])
+    key = (text, None if readers is None else frozenset(readers))
+    known = _validated.get(path)
+    if known is not None and known[0] == key:
+        return known[1]
+    loaded = _load_text(path, text, readers)
+    if len(_validated) >= MAX_PARSED:
+        _validated.clear()
+    _validated[path] = (key, loaded)
+    return loaded
+
+
+def _load_text(path: Path, text: str, readers: Collection[str] | None) -> _Loaded:
+    located = _parse(text)
     data, pos = located.data, located.positions
     problems = [_problem(path, where, loc, msg) for loc, where, msg in located.problems]
     if located.fatal:

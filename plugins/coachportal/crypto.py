@@ -35,6 +35,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
+from . import timings
+
 MIN_ITERATIONS = 600_000  # OWASP 2023 recommendation for PBKDF2-HMAC-SHA256
 MAX_ITERATIONS = 10_000_000  # unlock.js refuses more (MAX_ITERATIONS there): keep them equal
 SALT_BYTES = 16
@@ -160,7 +162,11 @@ class Derivations:
 
     def start(self, passphrases: Iterable[str]) -> None:
         for passphrase in sorted(set(passphrases) - set(self._futures)):
-            self._futures[passphrase] = self._pool.submit(derive_kek, passphrase, self.salt, self.iterations)
+            self._futures[passphrase] = self._pool.submit(self._derive, passphrase)
+
+    def _derive(self, passphrase: str) -> bytes:
+        with timings.step("key derivation"):  # summed over the threads: CPU, not wall
+            return derive_kek(passphrase, self.salt, self.iterations)
 
     def keks(self, passphrases: Mapping[str, str]) -> dict[str, bytes]:
         """Reader id -> KEK, waiting for the derivations under way."""

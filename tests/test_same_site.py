@@ -90,6 +90,7 @@ def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = copy_demo(tmp_path / "demo")
     monkeypatch.chdir(root)
     monkeypatch.setenv("COACHPORTAL_TODAY", "2026-06-20")
+    monkeypatch.setenv("COACHPORTAL_CACHE_DIR", ".cache/coachportal")
     for reader, phrase in PASSPHRASES.items():
         monkeypatch.setenv(f"COACHPORTAL_PASSPHRASE_{reader.upper().replace('-', '_')}", phrase)
     return root

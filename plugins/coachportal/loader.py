@@ -106,9 +106,9 @@ def _under(loc: Loc, poisoned: set[Loc]) -> bool:
 # data is never changed after parsing; at most MAX_PARSED entries are kept.
 MAX_PARSED = 10_000
 _parsed: dict[str, Located] = {}
-# And across builds, when the plugin names a directory (`.cache/coachportal/` beside
-# mkdocs.yml, never inside site/): one pickle per text, keyed by the text, coachportal's
-# version and Python's. Safe to delete at any time.
+# And across builds, when the plugin names a directory ($COACHPORTAL_CACHE_DIR, e.g.
+# `.cache/coachportal/` beside mkdocs.yml, never inside site/): one pickle per text, keyed
+# by the text, coachportal's version and Python's. Safe to delete at any time.
 _cache_dir: Path | None = None
 
 

@@ -179,7 +179,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         directory = Path(self.config.engagements_dir)
         derivations = self._start_key_derivation(config) if self.encrypting else None
-        loader.use_cache_dir(cache_dir(config.config_file_path, config.site_dir))
+        loader.use_cache_dir(cache_dir(os.environ.get(CACHE_ENV), config.config_file_path, config.site_dir))
         try:
             audience = audience_from(self.config.audience, os.environ)
             readers = set(self.config.readers) if self.encrypting else None
@@ -509,10 +509,19 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return server
 
 
-def cache_dir(config_file: str | None, site_dir: str) -> Path | None:
-    """``.cache/coachportal/`` beside mkdocs.yml; none if that would lie inside the site."""
-    directory = (Path(config_file or ".").parent / ".cache" / "coachportal").resolve()
-    return None if directory.is_relative_to(Path(site_dir).resolve()) else directory
+CACHE_ENV = "COACHPORTAL_CACHE_DIR"
+
+
+def cache_dir(setting: str | None, config_file: str | None, site_dir: str) -> Path | None:
+    """Where parsed files are kept across builds: ``$COACHPORTAL_CACHE_DIR`` (relative to
+    mkdocs.yml, e.g. ``.cache/coachportal``); none when unset, or inside the site."""
+    if not setting:
+        return None
+    directory = (Path(config_file or ".").parent / Path(setting).expanduser()).resolve()
+    if directory.is_relative_to(Path(site_dir).resolve()):
+        log.warning(f"{CACHE_ENV} lies inside the site directory: not used")
+        return None
+    return directory
 
 
 def _text(path: Path) -> str:

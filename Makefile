@@ -18,7 +18,7 @@ DEMO_PASSPHRASES := \
   COACHPORTAL_PASSPHRASE_HARBOR_HR="$${COACHPORTAL_PASSPHRASE_HARBOR_HR:-copper-meadow-signal-93}" \
   COACHPORTAL_PASSPHRASE_ACME_HR="$${COACHPORTAL_PASSPHRASE_ACME_HR:-violet-canyon-ember-58}"
 
-.PHONY: site test test-fast serve serve-site clean lint bench schema yaml-test-suite messages
+.PHONY: site test test-fast serve serve-site clean lint bench bench-padding bench-preview schema yaml-test-suite messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,8 +69,18 @@ lint: $(TSTAMP)
 clean:
 	rm -rf site .cache .pytest_cache .ruff_cache .hypothesis plugins/*.egg-info
 
+# `make bench` (N engagements, R reader counts: make bench N=300 R="300 20"); bench-padding: the padding's cost.
+N ?= 1000
+R ?= 300 20
 bench: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench.py $(N)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/scale.py --engagements $(N) --readers $(R)
+
+bench-padding: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/padding.py
+
+# Seconds from saving one engagement file to the change showing under `mkdocs serve`.
+bench-preview: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/preview.py --engagements $(N)
 
 # Translations: extract every message (Python and templates) into the template, then
 # update each language's catalog (plugins/coachportal/locale/<lang>/LC_MESSAGES/). The

@@ -445,6 +445,25 @@ def passphrase_problem(passphrase: str, clues: Sequence[Clue] = ()) -> str | Non
 # --- resolution ------------------------------------------------------------------------------------
 
 
+def declared_passphrases(
+    readers: Mapping[str, Any], environ: Mapping[str, str] | None = None, *, base_dir: Path | None = None
+) -> list[str]:
+    """Every passphrase set for a declared reader, unchecked and without a word said: what the
+    build may start deriving keys from before the engagements are loaded. The build's own
+    checks (:func:`resolve_passphrases`) still decide which ones are used."""
+    environ = os.environ if environ is None else environ
+    from_file: dict[str, str] = {}
+    secrets_path = environ.get(SECRETS_ENV, "").strip()
+    if secrets_path:
+        path = Path(secrets_path).expanduser()
+        try:
+            from_file = load_secrets_file(path if path.is_absolute() else (base_dir or Path.cwd()) / path)
+        except AccessError:
+            from_file = {}
+    found = [environ.get(env_var(r)) or from_file.get(r) for r in readers]
+    return [p for p in found if p and isinstance(p, str)]
+
+
 def _secrets_from_file(
     environ: Mapping[str, str], readers: Mapping[str, Any], base_dir: Path | None, problems: list[str]
 ) -> tuple[str, dict[str, str]]:

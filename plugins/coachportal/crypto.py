@@ -26,7 +26,7 @@ import os
 import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from urllib.parse import unquote
 
@@ -34,6 +34,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+from . import timings
 
 MIN_ITERATIONS = 600_000  # OWASP 2023 recommendation for PBKDF2-HMAC-SHA256
 MAX_ITERATIONS = 10_000_000  # unlock.js refuses more (MAX_ITERATIONS there): keep them equal
@@ -139,6 +141,41 @@ def derive_keks(
             derived = list(pool.map(lambda p: derive_kek(p, salt, iterations), distinct))
     by_passphrase = dict(zip(distinct, derived, strict=True))
     return {reader: by_passphrase[p] for reader, p in passphrases.items()}
+
+
+class Derivations:
+    """KEKs derived in the background, started as soon as the passphrases are known.
+
+    Key derivation does not depend on the engagements (only the passphrase checks do), so
+    the plugin starts it before loading them: the threads (``cryptography``'s PBKDF2
+    releases the GIL) run while the single-threaded loading and rendering go on.
+    :meth:`keks` waits for the ones it needs and derives any passphrase not started.
+    """
+
+    def __init__(self, salt: bytes, iterations: int = MIN_ITERATIONS, *, max_workers: int | None = None):
+        check_iterations(iterations)
+        self.salt, self.iterations = salt, iterations
+        self._pool = ThreadPoolExecutor(
+            max_workers=max_workers or _cores(), thread_name_prefix="coachportal-kdf"
+        )
+        self._futures: dict[str, Future[bytes]] = {}
+
+    def start(self, passphrases: Iterable[str]) -> None:
+        for passphrase in sorted(set(passphrases) - set(self._futures)):
+            self._futures[passphrase] = self._pool.submit(self._derive, passphrase)
+
+    def _derive(self, passphrase: str) -> bytes:
+        with timings.step("key derivation"):  # summed over the threads: CPU, not wall
+            return derive_kek(passphrase, self.salt, self.iterations)
+
+    def keks(self, passphrases: Mapping[str, str]) -> dict[str, bytes]:
+        """Reader id -> KEK, waiting for the derivations under way."""
+        self.start(passphrases.values())
+        return {reader: self._futures[p].result() for reader, p in passphrases.items()}
+
+    def close(self) -> None:
+        """Drop what is not started; a derivation under way finishes in its thread."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _cores() -> int:

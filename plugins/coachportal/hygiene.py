@@ -14,7 +14,7 @@ import hashlib
 import html as html_lib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,18 +36,30 @@ def add_noindex(html: str) -> str:
     return ROBOTS_META + "\n" + html
 
 
-def _normal_prefixes(prefixes: Iterable[str]) -> list[str]:
-    out = []
+def _normal_prefixes(prefixes: Iterable[str]) -> frozenset[str]:
+    out = set()
     for prefix in prefixes:
         p = prefix.strip("/")
         if p:
-            out.append(p + "/")
-    return out
+            out.add(p + "/")
+    return frozenset(out)
 
 
-def _excluded(rel: str, prefixes: Sequence[str]) -> bool:
+def _excluded(rel: str, prefixes: Collection[str]) -> bool:
+    """Whether ``rel`` lies under one of ``prefixes`` (each ending in ``/``, see
+    :func:`_normal_prefixes`): a set lookup per ``/`` of ``rel``, not a scan of every prefix
+    (a sitemap of every page against every engagement would be quadratic)."""
     rel = rel.split("#", 1)[0].split("?", 1)[0].lstrip("/")
-    return any(rel.startswith(p) or rel + "/" == p or rel == p.rstrip("/") + ".html" for p in prefixes)
+    if not isinstance(prefixes, (set, frozenset)):
+        prefixes = set(prefixes)
+    if rel + "/" in prefixes or (rel.endswith(".html") and rel[: -len(".html")] + "/" in prefixes):
+        return True
+    at = rel.find("/")
+    while at != -1:
+        if rel[: at + 1] in prefixes:
+            return True
+        at = rel.find("/", at + 1)
+    return False
 
 
 _URL_RE = re.compile(r"\s*<url>.*?</url>", re.S)

@@ -45,8 +45,13 @@ engagement ids must be unique.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import sys
 from collections.abc import Collection
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -96,12 +101,93 @@ def _under(loc: Loc, poisoned: set[Loc]) -> bool:
     return any(loc[: len(p)] == p for p in poisoned)
 
 
+# Files read by this process, by their text's digest: `mkdocs serve` rebuilds (and the
+# previous versions of "Since the last update") read an unchanged file once. The located
+# data is never changed after parsing; at most MAX_PARSED entries are kept.
+MAX_PARSED = 10_000
+_parsed: dict[str, Located] = {}
+# And across builds, when the plugin names a directory ($COACHPORTAL_CACHE_DIR, e.g.
+# `.cache/coachportal/` beside mkdocs.yml, never inside site/): one pickle per text, keyed
+# by the text, coachportal's version and Python's. Safe to delete at any time.
+_cache_dir: Path | None = None
+
+
+def use_cache_dir(directory: Path | None) -> None:
+    global _cache_dir
+    _cache_dir = directory
+
+
+def _version() -> str:
+    try:
+        return metadata.version("coachportal")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "0"
+
+
+_SALT = f"coachportal {_version()} python {sys.version}\n".encode()
+
+
+def _parse(text: str) -> Located:
+    key = hashlib.sha256(_SALT + text.encode("utf-8")).hexdigest()
+    located = _parsed.get(key)
+    if located is None:
+        located = _from_disk(key)
+    if located is None:
+        located = parse(text)
+        _to_disk(key, located)
+    if len(_parsed) >= MAX_PARSED:
+        _parsed.clear()
+    _parsed[key] = located
+    return located
+
+
+def _from_disk(key: str) -> Located | None:
+    if _cache_dir is None:
+        return None
+    try:
+        located = pickle.loads((_cache_dir / "parsed" / f"{key}.pickle").read_bytes())
+    except Exception:  # noqa: BLE001 - missing, truncated or stale: parse again
+        return None
+    return located if isinstance(located, Located) else None
+
+
+def _to_disk(key: str, located: Located) -> None:
+    if _cache_dir is None:
+        return
+    target = _cache_dir / "parsed" / f"{key}.pickle"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(f".{key}.{os.getpid()}.tmp")
+        temp.write_bytes(pickle.dumps(located, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temp, target)
+    except OSError:
+        pass  # a read-only checkout builds without the cache
+
+
+# Files validated by this process, by path, text and readers (the models are frozen):
+# a `mkdocs serve` rebuild validates only the files that changed. The latest entry per path.
+_validated: dict[Path, tuple[tuple[str, frozenset[str] | None], _Loaded]] = {}
+
+
 def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
     try:
-        located = parse(read_text(path))
+        text = read_text(path)
     except Fatal as fatal:
         problem = _problem(path, (fatal.line, fatal.column), fatal.loc, fatal.message)
         return _Loaded(None, None, Positions(), [problem])
+    key = (text, None if readers is None else frozenset(readers))
+    known = _validated.get(path)
+    if known is not None and known[0] == key:
+        return known[1]
+    loaded = _load_text(path, text, readers)
+    if len(_validated) >= MAX_PARSED:
+        _validated.clear()
+    _validated[path] = (key, loaded)
+    return loaded
+
+
+def _load_text(path: Path, text: str, readers: Collection[str] | None) -> _Loaded:
+    located = _parse(text)
     data, pos = located.data, located.positions
     problems = [_problem(path, where, loc, msg) for loc, where, msg in located.problems]
     if located.fatal:

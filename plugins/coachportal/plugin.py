@@ -10,6 +10,7 @@ content (encrypt), context (local nav), post_page (noindex) -> on_post_build
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -27,7 +28,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import get_relative_url
 
-from . import access, crypto, hygiene, i18n, preview, protect, scripts, vault
+from . import access, crypto, hygiene, i18n, loader, preview, protect, scripts, timings, vault
 from .errors import EngagementError
 from .i18n import Translator
 from .models import VISIBILITY_LABELS, Level
@@ -128,7 +129,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.t: Translator = i18n.english()
         self.serving = False  # set by on_serve: later rebuilds write into the served directory
         self.sealing: list[_Sealing] = []  # engagement pages waiting for on_env to encrypt them
+        self.scanned_kinds: set[str] = set()  # kinds of generated page already scanned (_scan)
         self.mkdocs_config: MkDocsConfig | None = None
+        self.started = time.perf_counter()
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -147,9 +150,12 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return self.config.encryption and not self.previewing
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        timings.reset()
+        self.started = time.perf_counter()
         self.portal, self.vault, self.portfolio_json = Portal.empty(), None, None
         self.problems = ""
         self.local_navs, self.published, self.sealing = {}, False, []
+        self.scanned_kinds: set[str] = set()
         self._private_by_default(config)
         self.t = self._translator(config)
         config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
@@ -190,10 +196,17 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         directory = Path(self.config.engagements_dir)
+        derivations = self._start_key_derivation(config) if self.encrypting else None
+        loader.use_cache_dir(cache_dir(os.environ.get(CACHE_ENV), config.config_file_path, config.site_dir))
         try:
             views = self._views()
             readers = set(self.config.readers) if self.encrypting else None
-            self.portal = build_portal(directory, views, today(), readers, self.t)
+            try:
+                self.portal = build_portal(directory, views, today(), readers, self.t)
+            except BaseException:
+                if derivations is not None:
+                    derivations.close()  # no key is needed: drop the derivations not started
+                raise
         except EngagementError as exc:
             if not self.previewing:
                 raise PluginError(str(exc)) from None
@@ -212,7 +225,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if self.previewing:
             preview.remember(directory, self.portal)
         if self.encrypting:
-            self._lock(config)
+            try:
+                self._lock(config, derivations)
+            finally:
+                if derivations is not None:
+                    derivations.close()
 
     def _views(self) -> list[Level]:
         """The views this build writes: COACHPORTAL_AUDIENCE (one), else `views`, else `audience`."""
@@ -220,20 +237,30 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             return [audience_from(self.config.audience, os.environ)]
         return sorted({Level.parse(v) for v in self.config.views})
 
-    def _lock(self, config: MkDocsConfig) -> None:
+    def _start_key_derivation(self, config: MkDocsConfig) -> crypto.Derivations:
+        """Start deriving every declared reader's key now, while the engagements load."""
+        base_dir = Path(config.config_file_path or ".").parent
+        derivations = crypto.Derivations(crypto.new_salt(), self.config.iterations)
+        derivations.start(access.declared_passphrases(self.config.readers, os.environ, base_dir=base_dir))
+        return derivations
+
+    def _lock(self, config: MkDocsConfig, derivations: crypto.Derivations | None = None) -> None:
         """Keys for every engagement and view; fails closed on any access problem."""
         engagements = self.portal.engagements
         try:
-            passphrases = access.resolve_passphrases(
-                self.config.readers,
-                engagements,
-                os.environ,
-                base_dir=Path(config.config_file_path or ".").parent,
-                site_name=config.site_name,
-                audience=self.portal.audience,
-            )
+            with timings.step("readers"):
+                passphrases = access.resolve_passphrases(
+                    self.config.readers,
+                    engagements,
+                    os.environ,
+                    base_dir=Path(config.config_file_path or ".").parent,
+                    site_name=config.site_name,
+                    audience=self.portal.audience,
+                )
             keys, portfolio_readers, summaries = self._keys(config)
-            self.vault = vault.Vault.create(keys, passphrases, iterations=self.config.iterations)
+            self.vault = vault.Vault.create(
+                keys, passphrases, iterations=self.config.iterations, derivations=derivations
+            )
         except (access.AccessError, ValueError) as exc:
             raise PluginError(str(exc)) from None
         self.portfolio_json = self.vault.portfolio(summaries, portfolio_readers)
@@ -390,9 +417,10 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         sizes: dict[str, int] = {}
         for item in self.sealing:
             sizes[item.slug] = max(sizes.get(item.slug, 0), vault.byte_size(item.html))
-        for item in self.sealing:
-            size = vault.padded_size(sizes[item.slug])
-            item.page.content = self.vault.encrypt_page(item.key, item.page.url, item.html, size, self.t)
+        with timings.step("encrypt"):
+            for item in self.sealing:
+                size = vault.padded_size(sizes[item.slug])
+                item.page.content = self.vault.encrypt_page(item.key, item.page.url, item.html, size, self.t)
         self.sealing = []
         return env
 
@@ -408,7 +436,23 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         source = self.portal.page_of(page.file.src_uri)
         view = Level.parse(source.level) if source else None
-        return self._every_html_page(output, config, f"page {page.file.src_uri!r}", view)
+        with timings.step("page hygiene"):
+            return self._every_html_page(
+                output, config, f"page {page.file.src_uri!r}", view, self._scan(page)
+            )
+
+    def _scan(self, page: Page) -> bool:
+        """Whether to look for loads from other origins in this page. Every hand-written page;
+        of the generated pages, the first of each kind: the rest differ from it only by what
+        our templates wrote (ciphertext, titles, their own links), while the theme and its
+        overrides — what a user wrote — wrap each the same way."""
+        source = self.portal.page_of(page.file.src_uri)
+        if source is None:
+            return True
+        if source.slug in self.scanned_kinds:
+            return False
+        self.scanned_kinds.add(source.slug)
+        return True
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
@@ -418,7 +462,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return output_content
 
     def _every_html_page(
-        self, output: str, config: MkDocsConfig, where: str, view: Level | None = None
+        self, output: str, config: MkDocsConfig, where: str, view: Level | None = None, scan: bool = True
     ) -> str:
         """noindex, a Content-Security-Policy, no repository API call, and a small note of
         which view a page belongs to, even on locked pages (on every page of a one-view portal)."""
@@ -434,7 +478,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 output = output.replace(marker, marker + note, 1)
             else:
                 output = output.replace("</body>", note + "</body>", 1)
-        foreign = foreign_resources(output, config.site_url)
+        foreign = foreign_resources(output, config.site_url) if scan else []
         if foreign:
             raise PluginError(
                 f"coachportal: {where} would load from another origin (a private portal loads nothing"
@@ -472,6 +516,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             portfolio.parent.mkdir(parents=True, exist_ok=True)
             portfolio.write_text(self.portfolio_json, encoding="utf-8")
         self.published = True
+        timings.add("build", time.perf_counter() - self.started)
+        log.debug(f"seconds per step: {timings.summary()}")
+        timings.write()
 
     def _refuse_foreign_stylesheets(self, site: Path, config: MkDocsConfig) -> None:
         """A stylesheet that @imports a web font (or any url() elsewhere) fails the build:
@@ -534,6 +581,21 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             self._unstage(publish=self.published)
         self.serving = True
         return server
+
+
+CACHE_ENV = "COACHPORTAL_CACHE_DIR"
+
+
+def cache_dir(setting: str | None, config_file: str | None, site_dir: str) -> Path | None:
+    """Where parsed files are kept across builds: ``$COACHPORTAL_CACHE_DIR`` (relative to
+    mkdocs.yml, e.g. ``.cache/coachportal``); none when unset, or inside the site."""
+    if not setting:
+        return None
+    directory = (Path(config_file or ".").parent / Path(setting).expanduser()).resolve()
+    if directory.is_relative_to(Path(site_dir).resolve()):
+        log.warning(f"{CACHE_ENV} lies inside the site directory: not used")
+        return None
+    return directory
 
 
 def _text(path: Path) -> str:

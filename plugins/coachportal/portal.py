@@ -7,6 +7,7 @@ per build and hands the result to MkDocs; `vault` and `hygiene` run later on the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from .models import Engagement, Level
 from .pages import PageSource, url, view_prefix
 from .redact import redact
 from .render import render_engagement
+from .timings import step
 
 
 @dataclass(frozen=True)
@@ -90,20 +92,48 @@ def build_portal(
     Raises ``errors.EngagementError`` listing every problem of every file.
     """
     levels = tuple(sorted({views} if isinstance(views, Level) else set(views)))
-    loaded = load_engagements(engagements_dir, readers)
+    with step("load"):
+        loaded = load_engagements(engagements_dir, readers)
     base = levels[0]
     by_view: dict[Level, tuple[Engagement, ...]] = {}
     pages: list[PageSource] = []
     last_news: Mapping[str, News] = {}
+    fresh: dict[_RenderKey, list[PageSource]] = {}
     for view in levels:
-        engagements = by_view[view] = tuple(redact(e, view) for e in loaded)
-        # "Since the last update", per engagement
-        news = news_by_id(engagements_dir, engagements, view, t)
+        with step("load"):
+            engagements = by_view[view] = tuple(redact(e, view) for e in loaded)
+        with step("history"):
+            news = news_by_id(engagements_dir, engagements, view, t)  # "Since the last update"
         last_news = last_news or news
         prefix = view_prefix(view.label, base.label)
-        for e in engagements:
-            pages += render_engagement(e, view.label, on, t, news.get(e.id), prefix)
+        with step("render"):
+            for e in engagements:
+                key, engagement_pages = _render(e, view, on, news.get(e.id), prefix, t)
+                fresh[key] = engagement_pages
+                pages += engagement_pages
+    _rendered.clear()
+    _rendered.update(fresh)
     return Portal(base, by_view[base], tuple(pages), levels, by_view, today=on, news=last_news)
+
+
+# The pages of the latest build, by what they are made of: `mkdocs serve` rebuilds render
+# only the engagements that changed. Keyed by everything render_engagement reads.
+_RenderKey = tuple[str, str, dt.date, "News | None", str, str]
+_rendered: dict[_RenderKey, list[PageSource]] = {}
+
+
+def _render(
+    e: Engagement, view: Level, on: dt.date, news: News | None, prefix: str, t: Translator | None = None
+) -> tuple[_RenderKey, list[PageSource]]:
+    t = t or english()
+    # repr: every field, the excluded ones too (model_dump_json leaves those out); the
+    # language too (a News compares without it)
+    digest = hashlib.sha256(repr(e).encode("utf-8")).hexdigest()
+    key = (view.label, prefix, on, news, t.language, digest)
+    pages = _rendered.get(key)
+    if pages is None:
+        pages = render_engagement(e, view.label, on, t, news, prefix)
+    return key, pages
 
 
 def summary(

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import crypto
+from . import crypto, timings
 from .access import AccessError
 from .i18n import Translator
 from .protect import locked_fragment
@@ -64,12 +64,15 @@ class Vault:
         iterations: int = crypto.MIN_ITERATIONS,
         *,
         max_workers: int | None = None,
+        derivations: crypto.Derivations | None = None,
     ) -> Vault:
         """Derive every needed reader's KEK (in parallel) and wrap a new content key per engagement.
 
         ``access`` maps engagement id -> reader ids, ``passphrases`` reader id -> passphrase
         (from :func:`access.resolve_passphrases`, which checked every reader and passphrase).
-        Raises :class:`AccessError` on too few or too many iterations.
+        Raises :class:`AccessError` on too few or too many iterations. ``derivations``: KEKs
+        started earlier (:class:`crypto.Derivations`, with its salt), used when its
+        iterations are ``iterations``.
         """
         problems: list[str] = []
         try:
@@ -78,11 +81,13 @@ class Vault:
             problems.append(f"iterations: {exc}")
         if problems:
             raise AccessError(problems)
-        needed = {r for readers in access.values() for r in readers}
-        salt = crypto.new_salt()
-        keks = crypto.derive_keks(
-            {r: passphrases[r] for r in needed}, salt, iterations, max_workers=max_workers
-        )
+        needed = {r: passphrases[r] for readers in access.values() for r in readers}
+        with timings.step("key derivation (waiting)"):
+            if derivations is not None and derivations.iterations == iterations:
+                salt, keks = derivations.salt, derivations.keks(needed)
+            else:
+                salt = crypto.new_salt()
+                keks = crypto.derive_keks(needed, salt, iterations, max_workers=max_workers)
         keys: dict[str, _EngagementKey] = {}
         kids: set[str] = set()
         for engagement_id, readers in access.items():

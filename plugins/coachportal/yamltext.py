@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml import events as _events
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
@@ -33,6 +34,13 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:  # libyaml through PyYAML (a dependency of MkDocs): the fast path of _compose
+    from yaml import YAMLError as _PyYAMLError
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    _CParser = None
+    _PyYAMLError = Exception
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_ALIASES = 100
@@ -186,9 +194,20 @@ class _Stop(Exception):
 
 
 class _Scalar(ScalarNode):
-    """A scalar node that remembers the tag written in the file (None: resolved implicitly)."""
+    """A scalar node that remembers the tag written in the file (None: resolved implicitly).
 
-    __slots__ = ("explicit",)
+    Its ``tag`` is the text it was made with (ruamel.yaml's node decodes it again on every read).
+    """
+
+    __slots__ = ("explicit", "_tag")
+
+    def __init__(self, tag: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(tag, *args, **kwargs)
+        self._tag = tag
+
+    @property  # type: ignore[override]
+    def tag(self) -> str:
+        return self._tag
 
 
 class _Alias:
@@ -230,9 +249,13 @@ class _Composer(Composer):
         # (known once its first child is composed)]
         self.frames: list[list[Any]] = []
         self.document: Node | None = None
-        self.resolver12 = YAML(typ="safe", pure=True).resolver
+
+    # ruamel.yaml's properties, looked up for every event; set once in get_single_node.
+    parser: Any = None
+    resolver: Any = None
 
     def get_single_node(self) -> Any:
+        self.parser, self.resolver = self.loader.parser, self.loader.resolver
         self.parser.get_event()  # stream start
         if not self.parser.check_event(StreamEndEvent):
             self.document = self.compose_document()
@@ -275,7 +298,7 @@ class _Composer(Composer):
         event = self.parser.get_event()
         explicit = None if event.tag is None else str(event.tag)
         if explicit is None:
-            tag = str(self.resolver12.resolve(ScalarNode, event.value, event.implicit))
+            tag = _resolve12(event.value, event.implicit)
         else:
             tag = _STR if explicit == "!" else explicit
         node = _Scalar(tag, event.value, event.start_mark, event.end_mark, style=event.style, anchor=anchor)
@@ -307,10 +330,129 @@ class _Composer(Composer):
         return self.frames[0][2], unfinished
 
 
+class _Events:
+    """A parser of ruamel.yaml's interface over a list of events already parsed."""
+
+    def __init__(self, events: list[Any]) -> None:
+        self.events, self.at = events, 0
+
+    def check_event(self, *choices: Any) -> bool:
+        return self.at < len(self.events) and (not choices or isinstance(self.events[self.at], choices))
+
+    def peek_event(self) -> Any:
+        return self.events[self.at]
+
+    def get_event(self) -> Any:
+        self.at += 1
+        return self.events[self.at - 1]
+
+
+# libyaml's events (PyYAML's C parser) as ruamel.yaml's, by class name.
+_EVENT_TYPES = {
+    cls.__name__: cls
+    for cls in (
+        AliasEvent,
+        ScalarEvent,
+        SequenceStartEvent,
+        MappingStartEvent,
+        StreamEndEvent,
+        *(getattr(_events, n) for n in ("StreamStartEvent", "DocumentStartEvent", "DocumentEndEvent")),
+        *(getattr(_events, n) for n in ("SequenceEndEvent", "MappingEndEvent")),
+    )
+}
+# What the fast path leaves to ruamel.yaml: directives, tags, anchors and aliases, line
+# breaks YAML 1.1 and 1.2 read differently, tabs, a byte-order mark, lines of only spaces
+# (block scalars' indentation rules differ there), and anything libyaml refuses.
+_NOT_FAST = re.compile(r"^%|^ +$|[!\t\x85\u2028\u2029\ufeff]|(?:^|[\s\[{,:-])[&*][^\s*]", re.M)
+
+
+def _fast_events(text: str) -> _Events | None:
+    """The events of ``text`` from libyaml (through PyYAML), when it is there and the text is
+    one plain document; None means: ask ruamel.yaml. About ten times faster than ruamel's
+    pure-Python scanner; what it yields is checked against it (tests/test_yamltext_fast.py)."""
+    if _CParser is None or _NOT_FAST.search(text):
+        return None
+    parser = _CParser(text)
+    out: list[Any] = []
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                break
+            kind = type(event).__name__
+            if kind in ("ScalarEvent", "SequenceStartEvent", "MappingStartEvent"):
+                if event.tag is not None:
+                    return None
+                if kind == "ScalarEvent":
+                    new = ScalarEvent(
+                        event.anchor,
+                        None,
+                        event.implicit,
+                        event.value,
+                        event.start_mark,
+                        event.end_mark,
+                        style=event.style or None,  # libyaml's plain style is '', ruamel's None
+                    )
+                else:
+                    new = _EVENT_TYPES[kind](
+                        event.anchor,
+                        None,
+                        event.implicit,
+                        event.start_mark,
+                        event.end_mark,
+                        flow_style=event.flow_style,
+                    )
+            elif kind == "AliasEvent":
+                new = AliasEvent(event.anchor, event.start_mark, event.end_mark)
+            elif kind == "DocumentStartEvent":
+                if out[1:]:  # a second document: ruamel.yaml words the problem
+                    return None
+                new = _EVENT_TYPES[kind](event.start_mark, event.end_mark, explicit=event.explicit)
+            elif kind == "DocumentEndEvent":
+                new = _EVENT_TYPES[kind](event.start_mark, event.end_mark, explicit=event.explicit)
+            else:
+                new = _EVENT_TYPES[kind](event.start_mark, event.end_mark)
+            out.append(new)
+    except _PyYAMLError:
+        return None
+    finally:
+        parser.dispose()
+    return _Events(out) if len(out) > 3 else None
+
+
+def _implicit_table() -> tuple[dict[Any, list[tuple[str, re.Pattern[str]]]], str]:
+    resolver = YAML(typ="safe", pure=True).resolver  # no %YAML: the YAML 1.2 rules
+    rules = resolver.versioned_resolver.items()
+    table = {first: [(str(tag), rx) for tag, rx in found] for first, found in rules}
+    return table, str(resolver.DEFAULT_SCALAR_TAG)
+
+
+_IMPLICIT, _DEFAULT_SCALAR = _implicit_table()
+
+
+def _resolve12(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag of an untagged scalar by the YAML 1.2 rules: ruamel.yaml's
+    ``VersionedResolver.resolve`` for a scalar, without making a ``Tag`` per scalar."""
+    if implicit[0]:
+        for tag, rx in (*_IMPLICIT.get(value[:1], ()), *_IMPLICIT.get(None, ())):
+            if rx.match(value):
+                return tag
+    return _DEFAULT_SCALAR
+
+
 def _compose(text: str) -> tuple[Node | None, set[int], _Stop | None]:
     """The document's root node, the ids of nodes left unfinished, and why composing stopped."""
     yaml = _YAML(typ="safe", pure=True)
     yaml.Composer = _Composer
+    events = _fast_events(text)
+    if events is not None:
+        yaml._parser = events
+        yaml._scanner = _NoScanner()
+        try:
+            return yaml.composer.get_single_node(), set(), None
+        except _Stop:  # limits and the like: worded from ruamel.yaml's own parse
+            yaml = _YAML(typ="safe", pure=True)
+            yaml.Composer = _Composer
     try:
         return yaml.compose(text), set(), None
     except _Stop as stop:
@@ -328,6 +470,10 @@ def _compose(text: str) -> tuple[Node | None, set[int], _Stop | None]:
 
 _BAD_KEY = object()
 _MERGE = object()
+
+
+class _NoScanner:
+    yaml_version = None  # what ruamel.yaml's resolver asks the scanner (no %YAML on the fast path)
 
 
 class _UnsupportedVersion(Exception):

@@ -1,4 +1,4 @@
-"""`make bench`: build N synthetic engagements and compare with plain Markdown pages.
+"""`make bench-padding`: build N synthetic engagements and compare with plain Markdown pages.
 
 Prints pages per second for an encrypted coachportal build and for a build of the
 same number of plain Markdown pages with the same MkDocs and theme (whose pages all
@@ -6,7 +6,7 @@ sit in the site-wide navigation), and the ratio between them. Then the cost of p
 the size of the encrypted site, and what it would be if each page's ciphertext were
 only as long as its own content (computed by decrypting every page).
 
-    python tests/bench.py [N ...]      (default: 20 100 300)
+    python tests/bench/padding.py [N ...]      (default: 20 100 300)
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "reference" / "engagement.yml"
+EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "reference" / "engagement.yml"
 PAGES_PER_ENGAGEMENT = 6
 PASSPHRASE = "correct-horse-battery-staple-77"
 

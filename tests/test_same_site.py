@@ -1,0 +1,125 @@
+"""Speed does not change the site. A build that reads YAML through libyaml, derives keys
+in parallel (started before loading) and reuses parsed files (this process's, or the
+pickles of .cache/coachportal/) and rendered pages publishes the same site as a build
+that does none of that: byte for byte apart from the ciphertext, IVs, salts and key ids
+(pages and portfolio are compared decrypted)."""
+
+from __future__ import annotations
+
+import difflib
+import gzip
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from coachportal import crypto, loader, portal, vault, yamltext
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from tmpportal import copy_demo
+
+PASSPHRASES = {
+    "northwind-hr": "amber-falcon-lantern-42",
+    "marcus-lee": "quiet-river-compass-17",
+    "harbor-hr": "copper-meadow-signal-93",
+    "acme-hr": "violet-canyon-ember-58",
+}
+PAYLOAD = re.compile(r'<template class="coachportal-payload">.*?</template>', re.S)
+PORTFOLIO = re.compile(r'<template class="coachportal-portfolio-data">(.*?)</template>', re.S)
+PHRASES = list(PASSPHRASES.values())
+KID = re.compile(r'data-coachportal-kid="([^"]+)"')
+
+
+def _build(root: Path, site: str) -> Path:
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / site))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return root / site
+
+
+def _opened(site: Path) -> dict[str, object]:
+    """Every file of ``site``: HTML with its payload decrypted by every passphrase that opens
+    it, the portfolio as the set of summaries each reader sees, other files as bytes."""
+    out: dict[str, object] = {}
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        data = path.read_bytes()
+        if rel.endswith(".gz"):
+            out[rel] = gzip.decompress(data)
+        elif rel.endswith(".html"):
+            text = data.decode("utf-8")
+            plain = []
+            if PAYLOAD.search(text):
+                url = path.relative_to(site).parent.as_posix() + "/"
+                for phrase in PASSPHRASES.values():
+                    try:
+                        plain.append(vault.decrypt_page(text, phrase, url))
+                    except Exception:  # noqa: BLE001 - not this reader's page
+                        plain.append(None)
+            shell = PAYLOAD.sub("", text)
+            for found in PORTFOLIO.findall(shell):  # the home page's embedded portfolio
+                seen = [
+                    sorted(map(json.dumps, vault.open_portfolio(html.unescape(found), p))) for p in PHRASES
+                ]
+                shell = shell.replace(found, json.dumps(seen))
+            for kid in set(KID.findall(shell)):  # a random key id per engagement and build
+                shell = shell.replace(kid, "KID")
+            out[rel] = (shell, plain)
+        elif rel == "coachportal/portfolio.json":
+            text = data.decode("utf-8")
+            seen = [sorted(map(json.dumps, vault.open_portfolio(text, p))) for p in PHRASES]
+            out[rel] = seen
+        else:
+            out[rel] = data
+    return out
+
+
+def _diff(a: object, b: object) -> str:
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        lines = difflib.unified_diff(a[0].splitlines(), b[0].splitlines(), lineterm="", n=0)
+        return "\n".join(line[:300] for line in lines)
+    return "differs"
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = copy_demo(tmp_path / "demo")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("COACHPORTAL_TODAY", "2026-06-20")
+    monkeypatch.setenv("COACHPORTAL_CACHE_DIR", ".cache/coachportal")
+    for reader, phrase in PASSPHRASES.items():
+        monkeypatch.setenv(f"COACHPORTAL_PASSPHRASE_{reader.upper().replace('-', '_')}", phrase)
+    return root
+
+
+def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monkeypatch: pytest.MonkeyPatch):
+    # The slow way: ruamel.yaml only, one key at a time, nothing reused.
+    with monkeypatch.context() as m:
+        m.setattr(yamltext, "_fast_events", lambda text: None)
+        m.setattr(crypto, "_cores", lambda: 1)
+        m.setattr(loader, "use_cache_dir", lambda directory: None)
+        m.setattr(loader, "_cache_dir", None)
+        loader._parsed.clear()
+        loader._validated.clear()
+        portal._rendered.clear()
+        slow = _opened(_build(demo, "site-slow"))
+    loader._parsed.clear()
+    loader._validated.clear()
+    portal._rendered.clear()
+    fast = _opened(_build(demo, "site-fast"))
+    assert loader._parsed and portal._rendered  # the next build reuses them
+    cached = _opened(_build(demo, "site-cached"))
+    assert list((demo / ".cache" / "coachportal" / "parsed").glob("*.pickle"))
+    loader._parsed.clear()
+    loader._validated.clear()
+    portal._rendered.clear()
+    from_disk = _opened(_build(demo, "site-disk"))  # parsed files from .cache/coachportal/
+    assert any(plain for _, plain in (v for v in slow.values() if isinstance(v, tuple)))
+    assert slow.keys() == fast.keys() == cached.keys() == from_disk.keys()
+    for name in slow:
+        assert slow[name] == fast[name], _diff(slow[name], fast[name])
+        assert fast[name] == cached[name] == from_disk[name], name

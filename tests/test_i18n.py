@@ -416,3 +416,17 @@ def test_the_printed_page_numbers_read_in_the_portal_language() -> None:
     )[0].html
     assert 'data-coachportal-pages="[&#34;Seite &#34;, &#34; von &#34;, &#34;&#34;]"' in html
     assert "erstellt am 20. Juni 2026" in html  # the printed footer
+
+
+def test_a_rebuild_in_another_language_renders_again(tmp_path: Path) -> None:
+    """`mkdocs serve` reuses the pages of unchanged engagements: never across languages."""
+    import shutil
+
+    from coachportal.portal import build_portal
+
+    shutil.copy(EXAMPLES / "engagement.yml", tmp_path / "engagement.yml")
+    german = build_portal(tmp_path, Level.SPONSOR, TODAY, t=translator("de"))
+    english = build_portal(tmp_path, Level.SPONSOR, TODAY)
+    assert [p.title for p in german.pages][:2] == ["Übersicht", "Sensibilisierung"]
+    assert [p.title for p in english.pages][:2] == ["Overview", "Awareness"]
+    assert "Aktuelle Phase" in german.pages[0].html and "Current stage" in english.pages[0].html

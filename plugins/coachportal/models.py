@@ -174,6 +174,14 @@ Date = Annotated[dt.date, BeforeValidator(_no_number_as_date)]
 # Fields the portal computes when a file is loaded; a file must not set them.
 COMPUTED_FIELDS = frozenset({"aggregate", "totals"})
 
+
+def refuse_computed(data: Any, field: str) -> Any:
+    """A model's input, unless it sets ``field``, which the portal computes (COMPUTED_FIELDS)."""
+    if isinstance(data, dict) and field in data:
+        raise PydanticCustomError("computed_field", "'{field}' is computed by the portal", {"field": field})
+    return data
+
+
 # Field-level privacy markers, read by redact.py.
 ClientLevel = Level.CLIENT
 CoachLevel = Level.COACH
@@ -565,11 +573,7 @@ class Action(Model):
     @model_validator(mode="before")
     @classmethod
     def _totals_are_computed(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "totals" in data:
-            raise PydanticCustomError(
-                "computed_field", "'{field}' is computed by the portal", {"field": "totals"}
-            )
-        return data
+        return refuse_computed(data, "totals")
 
     @model_validator(mode="after")
     def _count_sessions(self) -> Action:
@@ -617,11 +621,7 @@ class SurveyResult(Item):
     @model_validator(mode="before")
     @classmethod
     def _aggregate_is_computed(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "aggregate" in data:
-            raise PydanticCustomError(
-                "computed_field", "'{field}' is computed by the portal", {"field": "aggregate"}
-            )
-        return data
+        return refuse_computed(data, "aggregate")
 
     @model_validator(mode="after")
     def _compute_aggregate(self) -> SurveyResult:

@@ -110,9 +110,6 @@ def tally(items: Iterable[ActionItem], t: Translator | None = None) -> Tally:
     )
 
 
-Completion = Tally
-
-
 def completion(e: Engagement, t: Translator | None = None) -> Tally:
     return tally(e.stages.action.items, t)
 

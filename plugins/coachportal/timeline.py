@@ -28,9 +28,6 @@ class Event:
     upcoming: bool = False  # dated after `today`
 
 
-Milestone = Event  # a milestone is an event with milestone=True
-
-
 def _stage_index(stage: str) -> int:
     return len(STAGES) if stage == "closed" else STAGES.index(stage)
 

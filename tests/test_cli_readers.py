@@ -105,6 +105,14 @@ def test_context_words_are_left_out_of_the_draw() -> None:
         assert "harbor" not in words and "health" not in words and "coach" not in words
 
 
+def test_a_draw_spelling_a_scaffold_placeholder_across_words_is_redrawn(monkeypatch) -> None:
+    # "human-amend" reads "name" to the build's rule (separators ignored), and `coachportal new`
+    # writes "Client name": that passphrase would fail the first build of the scaffold
+    draws = iter(["human", "amend", "tulip", "quarry", "velvet"] + ["gravy", "oxygen", "lumber", "pocket", "sprout"])
+    monkeypatch.setattr("coachportal.readers.secrets.choice", lambda words: next(draws))
+    assert new_passphrase() == "gravy-oxygen-lumber-pocket-sprout"
+
+
 def test_reader_add_keeps_yaml_tags_of_mkdocs_yml(tmp_path: Path) -> None:
     copy_demo(tmp_path)
     config = tmp_path / "mkdocs.yml"

@@ -47,8 +47,12 @@ def wordlist() -> tuple[str, ...]:
     return tuple(sorted({w for w in words if w.isalpha() and w.islower()}))
 
 
-# Words the strength rule treats as guessable context for any reader.
-CONTEXT_WORDS = frozenset({"coach", "coaching", "sponsor", "client", "reader", "portal", "organization"})
+# Words the strength rule treats as guessable context for any reader, and the placeholders
+# of `coachportal new` ("Client name", "Coach name", "Organization"): a passphrase drawn
+# before the coach fills in the scaffold must still pass once the engagement names its reader.
+CONTEXT_WORDS = frozenset(
+    {"coach", "coaching", "sponsor", "client", "reader", "portal", "organization", "name", "role"}
+)
 
 
 def new_passphrase(taken: frozenset[str] = frozenset(), context: tuple[str, ...] = ()) -> str:
@@ -58,10 +62,13 @@ def new_passphrase(taken: frozenset[str] = frozenset(), context: tuple[str, ...]
     not contain words an attacker would try first for this reader.
     """
     own = {part for text in context for part in re.split(r"[^a-z]+", text.lower()) if part}
-    words = tuple(w for w in wordlist() if w not in CONTEXT_WORDS and w not in own)
+    avoid = CONTEXT_WORDS | own
+    words = tuple(w for w in wordlist() if w not in avoid)
+    # also across word boundaries: "human-amend" spells "name" to the build's rule
+    clues = tuple(access.Clue(f"the word {w!r}", w) for w in sorted(avoid))
     for _ in range(MAX_TRIES):
         candidate = DELIMITER.join(secrets.choice(words) for _ in range(WORDS))
-        if candidate not in taken and access.passphrase_problem(candidate) is None:
+        if candidate not in taken and access.passphrase_problem(candidate, clues) is None:
             return candidate
     raise CliError(f"could not draw a passphrase that passes the strength rule in {MAX_TRIES} tries")
 

@@ -108,7 +108,9 @@ def test_context_words_are_left_out_of_the_draw() -> None:
 def test_a_draw_spelling_a_scaffold_placeholder_across_words_is_redrawn(monkeypatch) -> None:
     # "human-amend" reads "name" to the build's rule (separators ignored), and `coachportal new`
     # writes "Client name": that passphrase would fail the first build of the scaffold
-    draws = iter(["human", "amend", "tulip", "quarry", "velvet"] + ["gravy", "oxygen", "lumber", "pocket", "sprout"])
+    draws = iter(
+        ["human", "amend", "tulip", "quarry", "velvet"] + ["gravy", "oxygen", "lumber", "pocket", "sprout"]
+    )
     monkeypatch.setattr("coachportal.readers.secrets.choice", lambda words: next(draws))
     assert new_passphrase() == "gravy-oxygen-lumber-pocket-sprout"
 

@@ -219,8 +219,18 @@ def _csp_position(html: str) -> int:
 
 # Material fetches the stars and forks of `repo_url` from api.github.com (or GitLab) for
 # every element marked as the "source" component; without the mark the link stays a link.
-_SOURCE_COMPONENT_RE = re.compile(r'\s+data-md-component=(["\']?)source\1(?=[\s>])')
+# The pattern starts with its literal text, which the regex engine finds fast; a leading
+# `\s+` made it try every space of every page (most of the hygiene's time).
+_SOURCE_COMPONENT_RE = re.compile(r'data-md-component=(["\']?)source\1(?=[\s>])')
 
 
 def without_repository_stats(html: str) -> str:
-    return _SOURCE_COMPONENT_RE.sub("", html)
+    parts, last = [], 0
+    for match in _SOURCE_COMPONENT_RE.finditer(html):
+        start = match.start()
+        while start > last and html[start - 1].isspace():  # the attribute with its leading space
+            start -= 1
+        if start < match.start():  # an attribute, not text that happens to read like one
+            parts.append(html[last:start])
+            last = match.end()
+    return "".join(parts) + html[last:] if parts else html

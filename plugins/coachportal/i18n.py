@@ -21,6 +21,7 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_interval
@@ -98,6 +99,10 @@ class Translator:
     def locale(self) -> Locale:
         return Locale.parse(self.language)
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # Sent to a worker process by its language: it finds the same catalog there.
+        return translator, (self.language,)
+
     # --- messages ---
 
     def gettext(self, message: str) -> str:
@@ -133,7 +138,7 @@ class Translator:
     def date(self, value: dt.date | None) -> str:
         if not value:
             return ""
-        return format_date(value, DATE_PATTERNS[self.language], locale=self.language)
+        return _format_date(value, DATE_PATTERNS[self.language], self.language)
 
     def date_range(self, start: dt.date, end: dt.date) -> str:
         """Two different dates: "2 – 20 Feb 2026", "2.–20. Feb. 2026", "2–20 févr. 2026"."""
@@ -143,22 +148,44 @@ class Translator:
                     return f"{start.day} – {self.date(end)}"
                 return f"{start.day} {self.month(start)} – {self.date(end)}"
             return f"{self.date(start)} – {self.date(end)}"
-        return format_interval(start, end, "yMMMd", locale=self.language)
+        return _format_interval(start, end, self.language)
 
     def month(self, value: dt.date) -> str:
         """An abbreviated month name on its own (a timeline tick): "Nov", "nov.", "Mrz"."""
-        return format_date(value, "LLL", locale=self.language)
+        return _format_date(value, "LLL", self.language)
 
     def number(self, value: int) -> str:
-        return format_decimal(value, locale=self.language)
+        return _format_decimal(value, None, self.language)
 
     def decimal(self, value: float) -> str:
         """One decimal place, the locale's decimal sign: "1.4", "1,4"."""
-        return format_decimal(value, "0.0", locale=self.language)
+        return _format_decimal(value, "0.0", self.language)
 
     def percent(self, value: float) -> str:
         """A share 0..1 as a whole percentage: "67%", "67 %"."""
-        return format_percent(value, locale=self.language)
+        return _format_percent(value, self.language)
+
+
+# Babel formats a date or number in tens of microseconds, and a portal of many engagements
+# formats the same few hundred dates over and over: remember them (pure functions).
+@functools.lru_cache(maxsize=8192, typed=True)
+def _format_date(value: dt.date, pattern: str, language: str) -> str:
+    return format_date(value, pattern, locale=language)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _format_interval(start: dt.date, end: dt.date, language: str) -> str:
+    return format_interval(start, end, "yMMMd", locale=language)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _format_decimal(value: float, pattern: str | None, language: str) -> str:
+    return format_decimal(value, pattern, locale=language)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _format_percent(value: float, language: str) -> str:
+    return format_percent(value, locale=language)
 
 
 @functools.cache

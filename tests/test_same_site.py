@@ -1,6 +1,7 @@
-"""Speed does not change the site. A build that reads YAML through libyaml, derives keys
-in parallel (started before loading) and reuses parsed files (this process's, or the
-pickles of .cache/coachportal/) and rendered pages publishes the same site as a build
+"""Speed does not change the site. A build that reads YAML through libyaml, validates and
+renders in worker processes, derives keys in parallel (started before loading) and reuses
+parsed files (this process's, or the pickles of .cache/coachportal/) and rendered pages
+publishes the same site as a build
 that does none of that: byte for byte apart from the ciphertext, IVs, salts and key ids
 (pages and portfolio are compared decrypted)."""
 
@@ -14,7 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-from coachportal import crypto, loader, portal, vault, yamltext
+from coachportal import crypto, loader, parallel, portal, vault, yamltext
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from tmpportal import copy_demo
@@ -101,6 +102,7 @@ def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monke
     with monkeypatch.context() as m:
         m.setattr(yamltext, "_fast_events", lambda text: None)
         m.setattr(crypto, "_cores", lambda: 1)
+        m.setenv("COACHPORTAL_WORKERS", "1")
         m.setattr(loader, "use_cache_dir", lambda directory: None)
         m.setattr(loader, "_cache_dir", None)
         loader._parsed.clear()
@@ -110,8 +112,20 @@ def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monke
     loader._parsed.clear()
     loader._validated.clear()
     portal._rendered.clear()
-    fast = _opened(_build(demo, "site-fast"))
-    assert loader._parsed and portal._rendered  # the next build reuses them
+    # Files validated and pages rendered in two forked worker processes.
+    pools: list[int] = []
+    real_map = parallel.Workers.map
+
+    def counting_map(self, function, items):
+        pools.append(self.count)
+        return real_map(self, function, items)
+
+    with monkeypatch.context() as m:
+        m.setenv("COACHPORTAL_WORKERS", "2")
+        m.setattr(parallel.Workers, "map", counting_map)
+        fast = _opened(_build(demo, "site-fast"))
+    assert pools == [2, 2]  # loading, then rendering
+    assert loader._validated and portal._rendered  # the next build reuses them (validated in the workers)
     cached = _opened(_build(demo, "site-cached"))
     assert list((demo / ".cache" / "coachportal" / "parsed").glob("*.pickle"))
     loader._parsed.clear()

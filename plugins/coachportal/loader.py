@@ -61,6 +61,7 @@ from . import access, checks
 from .errors import EngagementError, Problem
 from .messages import pydantic_problems
 from .models import Engagement
+from .parallel import SERIAL, Workers
 from .yamltext import (
     MAX_ALIASES,
     MAX_DEPTH,
@@ -169,21 +170,41 @@ def _to_disk(key: str, located: Located) -> None:
 _validated: dict[Path, tuple[tuple[str, frozenset[str] | None], _Loaded]] = {}
 
 
+_Key = tuple[str, frozenset[str] | None]
+
+
 def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
+    return _load_keyed((path, None if readers is None else frozenset(readers)))[1]
+
+
+def _load_keyed(job: tuple[Path, frozenset[str] | None]) -> tuple[_Key | None, _Loaded]:
+    """One file, validated (or this process's earlier result for the same text and readers),
+    with the key it is remembered under. Module-level: it also runs in worker processes."""
+    path, readers = job
     try:
         text = read_text(path)
     except Fatal as fatal:
         problem = _problem(path, (fatal.line, fatal.column), fatal.loc, fatal.message)
-        return _Loaded(None, None, Positions(), [problem])
-    key = (text, None if readers is None else frozenset(readers))
+        return None, _Loaded(None, None, Positions(), [problem])
+    key = (text, readers)
     known = _validated.get(path)
     if known is not None and known[0] == key:
-        return known[1]
+        return key, known[1]
     loaded = _load_text(path, text, readers)
-    if len(_validated) >= MAX_PARSED:
+    _remember(path, key, loaded)
+    return key, loaded
+
+
+def uncached(paths: list[Path]) -> int:
+    """How many of ``paths`` this process has not validated yet (a guess by path: a
+    `mkdocs serve` rebuild has them all, a build has none)."""
+    return sum(1 for path in paths if path not in _validated)
+
+
+def _remember(path: Path, key: _Key, loaded: _Loaded) -> None:
+    if len(_validated) >= MAX_PARSED and path not in _validated:
         _validated.clear()
     _validated[path] = (key, loaded)
-    return loaded
 
 
 def _load_text(path: Path, text: str, readers: Collection[str] | None) -> _Loaded:
@@ -270,10 +291,21 @@ def _duplicate_id(path: Path, loaded: _Loaded, first: dict[str, _Place]) -> Prob
     )
 
 
-def load_engagements(directory: Path, readers: Collection[str] | None = None) -> list[Engagement]:
+def engagement_files(directory: Path) -> list[Path]:
+    """The engagement files of ``directory`` (``*.yml``, ``*.yaml``; not hidden ones), sorted."""
+    return sorted(
+        p
+        for p in [*Path(directory).glob("*.yml"), *Path(directory).glob("*.yaml")]
+        if p.is_file() and not p.name.startswith(".")
+    )
+
+
+def load_engagements(
+    directory: Path, readers: Collection[str] | None = None, workers: Workers = SERIAL
+) -> list[Engagement]:
     """Every ``*.yml``/``*.yaml`` file of ``directory``, sorted by id; all problems at once.
 
-    ``readers``: as for :func:`load_engagement`.
+    ``readers``: as for :func:`load_engagement`; ``workers``: where the files are validated.
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -288,16 +320,15 @@ def load_engagements(directory: Path, readers: Collection[str] | None = None) ->
                 )
             ]
         )
-    paths = sorted(
-        p
-        for p in [*directory.glob("*.yml"), *directory.glob("*.yaml")]
-        if p.is_file() and not p.name.startswith(".")
-    )
+    paths = engagement_files(directory)
+    frozen = None if readers is None else frozenset(readers)
+    results = workers.map(_load_keyed, [(path, frozen) for path in paths])
     engagements: list[Engagement] = []
     problems: list[Problem] = []
     first: dict[str, _Place] = {}  # id -> the file, line and column that set it first
-    for path in paths:
-        loaded = _load(path, readers)
+    for path, (key, loaded) in zip(paths, results, strict=True):
+        if key is not None and workers.count > 1:
+            _remember(path, key, loaded)  # validated in a worker: the next rebuild reuses it here
         problems.extend(loaded.problems)
         duplicate = _duplicate_id(path, loaded, first)
         if duplicate is not None:

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from . import dashboard
 from .changes import News, news_by_id
-from .i18n import Translator, english
+from .i18n import Translator, english, translator
 from .loader import load_engagements
 from .models import Engagement, Level
 from .pages import PageSource, url, view_prefix
+from .parallel import SERIAL, Workers
 from .redact import redact
 from .render import render_engagement
 from .timings import step
@@ -83,22 +84,24 @@ def build_portal(
     on: dt.date,
     readers: Collection[str] | None = None,
     t: Translator | None = None,
+    workers: Workers = SERIAL,
 ) -> Portal:
     """Load and validate every engagement of ``engagements_dir`` once, then redact and
     render it for each view (an audience, or several: ``views``).
 
     ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name;
-    ``t``: the portal's language (English by default).
+    ``t``: the portal's language (English by default); ``workers``: where files are
+    loaded and pages rendered (:mod:`parallel`).
     Raises ``errors.EngagementError`` listing every problem of every file.
     """
+    t = t or english()
     levels = tuple(sorted({views} if isinstance(views, Level) else set(views)))
     with step("load"):
-        loaded = load_engagements(engagements_dir, readers)
+        loaded = load_engagements(engagements_dir, readers, workers)
     base = levels[0]
     by_view: dict[Level, tuple[Engagement, ...]] = {}
-    pages: list[PageSource] = []
     last_news: Mapping[str, News] = {}
-    fresh: dict[_RenderKey, list[PageSource]] = {}
+    jobs: list[_RenderJob] = []
     for view in levels:
         with step("load"):
             engagements = by_view[view] = tuple(redact(e, view) for e in loaded)
@@ -106,34 +109,43 @@ def build_portal(
             news = news_by_id(engagements_dir, engagements, view, t)  # "Since the last update"
         last_news = last_news or news
         prefix = view_prefix(view.label, base.label)
-        with step("render"):
-            for e in engagements:
-                key, engagement_pages = _render(e, view, on, news.get(e.id), prefix, t)
-                fresh[key] = engagement_pages
-                pages += engagement_pages
-    _rendered.clear()
-    _rendered.update(fresh)
+        jobs += [(e, view.label, on, news.get(e.id), prefix, t.language) for e in engagements]
+    with step("render"):
+        pages = _render_all(jobs, workers)
     return Portal(base, by_view[base], tuple(pages), levels, by_view, today=on, news=last_news)
 
 
 # The pages of the latest build, by what they are made of: `mkdocs serve` rebuilds render
 # only the engagements that changed. Keyed by everything render_engagement reads.
+_RenderJob = tuple[Engagement, str, dt.date, "News | None", str, str]  # e, view, on, news, prefix, language
 _RenderKey = tuple[str, str, dt.date, "News | None", str, str]
 _rendered: dict[_RenderKey, list[PageSource]] = {}
 
 
-def _render(
-    e: Engagement, view: Level, on: dt.date, news: News | None, prefix: str, t: Translator | None = None
-) -> tuple[_RenderKey, list[PageSource]]:
-    t = t or english()
+def _render_key(job: _RenderJob) -> _RenderKey:
+    e, view, on, news, prefix, language = job
     # repr: every field, the excluded ones too (model_dump_json leaves those out); the
     # language too (a News compares without it)
     digest = hashlib.sha256(repr(e).encode("utf-8")).hexdigest()
-    key = (view.label, prefix, on, news, t.language, digest)
-    pages = _rendered.get(key)
-    if pages is None:
-        pages = render_engagement(e, view.label, on, t, news, prefix)
-    return key, pages
+    return (view, prefix, on, news, language, digest)
+
+
+def _render_all(jobs: list[_RenderJob], workers: Workers) -> list[PageSource]:
+    """Every job's pages, in order: this process's earlier pages where nothing changed,
+    the rest rendered (by the workers, when there are any)."""
+    keys = [_render_key(job) for job in jobs]
+    missing = [i for i, key in enumerate(keys) if key not in _rendered]
+    rendered = dict(zip(missing, workers.map(_render_job, [jobs[i] for i in missing]), strict=True))
+    fresh = {key: rendered[i] if i in rendered else _rendered[key] for i, key in enumerate(keys)}
+    _rendered.clear()
+    _rendered.update(fresh)
+    return [page for key in keys for page in fresh[key]]
+
+
+def _render_job(job: _RenderJob) -> list[PageSource]:
+    """Module-level: it also runs in worker processes (the translator goes by its language)."""
+    e, view, on, news, prefix, language = job
+    return render_engagement(e, view, on, translator(language), news, prefix)
 
 
 def summary(

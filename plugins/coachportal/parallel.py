@@ -1,0 +1,87 @@
+"""Per-file work spread over the machine's cores: a pool of forked worker processes.
+
+Loading and rendering an engagement is pure Python (the GIL lets one thread run it at
+a time), and each file is independent of the others, so a build of many engagements
+runs them in worker processes, one per core. Workers are forked, so they start at once
+with everything this process has imported; they are forked before any other thread of
+ours starts (key derivation), since a fork copies only the forking thread and a lock
+held by another thread would stay held in the child forever.
+
+``COACHPORTAL_WORKERS=N`` sets the number of workers (1: everything in this process).
+Otherwise a build uses one worker per core when there are at least ``MIN_ITEMS`` files
+to load and nothing is cached yet (a `mkdocs serve` rebuild loads only what changed).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+ENV = "COACHPORTAL_WORKERS"
+MIN_ITEMS = 100  # below this, starting workers costs about what they save
+MAX_WORKERS = 8
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+
+
+def worker_count(items: int, environ: Mapping[str, str] = os.environ) -> int:
+    """How many worker processes ``items`` files are worth (1: none, work in this process)."""
+    setting = environ.get(ENV, "").strip()
+    if setting:
+        try:
+            return max(1, int(setting))
+        except ValueError:
+            raise ValueError(f"{ENV} must be a whole number of worker processes, got {setting!r}") from None
+    if items < MIN_ITEMS or not _can_fork():
+        return 1
+    return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def _can_fork() -> bool:
+    # macOS can fork, but its system libraries are not fork-safe; spawning would re-import
+    # everything in each worker, which costs more than it saves for a single build.
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+class Workers:
+    """A pool of ``count`` forked processes (none when ``count`` is 1): ``map`` runs there."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._pool: Executor | None = None
+        if count > 1:
+            self._pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+            # Fork every worker now, while this is the only thread: the pool forks on first use.
+            list(self._pool.map(_nothing, range(count)))
+
+    def map(self, function: Callable[[In], Out], items: Iterable[In]) -> list[Out]:
+        """``[function(item) for item in items]``, in order, in the workers when there are any.
+        ``function`` must be a module-level function (it is sent to the workers by name)."""
+        items = list(items)
+        if self._pool is None or len(items) < 2:
+            return [function(item) for item in items]
+        chunk = max(1, len(items) // (self.count * 8))  # small enough to even out the cores
+        return list(self._pool.map(function, items, chunksize=chunk))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+SERIAL = Workers(1)
+
+
+def _nothing(_: int) -> None:
+    return None

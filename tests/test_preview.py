@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -11,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from browser import Browser, free_port
-from tmpportal import http_get, new_portal, wait_for
+from tmpportal import EXAMPLES, http_get, new_portal, wait_for
 
 BROKEN = ("status: doing", "status: doign")
 
 
 @contextlib.contextmanager
-def serving(root: Path) -> Iterator[str]:
+def serving(root: Path, log: list[str] | None = None) -> Iterator[str]:
+    """`mkdocs serve` in ``root``; its terminal output is added to ``log`` when it stops."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COACHPORTAL_")}
     server = subprocess.Popen(
@@ -34,6 +36,8 @@ def serving(root: Path) -> Iterator[str]:
         server.terminate()
         _, err = server.communicate(timeout=10)
         assert "Traceback" not in err, err
+        if log is not None:
+            log.append(err)
 
 
 def _portal(tmp_path: Path) -> Path:
@@ -59,6 +63,32 @@ def test_a_broken_file_shows_its_problems_on_every_page_until_fixed(tmp_path: Pa
         engagement.write_text(good.replace("Ask directors", "Invite directors", 1), encoding="utf-8")
         html = wait_for(lambda: http_get(page), lambda h: "Invite directors" in h)
         assert "coachportal-errors" not in html
+
+
+def _without_reload(html: str | None) -> str:
+    """The page without the dev server's live-reload call (it holds the build's epoch)."""
+    return re.sub(r"livereload\([^)]*\)", "", html or "")
+
+
+def test_a_rebuild_builds_only_the_engagements_that_changed(tmp_path: Path) -> None:
+    engagement = _portal(tmp_path)
+    closed = engagement.with_name("engagement-closed.yml")
+    closed.write_text((EXAMPLES / "engagement-closed.yml").read_text("utf-8"), "utf-8")
+    log: list[str] = []
+    with serving(tmp_path, log) as base:
+        page, other = base + "nw-ops-2026/actions/", base + "fin-cfo-2025/"
+        wait_for(lambda: http_get(page), lambda h: "Ask directors for their recommendation" in h)
+        before = _without_reload(http_get(other))
+        engagement.write_text(engagement.read_text("utf-8").replace("Ask directors", "Invite directors", 1))
+        wait_for(lambda: http_get(page), lambda h: "Invite directors" in h)
+        assert _without_reload(http_get(other)) == before  # served as last built, unchanged
+        home = tmp_path / "content" / "index.md"
+        home.write_text(home.read_text("utf-8") + "\nA new line on the home page.\n", "utf-8")
+        wait_for(lambda: http_get(base), lambda h: "A new line on the home page." in h)
+    rebuilds = [line for line in log[0].splitlines() if "preview: rebuilding" in line]
+    # the edit rebuilt one engagement; a change to the docs (the site around the pages) both
+    assert "the pages of 1 engagement(s) (per view); 1 unchanged" in rebuilds[0], rebuilds
+    assert "the pages of 2 engagement(s) (per view); 0 unchanged" in rebuilds[-1], rebuilds
 
 
 @pytest.mark.browser

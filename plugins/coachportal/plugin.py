@@ -28,7 +28,20 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import get_relative_url
 
-from . import access, crypto, hygiene, i18n, loader, preview, protect, scripts, timings, vault
+from . import (
+    access,
+    crypto,
+    hygiene,
+    i18n,
+    loader,
+    parallel,
+    preview,
+    protect,
+    replay,
+    scripts,
+    timings,
+    vault,
+)
 from .errors import EngagementError
 from .i18n import Translator
 from .models import VISIBILITY_LABELS, Level
@@ -49,6 +62,8 @@ PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 HOME_MARKER = "<!-- coachportal:engagements -->"
 # What an engagement page holds between on_page_content and on_env (where it is encrypted).
 LOCKED_PENDING = '<div class="coachportal-locked"></div>'
+# Where the home page's portfolio goes, until on_env has made the keys that encrypt it.
+PORTFOLIO_PENDING = '<div class="coachportal-portfolio-pending"></div>'
 # The theme's and the plugin's own folders, and the folders of the views beyond the first.
 RESERVED_IDS = frozenset({ASSET_DIR, "assets", "search", *AUDIENCES})
 
@@ -73,6 +88,21 @@ class _Sealing:
     key: str  # the content key: one per engagement and view (PageSource.key)
     slug: str  # the page's kind (pages.ENGAGEMENT_PAGES): pages of one kind share a size
     html: str = field(repr=False)
+
+
+@dataclass
+class _Locking:
+    """What on_env needs to make the build's keys: checked in on_pre_build, derived meanwhile."""
+
+    keys: dict[str, list[str]]  # content key -> readers it is wrapped for
+    portfolio_readers: dict[str, list[str]]
+    summaries: dict[str, dict[str, str]] = field(repr=False)
+    passphrases: dict[str, str] = field(repr=False)
+    derivations: crypto.Derivations | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        if self.derivations is not None:
+            self.derivations.close()
 
 
 class ReaderConfig(base.Config):
@@ -122,7 +152,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.portal = Portal.empty()
         self.problems = ""  # preview only: the panel listing a broken file's problems
         self.vault: vault.Vault | None = None
+        self.locking: _Locking | None = None  # an encrypted build, from on_pre_build to on_env
         self.portfolio_json: str | None = None
+        self.home: Page | None = None  # an encrypted build's home page, waiting for its portfolio
         self.local_navs: dict[str, Navigation] = {}
         self.staging: Staging | None = None
         self.published = False
@@ -132,6 +164,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.scanned_kinds: set[str] = set()  # kinds of generated page already scanned (_scan)
         self.mkdocs_config: MkDocsConfig | None = None
         self.started = time.perf_counter()
+        # Preview only: finished engagement pages, kept from one `mkdocs serve` rebuild to the next.
+        self.replay = replay.Replay()
+        self.fingerprints: dict[str, str] = {}  # content key -> its pages' digest, this build
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -152,7 +187,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         timings.reset()
         self.started = time.perf_counter()
-        self.portal, self.vault, self.portfolio_json = Portal.empty(), None, None
+        self._drop_locking()
+        self.portal, self.vault, self.portfolio_json, self.home = Portal.empty(), None, None, None
         self.problems = ""
         self.local_navs, self.published, self.sealing = {}, False, []
         self.scanned_kinds: set[str] = set()
@@ -196,13 +232,16 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         directory = Path(self.config.engagements_dir)
-        derivations = self._start_key_derivation(config) if self.encrypting else None
         loader.use_cache_dir(cache_dir(os.environ.get(CACHE_ENV), config.config_file_path, config.site_dir))
+        # Workers first: they are forked, which is safe only before the derivation threads start.
+        workers = self._workers(directory)
+        derivations = self._start_key_derivation(config) if self.encrypting else None
         try:
             views = self._views()
             readers = set(self.config.readers) if self.encrypting else None
             try:
-                self.portal = build_portal(directory, views, today(), readers, self.t)
+                with workers:
+                    self.portal = build_portal(directory, views, today(), readers, self.t, workers)
             except BaseException:
                 if derivations is not None:
                     derivations.close()  # no key is needed: drop the derivations not started
@@ -226,10 +265,21 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             preview.remember(directory, self.portal)
         if self.encrypting:
             try:
-                self._lock(config, derivations)
-            finally:
+                self.locking = self._check_access(config, derivations)
+            except BaseException:
                 if derivations is not None:
                     derivations.close()
+                raise
+
+    def _workers(self, directory: Path) -> parallel.Workers:
+        """Worker processes for a build with many files to load (none for a serve rebuild,
+        which loads only the files that changed)."""
+        files = loader.engagement_files(directory) if directory.is_dir() else []
+        try:
+            count = parallel.worker_count(loader.uncached(files))
+        except ValueError as exc:
+            raise PluginError(f"coachportal: {exc}") from None
+        return parallel.Workers(count)
 
     def _views(self) -> list[Level]:
         """The views this build writes: COACHPORTAL_AUDIENCE (one), else `views`, else `audience`."""
@@ -244,26 +294,47 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         derivations.start(access.declared_passphrases(self.config.readers, os.environ, base_dir=base_dir))
         return derivations
 
-    def _lock(self, config: MkDocsConfig, derivations: crypto.Derivations | None = None) -> None:
-        """Keys for every engagement and view; fails closed on any access problem."""
-        engagements = self.portal.engagements
+    def _check_access(self, config: MkDocsConfig, derivations: crypto.Derivations | None) -> _Locking:
+        """Every reader and passphrase checked now (fails closed before any page is built);
+        the keys are made in on_env, so that key derivation runs beside MkDocs' own work."""
         try:
             with timings.step("readers"):
                 passphrases = access.resolve_passphrases(
                     self.config.readers,
-                    engagements,
+                    self.portal.engagements,
                     os.environ,
                     base_dir=Path(config.config_file_path or ".").parent,
                     site_name=config.site_name,
                     audience=self.portal.audience,
                 )
-            keys, portfolio_readers, summaries = self._keys(config)
-            self.vault = vault.Vault.create(
-                keys, passphrases, iterations=self.config.iterations, derivations=derivations
+        except (access.AccessError, ValueError) as exc:
+            raise PluginError(str(exc)) from None
+        keys, portfolio_readers, summaries = self._keys(config)
+        return _Locking(keys, portfolio_readers, summaries, passphrases, derivations)
+
+    def _drop_locking(self) -> None:
+        """A build that stops before on_env: the derivations not started are dropped."""
+        if self.locking is not None:
+            self.locking.close()
+            self.locking = None
+
+    def _lock(self) -> vault.Vault:
+        """The build's vault: waits for the keys still being derived."""
+        locking, self.locking = self.locking, None
+        assert locking is not None
+        try:
+            made = vault.Vault.create(
+                locking.keys,
+                locking.passphrases,
+                iterations=self.config.iterations,
+                derivations=locking.derivations,
             )
         except (access.AccessError, ValueError) as exc:
             raise PluginError(str(exc)) from None
-        self.portfolio_json = self.vault.portfolio(summaries, portfolio_readers)
+        finally:
+            locking.close()
+        self.portfolio_json = made.portfolio(locking.summaries, locking.portfolio_readers)
+        return made
 
     def _keys(self, config: MkDocsConfig) -> tuple[dict, dict, dict]:
         """Per (engagement, view): its readers, who finds it in their portfolio, its summary."""
@@ -283,7 +354,13 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._refuse_collisions(files)
+        replayed = self._replayed(config)
+        for key in replayed:
+            for dest_uri, output in replayed[key].items():
+                files.append(File.generated(config, dest_uri, content=output))
         for page in self.portal.pages:
+            if page.key in replayed:
+                continue
             # A stub: on_page_content replaces its (empty) HTML with the page's own, so
             # engagement text never meets the site's Markdown extensions.
             stub = f"---\ntitle: {page.title}\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n"
@@ -296,6 +373,29 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         files.append(File.generated(config, f"{ASSET_DIR}/{scripts.CLASSIC}", content=classic))
         files.append(File.generated(config, "robots.txt", content=hygiene.ROBOTS_TXT))
         return files
+
+    def _replayed(self, config: MkDocsConfig) -> dict[str, dict[str, str]]:
+        """Preview only: the engagements whose pages are unchanged since the last rebuild,
+        with those pages as they were finished (destination path -> HTML)."""
+        self.fingerprints = {}
+        if not self.previewing:
+            return {}
+        by_key: dict[str, list[str]] = {}
+        for source in self.portal.pages:
+            by_key.setdefault(source.key, []).append(source.html)
+        self.fingerprints = {key: replay.fingerprint(pages) for key, pages in by_key.items()}
+        watched = [config.config_file_path or "", config.docs_dir, *config.theme.dirs]
+        views = ",".join(f"{v.label}:{self.portal.prefix(v)}" for v in self.portal.views)
+        self.replay.begin(replay.site_stamp(watched, self.problems, self.t.language, views))
+        self.replay.forget(self.fingerprints)
+        found = {key: self.replay.pages(key, fp, len(by_key[key])) for key, fp in self.fingerprints.items()}
+        reused = {key: pages for key, pages in found.items() if pages}
+        if self.serving:  # a rebuild: say how much of it was skipped
+            log.info(
+                f"preview: rebuilding the pages of {len(found) - len(reused)} engagement(s) (per view);"
+                f" {len(reused)} unchanged, served as last built"
+            )
+        return reused
 
     def _refuse_collisions(self, files: Files) -> None:
         """An engagement id owns its directory: a hand-written page there would be
@@ -343,6 +443,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.is_homepage:
+            self.home = page
             return self._home(html, config)
         source = self.portal.page_of(page.file.src_uri)
         if source is None:
@@ -350,7 +451,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         # Headings are engagement content: keep them out of the TOC and skip link,
         # which the theme renders outside the (encrypted) page body.
         page.toc = TableOfContents([])
-        if self.vault is not None:
+        if self.locking is not None:
             # Encrypted in on_env, when the largest page of each kind is known; until then
             # the page holds nothing (no other plugin ever sees its plaintext).
             self.sealing.append(_Sealing(page, source.key, source.slug, source.html))
@@ -383,8 +484,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if self.encrypting:
             # Every audience, the coach's too: a plaintext list would tell the host
             # (and every visitor) which engagements exist. Embedded, so the list also
-            # works from file://; the same data is in PORTFOLIO.
-            block = protect.portfolio_element(self.portfolio_json, self.t)
+            # works from file://; the same data is in PORTFOLIO. Filled in by on_env,
+            # once the keys are made.
+            block = PORTFOLIO_PENDING
         elif self.previewing or self.portal.audience == Level.COACH:
             block = render_engagement_list(
                 list(self.portal.engagements), lambda i: url(i, "", config.use_directory_urls), self.t
@@ -412,8 +514,12 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         kind is known, and still early enough that the theme wraps the ciphertext. The
         plaintext never leaves memory: no placeholder files, no second pass over site/.
         """
-        if self.vault is None:  # unencrypted: on_page_content sealed nothing
+        if self.locking is None:  # unencrypted: on_page_content sealed nothing
             return env
+        self.vault = self._lock()
+        if self.home is not None and self.home.content:
+            element = protect.portfolio_element(self.portfolio_json, self.t)
+            self.home.content = self.home.content.replace(PORTFOLIO_PENDING, element, 1)
         sizes: dict[str, int] = {}
         for item in self.sealing:
             sizes[item.slug] = max(sizes.get(item.slug, 0), vault.byte_size(item.html))
@@ -437,9 +543,12 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         source = self.portal.page_of(page.file.src_uri)
         view = Level.parse(source.level) if source else None
         with timings.step("page hygiene"):
-            return self._every_html_page(
+            output = self._every_html_page(
                 output, config, f"page {page.file.src_uri!r}", view, self._scan(page)
             )
+        if source is not None and source.key in self.fingerprints:  # preview: the next rebuild reuses it
+            self.replay.keep(source.key, self.fingerprints[source.key], page.file.dest_uri, output)
+        return output
 
     def _scan(self, page: Page) -> bool:
         """Whether to look for loads from other origins in this page. Every hand-written page;
@@ -534,6 +643,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.published = False
+        self._drop_locking()
         if self.staging is not None:
             self._unstage(publish=False)
             log.error("build failed; the previous site was left untouched")

@@ -185,6 +185,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return self.config.encryption and not self.previewing
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        parallel.gc_thaw()  # a `mkdocs serve` rebuild: the last build's engagements may go
         timings.reset()
         self.started = time.perf_counter()
         self._drop_locking()
@@ -240,7 +241,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             views = self._views()
             readers = set(self.config.readers) if self.encrypting else None
             try:
-                with workers:
+                with workers, parallel.gc_paused():
                     self.portal = build_portal(directory, views, today(), readers, self.t, workers)
             except BaseException:
                 if derivations is not None:
@@ -649,6 +650,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             log.error("build failed; the previous site was left untouched")
 
     def on_shutdown(self) -> None:
+        parallel.gc_thaw()
         # Not in on_post_build: MkDocs' --strict check runs after it, and a build it fails
         # must not be published.
         if self.staging is not None:

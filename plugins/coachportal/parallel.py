@@ -92,7 +92,7 @@ def _nothing(_: int) -> None:
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(items: int) -> Iterator[None]:
     """No cyclic garbage collection while many long-lived objects are made at once.
 
     Loading a thousand files makes millions of objects that all stay alive (the data, its
@@ -100,7 +100,12 @@ def gc_paused() -> Iterator[None]:
     took more than half of the loading time. After the step, one collection frees its
     garbage and what is left is frozen: the collections of the rest of the build (MkDocs'
     own) no longer walk the engagements either. :func:`gc_thaw` undoes the freeze.
+    Only for ``items`` (files to load) of ``MIN_ITEMS`` or more: a `mkdocs serve` rebuild
+    loads a few, and the collection after them would cost more than it saves.
     """
+    if items < MIN_ITEMS:
+        yield
+        return
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -167,6 +167,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         # Preview only: finished engagement pages, kept from one `mkdocs serve` rebuild to the next.
         self.replay = replay.Replay()
         self.fingerprints: dict[str, str] = {}  # content key -> its pages' digest, this build
+        self.replayed: set[str] = set()  # content keys whose pages this build keeps as they are
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -235,13 +236,14 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         directory = Path(self.config.engagements_dir)
         loader.use_cache_dir(cache_dir(os.environ.get(CACHE_ENV), config.config_file_path, config.site_dir))
         # Workers first: they are forked, which is safe only before the derivation threads start.
-        workers = self._workers(directory)
+        uncached = loader.uncached(loader.engagement_files(directory) if directory.is_dir() else [])
+        workers = self._workers(uncached)
         derivations = self._start_key_derivation(config) if self.encrypting else None
         try:
             views = self._views()
             readers = set(self.config.readers) if self.encrypting else None
             try:
-                with workers, parallel.gc_paused():
+                with workers, parallel.gc_paused(uncached):
                     self.portal = build_portal(directory, views, today(), readers, self.t, workers)
             except BaseException:
                 if derivations is not None:
@@ -252,6 +254,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 raise PluginError(str(exc)) from None
             log.error(str(exc))  # the terminal keeps it too
             self.portal, self.problems = preview.last_good(directory), preview.error_panel(exc, self.t)
+            self._set_aside_unchanged(config)
             return
         except ValueError as exc:
             raise PluginError(f"coachportal: {exc}") from None
@@ -264,6 +267,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             log.warning("publishing the coach view (interview and session notes) for coach-level readers")
         if self.previewing:
             preview.remember(directory, self.portal)
+            self._set_aside_unchanged(config)  # before MkDocs empties the site
         if self.encrypting:
             try:
                 self.locking = self._check_access(config, derivations)
@@ -272,12 +276,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                     derivations.close()
                 raise
 
-    def _workers(self, directory: Path) -> parallel.Workers:
+    def _workers(self, uncached: int) -> parallel.Workers:
         """Worker processes for a build with many files to load (none for a serve rebuild,
         which loads only the files that changed)."""
-        files = loader.engagement_files(directory) if directory.is_dir() else []
         try:
-            count = parallel.worker_count(loader.uncached(files))
+            count = parallel.worker_count(uncached)
         except ValueError as exc:
             raise PluginError(f"coachportal: {exc}") from None
         return parallel.Workers(count)
@@ -355,12 +358,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._refuse_collisions(files)
-        replayed = self._replayed(config)
-        for key in replayed:
-            for dest_uri, output in replayed[key].items():
-                files.append(File.generated(config, dest_uri, content=output))
         for page in self.portal.pages:
-            if page.key in replayed:
+            if page.key in self.replayed:
                 continue
             # A stub: on_page_content replaces its (empty) HTML with the page's own, so
             # engagement text never meets the site's Markdown extensions.
@@ -375,28 +374,25 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         files.append(File.generated(config, "robots.txt", content=hygiene.ROBOTS_TXT))
         return files
 
-    def _replayed(self, config: MkDocsConfig) -> dict[str, dict[str, str]]:
-        """Preview only: the engagements whose pages are unchanged since the last rebuild,
-        with those pages as they were finished (destination path -> HTML)."""
-        self.fingerprints = {}
+    def _set_aside_unchanged(self, config: MkDocsConfig) -> None:
+        """Preview only: the engagements whose pages are unchanged since the last rebuild
+        keep the pages they have in the site; MkDocs builds only the others."""
+        self.fingerprints, self.replayed = {}, set()
         if not self.previewing:
-            return {}
+            return
         by_key: dict[str, list[str]] = {}
         for source in self.portal.pages:
             by_key.setdefault(source.key, []).append(source.html)
         self.fingerprints = {key: replay.fingerprint(pages) for key, pages in by_key.items()}
         watched = [config.config_file_path or "", config.docs_dir, *config.theme.dirs]
         views = ",".join(f"{v.label}:{self.portal.prefix(v)}" for v in self.portal.views)
-        self.replay.begin(replay.site_stamp(watched, self.problems, self.t.language, views))
-        self.replay.forget(self.fingerprints)
-        found = {key: self.replay.pages(key, fp, len(by_key[key])) for key, fp in self.fingerprints.items()}
-        reused = {key: pages for key, pages in found.items() if pages}
+        self.replay.begin(replay.site_stamp(watched, self.problems, self.t.language, views, config.site_dir))
+        self.replayed = self.replay.set_aside(config.site_dir, self.fingerprints)
         if self.serving:  # a rebuild: say how much of it was skipped
             log.info(
-                f"preview: rebuilding the pages of {len(found) - len(reused)} engagement(s) (per view);"
-                f" {len(reused)} unchanged, served as last built"
+                f"preview: rebuilding the pages of {len(self.fingerprints) - len(self.replayed)}"
+                f" engagement(s) (per view); {len(self.replayed)} unchanged, kept as last built"
             )
-        return reused
 
     def _refuse_collisions(self, files: Files) -> None:
         """An engagement id owns its directory: a hand-written page there would be
@@ -547,8 +543,6 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             output = self._every_html_page(
                 output, config, f"page {page.file.src_uri!r}", view, self._scan(page)
             )
-        if source is not None and source.key in self.fingerprints:  # preview: the next rebuild reuses it
-            self.replay.keep(source.key, self.fingerprints[source.key], page.file.dest_uri, output)
         return output
 
     def _scan(self, page: Page) -> bool:
@@ -625,6 +619,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             portfolio = site / PORTFOLIO
             portfolio.parent.mkdir(parents=True, exist_ok=True)
             portfolio.write_text(self.portfolio_json, encoding="utf-8")
+        if self.fingerprints:  # preview
+            self.replay.put_back(config.site_dir, self.fingerprints, self.replayed)
         self.published = True
         timings.add("build", time.perf_counter() - self.started)
         log.debug(f"seconds per step: {timings.summary()}")

@@ -102,17 +102,40 @@ def build_portal(
     by_view: dict[Level, tuple[Engagement, ...]] = {}
     last_news: Mapping[str, News] = {}
     jobs: list[_RenderJob] = []
+    redactions: dict[tuple[int, Level], _Redaction] = {}
+    _digests.clear()
     for view in levels:
         with step("load"):
-            engagements = by_view[view] = tuple(redact(e, view) for e in loaded)
+            engagements = by_view[view] = tuple(_redact(e, view, redactions) for e in loaded)
         with step("history"):
             news = news_by_id(engagements_dir, engagements, view, t)  # "Since the last update"
         last_news = last_news or news
         prefix = view_prefix(view.label, base.label)
         jobs += [(e, view.label, on, news.get(e.id), prefix, t.language) for e in engagements]
+    _redactions.clear()
+    _redactions.update(redactions)
     with step("render"):
         pages = _render_all(jobs, workers)
     return Portal(base, by_view[base], tuple(pages), levels, by_view, today=on, news=last_news)
+
+
+# The latest build's redactions, by the validated model and view they came from: the
+# loader hands a `mkdocs serve` rebuild the same model object for a file that did not
+# change, so its redaction (and the digest its pages are cached under) is reused too.
+_Redaction = tuple[Engagement, Engagement, str]  # validated, redacted, digest of the redacted
+_redactions: dict[tuple[int, Level], _Redaction] = {}
+_digests: dict[int, tuple[Engagement, str]] = {}  # this build's: id -> (redacted model, its digest)
+
+
+def _redact(e: Engagement, view: Level, fresh: dict[tuple[int, Level], _Redaction]) -> Engagement:
+    known = _redactions.get((id(e), view))
+    if known is None or known[0] is not e:  # the id of a model gone may be taken by a new one
+        redacted = redact(e, view)
+        # repr: every field, the excluded ones too (model_dump_json leaves those out)
+        known = (e, redacted, hashlib.sha256(repr(redacted).encode("utf-8")).hexdigest())
+    fresh[(id(e), view)] = known
+    _digests[id(known[1])] = (known[1], known[2])
+    return known[1]
 
 
 # The pages of the latest build, by what they are made of: `mkdocs serve` rebuilds render
@@ -124,9 +147,9 @@ _rendered: dict[_RenderKey, list[PageSource]] = {}
 
 def _render_key(job: _RenderJob) -> _RenderKey:
     e, view, on, news, prefix, language = job
-    # repr: every field, the excluded ones too (model_dump_json leaves those out); the
-    # language too (a News compares without it)
-    digest = hashlib.sha256(repr(e).encode("utf-8")).hexdigest()
+    known = _digests.get(id(e))
+    digest = known[1] if known and known[0] is e else hashlib.sha256(repr(e).encode("utf-8")).hexdigest()
+    # the language too: a News compares without its translator
     return (view, prefix, on, news, language, digest)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,33 +57,54 @@ def fingerprint(pages_html: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
+CACHE = ".coachportal-preview"  # in the site directory: MkDocs' clean keeps hidden entries
+
+
 @dataclass
 class Replay:
-    """The finished pages of the latest preview build, by engagement (content key)."""
+    """Which engagements' pages the latest preview build finished, and their fingerprints.
+
+    Every engagement's pages in one view live in one folder, ``<site>/<key>/`` (key: view
+    prefix and id), which nothing else writes to. A rebuild moves the folders it reuses
+    aside into ``<site>/.coachportal-preview/`` before MkDocs empties the site (which keeps
+    hidden entries), and moves them back when MkDocs is done: one rename per engagement.
+    """
 
     stamp: str = ""
-    kept: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # key -> (fingerprint, pages)
+    kept: dict[str, str] = field(default_factory=dict)  # content key -> fingerprint, in the site now
 
     def begin(self, stamp: str) -> None:
-        """A new build: everything kept is stale when the site around the pages changed."""
+        """A new build: nothing kept is reused when the site around the pages changed."""
         if stamp != self.stamp:
             self.kept.clear()
             self.stamp = stamp
 
-    def pages(self, key: str, fingerprint: str, count: int) -> dict[str, str] | None:
-        """The engagement's ``count`` finished pages (destination path -> HTML), when none
-        changed and the last build finished every one."""
-        kept = self.kept.get(key)
-        if kept is None or kept[0] != fingerprint or len(kept[1]) != count:
-            return None
-        return kept[1]
+    def set_aside(self, site_dir: str | os.PathLike[str], fingerprints: dict[str, str]) -> set[str]:
+        """Before MkDocs empties the site: move aside the folders of the engagements whose
+        pages are unchanged (same fingerprint); returns their keys. MkDocs must not build them."""
+        site, aside = Path(site_dir), Path(site_dir) / CACHE
+        shutil.rmtree(aside, ignore_errors=True)
+        reused = set()
+        for key, fingerprint in fingerprints.items():
+            if self.kept.get(key) != fingerprint:
+                continue
+            try:
+                (aside / key).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(site / key, aside / key)
+            except OSError:
+                continue  # gone (a build failed half-way): build it again
+            reused.add(key)
+        self.kept.clear()
+        return reused
 
-    def keep(self, key: str, fingerprint: str, dest_uri: str, output: str) -> None:
-        kept = self.kept.get(key)
-        if kept is None or kept[0] != fingerprint:
-            kept = self.kept[key] = (fingerprint, {})
-        kept[1][dest_uri] = output
-
-    def forget(self, keys: Iterable[str]) -> None:
-        for key in set(self.kept) - set(keys):
-            del self.kept[key]
+    def put_back(
+        self, site_dir: str | os.PathLike[str], fingerprints: dict[str, str], reused: set[str]
+    ) -> None:
+        """After MkDocs wrote the site: the folders set aside go back; every engagement's
+        pages are now in the site, as this build's fingerprints say."""
+        site, aside = Path(site_dir), Path(site_dir) / CACHE
+        for key in reused:
+            (site / key).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(aside / key, site / key)
+        shutil.rmtree(aside, ignore_errors=True)
+        self.kept = dict(fingerprints)

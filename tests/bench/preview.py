@@ -3,9 +3,9 @@
     python tests/bench/preview.py [--engagements 1000]
 
 Writes a synthetic portal (tests/bench/synth.py), starts `mkdocs serve` on a free port,
-waits for the first build, then changes one engagement's title and polls its overview
-page until the new title appears; prints the seconds for the first build and for the
-edit to show (the latter is what a coach waits for after saving).
+waits for the first build, then three times changes one engagement's title and polls its
+overview page until the new title appears; prints the seconds for the first build and
+for each edit to show (what a coach waits for after saving).
 """
 
 from __future__ import annotations
@@ -69,11 +69,14 @@ def main() -> None:
             url = f"http://127.0.0.1:{port}/bench-00000/"
             first = _wait_for(url, "Leadership programme 0", args.timeout)
             print(f"{args.engagements} engagements: first build served after {first:.1f} s", flush=True)
-            path = root / "engagements" / "bench-00000.yml"
-            text = path.read_text(encoding="utf-8")
-            path.write_text(text.replace("Leadership programme 0", "Edited programme 0", 1), encoding="utf-8")
-            shown = _wait_for(url, "Edited programme 0", args.timeout)
-            print(f"edit of one engagement shown after {shown:.1f} s", flush=True)
+            for i in (0, args.engagements // 2, args.engagements - 1):  # three edits, one file each
+                path = root / "engagements" / f"bench-{i:05d}.yml"
+                text = path.read_text(encoding="utf-8")
+                title = f"Leadership programme {i}\n"
+                path.write_text(text.replace(title, f"Edited programme {i}\n", 1), encoding="utf-8")
+                url = f"http://127.0.0.1:{port}/bench-{i:05d}/"
+                shown = _wait_for(url, f"Edited programme {i}", args.timeout)
+                print(f"edit of one engagement ({path.name}) shown after {shown:.1f} s", flush=True)
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -32,9 +32,12 @@ PHRASES = list(PASSPHRASES.values())
 KID = re.compile(r'data-coachportal-kid="([^"]+)"')
 
 
-def _build(root: Path, site: str) -> Path:
+def _build(root: Path, site: str, rebuild: bool = False) -> Path:
+    """An encrypted build; ``rebuild``: as `mkdocs serve --clean` rebuilds (command "build",
+    keeping what the next build may reuse), else as `mkdocs build` (keeping nothing)."""
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / site))
     config.plugins.on_startup(command="build", dirty=False)
+    config.plugins["coachportal"].serving = rebuild
     try:
         build(config)
     finally:
@@ -109,6 +112,7 @@ def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monke
         loader._validated.clear()
         portal._rendered.clear()
         slow = _opened(_build(demo, "site-slow"))
+        assert not loader._validated and not portal._rendered  # `mkdocs build` keeps nothing
     loader._parsed.clear()
     loader._validated.clear()
     portal._rendered.clear()
@@ -123,15 +127,15 @@ def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monke
     with monkeypatch.context() as m:
         m.setenv("COACHPORTAL_WORKERS", "2")
         m.setattr(parallel.Workers, "map", counting_map)
-        fast = _opened(_build(demo, "site-fast"))
+        fast = _opened(_build(demo, "site-fast", rebuild=True))
     assert pools == [2, 2]  # loading, then rendering
     assert loader._validated and portal._rendered  # the next build reuses them (validated in the workers)
-    cached = _opened(_build(demo, "site-cached"))
+    cached = _opened(_build(demo, "site-cached", rebuild=True))
     assert list((demo / ".cache" / "coachportal" / "parsed").glob("*.pickle"))
     loader._parsed.clear()
     loader._validated.clear()
     portal._rendered.clear()
-    from_disk = _opened(_build(demo, "site-disk"))  # parsed files from .cache/coachportal/
+    from_disk = _opened(_build(demo, "site-disk", rebuild=True))  # parsed files from .cache/coachportal/
     assert any(plain for _, plain in (v for v in slow.values() if isinstance(v, tuple)))
     assert slow.keys() == fast.keys() == cached.keys() == from_disk.keys()
     for name in slow:

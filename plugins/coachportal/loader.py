@@ -177,6 +177,21 @@ def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
     return _load_keyed((path, None if readers is None else frozenset(readers)))[1]
 
 
+def _load_once(job: tuple[Path, frozenset[str] | None]) -> tuple[None, _Loaded]:
+    """One file for a build that keeps nothing for later: what the build needs of it (the
+    model, its id and where the id is, the problems), not its data and every position,
+    which are most of what a worker would send back and most of what memory would hold."""
+    path, _ = job
+    known = _validated.get(path)
+    _, loaded = _load_keyed(job)
+    if known is None:
+        _validated.pop(path, None)
+    ident = loaded.data.get("id") if isinstance(loaded.data, dict) else None
+    data = {"id": ident} if ident is not None else loaded.data if not isinstance(loaded.data, dict) else {}
+    where = {("id",): loaded.positions.value(("id",))}
+    return None, _Loaded(loaded.engagement, data, Positions(values=where), loaded.problems)
+
+
 def _load_keyed(job: tuple[Path, frozenset[str] | None]) -> tuple[_Key | None, _Loaded]:
     """One file, validated (or this process's earlier result for the same text and readers),
     with the key it is remembered under. Module-level: it also runs in worker processes."""
@@ -301,11 +316,12 @@ def engagement_files(directory: Path) -> list[Path]:
 
 
 def load_engagements(
-    directory: Path, readers: Collection[str] | None = None, workers: Workers = SERIAL
+    directory: Path, readers: Collection[str] | None = None, workers: Workers = SERIAL, reuse: bool = True
 ) -> list[Engagement]:
     """Every ``*.yml``/``*.yaml`` file of ``directory``, sorted by id; all problems at once.
 
-    ``readers``: as for :func:`load_engagement`; ``workers``: where the files are validated.
+    ``readers``: as for :func:`load_engagement`; ``workers``: where the files are validated;
+    ``reuse``: keep every file's result for a later build in this process (`mkdocs serve`).
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -322,12 +338,12 @@ def load_engagements(
         )
     paths = engagement_files(directory)
     frozen = None if readers is None else frozenset(readers)
-    results = workers.map(_load_keyed, [(path, frozen) for path in paths])
+    results = workers.map(_load_keyed if reuse else _load_once, [(path, frozen) for path in paths])
     engagements: list[Engagement] = []
     problems: list[Problem] = []
     first: dict[str, _Place] = {}  # id -> the file, line and column that set it first
     for path, (key, loaded) in zip(paths, results, strict=True):
-        if key is not None and workers.count > 1:
+        if key is not None and workers.count > 1 and reuse:
             _remember(path, key, loaded)  # validated in a worker: the next rebuild reuses it here
         problems.extend(loaded.problems)
         duplicate = _duplicate_id(path, loaded, first)

@@ -244,7 +244,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             readers = set(self.config.readers) if self.encrypting else None
             try:
                 with workers, parallel.gc_paused(uncached):
-                    self.portal = build_portal(directory, views, today(), readers, self.t, workers)
+                    # What a `mkdocs serve` rebuild reuses is kept only when one may come.
+                    reuse = self.previewing or self.serving
+                    self.portal = build_portal(directory, views, today(), readers, self.t, workers, reuse)
             except BaseException:
                 if derivations is not None:
                     derivations.close()  # no key is needed: drop the derivations not started

@@ -85,19 +85,21 @@ def build_portal(
     readers: Collection[str] | None = None,
     t: Translator | None = None,
     workers: Workers = SERIAL,
+    reuse: bool = True,
 ) -> Portal:
     """Load and validate every engagement of ``engagements_dir`` once, then redact and
     render it for each view (an audience, or several: ``views``).
 
     ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name;
     ``t``: the portal's language (English by default); ``workers``: where files are
-    loaded and pages rendered (:mod:`parallel`).
+    loaded and pages rendered (:mod:`parallel`); ``reuse``: keep what a later build in this
+    process may reuse (`mkdocs serve`): validated files, redactions, rendered pages.
     Raises ``errors.EngagementError`` listing every problem of every file.
     """
     t = t or english()
     levels = tuple(sorted({views} if isinstance(views, Level) else set(views)))
     with step("load"):
-        loaded = load_engagements(engagements_dir, readers, workers)
+        loaded = load_engagements(engagements_dir, readers, workers, reuse)
     base = levels[0]
     by_view: dict[Level, tuple[Engagement, ...]] = {}
     last_news: Mapping[str, News] = {}
@@ -113,9 +115,9 @@ def build_portal(
         prefix = view_prefix(view.label, base.label)
         jobs += [(e, view.label, on, news.get(e.id), prefix, t.language) for e in engagements]
     _redactions.clear()
-    _redactions.update(redactions)
+    _redactions.update(redactions if reuse else {})
     with step("render"):
-        pages = _render_all(jobs, workers)
+        pages = _render_all(jobs, workers, reuse)
     return Portal(base, by_view[base], tuple(pages), levels, by_view, today=on, news=last_news)
 
 
@@ -153,7 +155,7 @@ def _render_key(job: _RenderJob) -> _RenderKey:
     return (view, prefix, on, news, language, digest)
 
 
-def _render_all(jobs: list[_RenderJob], workers: Workers) -> list[PageSource]:
+def _render_all(jobs: list[_RenderJob], workers: Workers, reuse: bool = True) -> list[PageSource]:
     """Every job's pages, in order: this process's earlier pages where nothing changed,
     the rest rendered (by the workers, when there are any)."""
     keys = [_render_key(job) for job in jobs]
@@ -161,7 +163,7 @@ def _render_all(jobs: list[_RenderJob], workers: Workers) -> list[PageSource]:
     rendered = dict(zip(missing, workers.map(_render_job, [jobs[i] for i in missing]), strict=True))
     fresh = {key: rendered[i] if i in rendered else _rendered[key] for i, key in enumerate(keys)}
     _rendered.clear()
-    _rendered.update(fresh)
+    _rendered.update(fresh if reuse else {})
     return [page for key in keys for page in fresh[key]]
 
 

@@ -136,8 +136,22 @@ def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monke
     loader._validated.clear()
     portal._rendered.clear()
     from_disk = _opened(_build(demo, "site-disk", rebuild=True))  # parsed files from .cache/coachportal/
+    # `mkdocs build` with workers: MkDocs goes on while they render (Portal.rendering).
+    streamed: list[int] = []
+    real_imap = parallel.Workers.imap
+
+    def counting_imap(self, function, items):
+        streamed.append(self.count)
+        return real_imap(self, function, items)
+
+    with monkeypatch.context() as m:
+        m.setenv("COACHPORTAL_WORKERS", "2")
+        m.setattr(parallel.Workers, "imap", counting_imap)
+        deferred = _opened(_build(demo, "site-deferred"))
+    assert streamed == [2]
     assert any(plain for _, plain in (v for v in slow.values() if isinstance(v, tuple)))
-    assert slow.keys() == fast.keys() == cached.keys() == from_disk.keys()
+    assert slow.keys() == fast.keys() == cached.keys() == from_disk.keys() == deferred.keys()
     for name in slow:
         assert slow[name] == fast[name], _diff(slow[name], fast[name])
+        assert slow[name] == deferred[name], _diff(slow[name], deferred[name])
         assert fast[name] == cached[name] == from_disk[name], name

@@ -72,6 +72,15 @@ class Workers:
         chunk = max(1, len(items) // (self.count * 8))  # small enough to even out the cores
         return list(self._pool.map(function, items, chunksize=chunk))
 
+    def imap(self, function: Callable[[In], Out], items: Iterable[In]) -> Iterator[Out]:
+        """Like :meth:`map`, but the results come as they are ready, in order, while this
+        process goes on with other work (all items are sent to the workers at once)."""
+        items = list(items)
+        if self._pool is None:
+            return (function(item) for item in items)
+        chunk = max(1, min(16, len(items) // (self.count * 8)))  # the first results come soon
+        return self._pool.map(function, items, chunksize=chunk)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)

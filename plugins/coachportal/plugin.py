@@ -153,6 +153,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.problems = ""  # preview only: the panel listing a broken file's problems
         self.vault: vault.Vault | None = None
         self.locking: _Locking | None = None  # an encrypted build, from on_pre_build to on_env
+        self.workers: parallel.Workers | None = None  # rendering pages, from on_pre_build to on_env
         self.portfolio_json: str | None = None
         self.home: Page | None = None  # an encrypted build's home page, waiting for its portfolio
         self.local_navs: dict[str, Navigation] = {}
@@ -190,6 +191,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         timings.reset()
         self.started = time.perf_counter()
         self._drop_locking()
+        self._close_workers()
         self.portal, self.vault, self.portfolio_json, self.home = Portal.empty(), None, None, None
         self.problems = ""
         self.local_navs, self.published, self.sealing = {}, False, []
@@ -242,15 +244,22 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         try:
             views = self._views()
             readers = set(self.config.readers) if self.encrypting else None
+            # What a `mkdocs serve` rebuild reuses is kept only when one may come; a build
+            # that keeps nothing goes on while the workers render (closed in on_env).
+            reuse = self.previewing or self.serving
+            self.workers = workers
             try:
-                with workers, parallel.gc_paused(uncached):
-                    # What a `mkdocs serve` rebuild reuses is kept only when one may come.
-                    reuse = self.previewing or self.serving
-                    self.portal = build_portal(directory, views, today(), readers, self.t, workers, reuse)
+                with parallel.gc_paused(uncached):
+                    self.portal = build_portal(
+                        directory, views, today(), readers, self.t, workers, reuse, defer=not reuse
+                    )
             except BaseException:
+                self._close_workers()
                 if derivations is not None:
                     derivations.close()  # no key is needed: drop the derivations not started
                 raise
+            if self.portal.rendering is None:
+                self._close_workers()
         except EngagementError as exc:
             if not self.previewing:
                 raise PluginError(str(exc)) from None
@@ -318,6 +327,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         keys, portfolio_readers, summaries = self._keys(config)
         return _Locking(keys, portfolio_readers, summaries, passphrases, derivations)
 
+    def _close_workers(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+            self.workers = None
+
     def _drop_locking(self) -> None:
         """A build that stops before on_env: the derivations not started are dropped."""
         if self.locking is not None:
@@ -384,7 +398,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             return
         by_key: dict[str, list[str]] = {}
         for source in self.portal.pages:
-            by_key.setdefault(source.key, []).append(source.html)
+            by_key.setdefault(source.key, []).append(self.portal.html_of(source))
         self.fingerprints = {key: replay.fingerprint(pages) for key, pages in by_key.items()}
         watched = [config.config_file_path or "", config.docs_dir, *config.theme.dirs]
         views = ",".join(f"{v.label}:{self.portal.prefix(v)}" for v in self.portal.views)
@@ -453,11 +467,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if self.locking is not None:
             # Encrypted in on_env, when the largest page of each kind is known; until then
             # the page holds nothing (no other plugin ever sees its plaintext).
-            self.sealing.append(_Sealing(page, source.key, source.slug, source.html))
+            self.sealing.append(_Sealing(page, source.key, source.slug, self.portal.html_of(source)))
             return LOCKED_PENDING
         if self.previewing and self.config.encryption:
             return self._preview_banner() + self._view_switcher(source, page, config) + source.html
-        return source.html
+        return self.portal.html_of(source)
 
     def _view_switcher(self, source: PageSource, page: Page, config: MkDocsConfig) -> str:
         """Preview only: the same page in every other view, to check what each reader sees."""
@@ -513,6 +527,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         kind is known, and still early enough that the theme wraps the ciphertext. The
         plaintext never leaves memory: no placeholder files, no second pass over site/.
         """
+        self._close_workers()  # every page's HTML has come (on_page_content took it)
         if self.locking is None:  # unencrypted: on_page_content sealed nothing
             return env
         self.vault = self._lock()
@@ -642,6 +657,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.published = False
+        self._close_workers()
         self._drop_locking()
         if self.staging is not None:
             self._unstage(publish=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +22,7 @@ from .models import Engagement, Level
 from .pages import PageSource, url, view_prefix
 from .parallel import SERIAL, Workers
 from .redact import redact
-from .render import render_engagement
+from .render import outline, render_engagement
 from .timings import step
 
 
@@ -36,6 +36,8 @@ class Portal:  # not slotted: cached_property needs __dict__
     pages: tuple[PageSource, ...]
     today: dt.date | None = None  # the build's date (statuses, overdue, next key dates)
     news: Mapping[str, News] = field(default_factory=dict)  # by engagement id: last update
+    # Pages still being rendered (see `build_portal`'s ``defer``): their HTML comes from here.
+    rendering: Rendering | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def empty(cls) -> Portal:
@@ -52,6 +54,10 @@ class Portal:  # not slotted: cached_property needs __dict__
     def page_of(self, src_uri: str) -> PageSource | None:
         """The generated page at ``src_uri`` (None for hand-written pages)."""
         return self._by_src_uri.get(src_uri)
+
+    def html_of(self, page: PageSource) -> str:
+        """A generated page's HTML (waiting for it when it is still being rendered)."""
+        return self.rendering.html(page.src_uri) if self.rendering is not None else page.html
 
     def summaries(
         self, directory_urls: bool = True, t: Translator | None = None
@@ -86,6 +92,7 @@ def build_portal(
     t: Translator | None = None,
     workers: Workers = SERIAL,
     reuse: bool = True,
+    defer: bool = False,
 ) -> Portal:
     """Load and validate every engagement of ``engagements_dir`` once, then redact and
     render it for each view (an audience, or several: ``views``).
@@ -93,7 +100,10 @@ def build_portal(
     ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name;
     ``t``: the portal's language (English by default); ``workers``: where files are
     loaded and pages rendered (:mod:`parallel`); ``reuse``: keep what a later build in this
-    process may reuse (`mkdocs serve`): validated files, redactions, rendered pages.
+    process may reuse (`mkdocs serve`): validated files, redactions, rendered pages;
+    ``defer`` (with ``workers``, without ``reuse``): return while the workers render, the
+    pages holding no HTML yet (``Portal.html_of`` waits for it), so that the caller's own
+    work runs beside the rendering. The workers must stay open until it is finished.
     Raises ``errors.EngagementError`` listing every problem of every file.
     """
     t = t or english()
@@ -116,9 +126,38 @@ def build_portal(
         jobs += [(e, view.label, on, news.get(e.id), prefix, t.language) for e in engagements]
     _redactions.clear()
     _redactions.update(redactions if reuse else {})
+    rendering = None
     with step("render"):
-        pages = _render_all(jobs, workers, reuse)
-    return Portal(base, by_view[base], tuple(pages), levels, by_view, today=on, news=last_news)
+        if defer and workers.count > 1 and not reuse:
+            rendering = Rendering(workers.imap(_render_job, jobs))
+            pages = [
+                p
+                for e, view, _, _, prefix, lang in jobs
+                for p in outline(e.id, view, translator(lang), prefix)
+            ]
+        else:
+            pages = _render_all(jobs, workers, reuse)
+    return Portal(
+        base, by_view[base], tuple(pages), levels, by_view, today=on, news=last_news, rendering=rendering
+    )
+
+
+class Rendering:
+    """Pages rendered by worker processes while the build goes on, arriving in order."""
+
+    def __init__(self, results: Iterator[list[PageSource]]) -> None:
+        self._results = results
+        self._done: dict[str, str] = {}  # src_uri -> HTML
+
+    def html(self, src_uri: str) -> str:
+        with step("render (waiting)"):
+            while src_uri not in self._done:
+                try:
+                    pages = next(self._results)
+                except StopIteration:
+                    raise KeyError(f"coachportal: no page {src_uri!r} was rendered") from None
+                self._done.update((p.src_uri, p.html) for p in pages)
+        return self._done[src_uri]
 
 
 # The latest build's redactions, by the validated model and view they came from: the

@@ -129,6 +129,18 @@ def render_engagement(
     return pages
 
 
+def outline(
+    engagement_id: str, audience: str, t: Translator | None = None, view: str = ""
+) -> list[PageSource]:
+    """The six pages of an engagement before they are rendered: where they go and their
+    titles, with no HTML yet (:class:`portal.Rendering` brings it)."""
+    t = t or english()
+    return [
+        PageSource(engagement_id, slug, page_title(slug, t), "", view, audience)
+        for slug, _ in ENGAGEMENT_PAGES
+    ]
+
+
 def render_engagement_list(engagements: list[Engagement], url_of: Any, t: Translator | None = None) -> str:
     """HTML listing every engagement (the preview's and an unencrypted coach portal's home page)."""
     env = environment((t or english()).language)

@@ -69,11 +69,13 @@ lint: $(TSTAMP)
 clean:
 	rm -rf site .cache .pytest_cache .ruff_cache .hypothesis plugins/*.egg-info
 
-# `make bench` (N engagements, R reader counts: make bench N=300 R="300 20"); bench-padding: the padding's cost.
+# `make bench` (N engagements, R reader counts, each build REPEAT times, the fastest counts:
+# make bench N=300 R="300 20" REPEAT=1); bench-padding: the padding's cost.
 N ?= 1000
 R ?= 300 20
+REPEAT ?= 3
 bench: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/scale.py --engagements $(N) --readers $(R)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/scale.py --engagements $(N) --readers $(R) --repeat $(REPEAT)
 
 bench-padding: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/padding.py

@@ -128,7 +128,7 @@ def _version() -> str:
 _SALT = f"coachportal {_version()} python {sys.version}\n".encode()
 
 
-def _parse(text: str) -> Located:
+def _parse(text: str, keep: bool = True) -> Located:
     key = hashlib.sha256(_SALT + text.encode("utf-8")).hexdigest()
     located = _parsed.get(key)
     if located is None:
@@ -136,9 +136,10 @@ def _parse(text: str) -> Located:
     if located is None:
         located = parse(text)
         _to_disk(key, located)
-    if len(_parsed) >= MAX_PARSED:
-        _parsed.clear()
-    _parsed[key] = located
+    if keep:
+        if len(_parsed) >= MAX_PARSED:
+            _parsed.clear()
+        _parsed[key] = located
     return located
 
 
@@ -181,20 +182,17 @@ def _load_once(job: tuple[Path, frozenset[str] | None]) -> tuple[None, _Loaded]:
     """One file for a build that keeps nothing for later: what the build needs of it (the
     model, its id and where the id is, the problems), not its data and every position,
     which are most of what a worker would send back and most of what memory would hold."""
-    path, _ = job
-    known = _validated.get(path)
-    _, loaded = _load_keyed(job)
-    if known is None:
-        _validated.pop(path, None)
+    _, loaded = _load_keyed(job, keep=False)
     ident = loaded.data.get("id") if isinstance(loaded.data, dict) else None
     data = {"id": ident} if ident is not None else loaded.data if not isinstance(loaded.data, dict) else {}
     where = {("id",): loaded.positions.value(("id",))}
     return None, _Loaded(loaded.engagement, data, Positions(values=where), loaded.problems)
 
 
-def _load_keyed(job: tuple[Path, frozenset[str] | None]) -> tuple[_Key | None, _Loaded]:
+def _load_keyed(job: tuple[Path, frozenset[str] | None], keep: bool = True) -> tuple[_Key | None, _Loaded]:
     """One file, validated (or this process's earlier result for the same text and readers),
-    with the key it is remembered under. Module-level: it also runs in worker processes."""
+    with the key it is remembered under (``keep``: remembered, and its parse too).
+    Module-level: it also runs in worker processes."""
     path, readers = job
     try:
         text = read_text(path)
@@ -205,8 +203,9 @@ def _load_keyed(job: tuple[Path, frozenset[str] | None]) -> tuple[_Key | None, _
     known = _validated.get(path)
     if known is not None and known[0] == key:
         return key, known[1]
-    loaded = _load_text(path, text, readers)
-    _remember(path, key, loaded)
+    loaded = _load_text(path, text, readers, keep)
+    if keep:
+        _remember(path, key, loaded)
     return key, loaded
 
 
@@ -222,8 +221,8 @@ def _remember(path: Path, key: _Key, loaded: _Loaded) -> None:
     _validated[path] = (key, loaded)
 
 
-def _load_text(path: Path, text: str, readers: Collection[str] | None) -> _Loaded:
-    located = _parse(text)
+def _load_text(path: Path, text: str, readers: Collection[str] | None, keep: bool = True) -> _Loaded:
+    located = _parse(text, keep)
     data, pos = located.data, located.positions
     problems = [_problem(path, where, loc, msg) for loc, where, msg in located.problems]
     if located.fatal:

@@ -6,7 +6,7 @@ For N engagements (default 1,000) and each reader count R (default 300, then 20)
 builds an encrypted portal from cold (a fresh `mkdocs build` process, no cache) and
 reports wall seconds, CPU seconds (user + system of the build and its worker processes,
 every thread), pages per second, peak memory of all its processes together (the sum of
-their PSS, sampled every 50 ms) and the seconds per step the plugin measured
+their PSS, sampled every half second) and the seconds per step the plugin measured
 (``COACHPORTAL_TIMINGS``). Beside it, the same MkDocs and Material build N x 6 plain
 Markdown pages of engagement-like content with the navigation pruned to the home page
 (``nav: [index.md]``; every other page ``not_in_nav``) — the fair baseline — and the
@@ -45,7 +45,7 @@ class Run:
 
 
 class TreeMemory:
-    """Peak memory of a process and its children together, sampled every 50 ms: the sum
+    """Peak memory of a process and its children together, sampled every 0.5 s: the sum
     of their PSS (each shared page counted once in total), as Linux reports it."""
 
     def __init__(self, pid: int) -> None:
@@ -55,7 +55,7 @@ class TreeMemory:
         self._thread.start()
 
     def _sample(self) -> None:
-        while not self._stop.wait(0.05):
+        while not self._stop.wait(0.5):  # reading smaps_rollup stalls the process a little
             self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
 
     def stop(self) -> float:

@@ -56,6 +56,11 @@ def people(values: Any, t: Translator | None = None) -> str:
     return t("{items} and {last}", items=t(", ").join(names[:-1]), last=names[-1])
 
 
+@functools.lru_cache(maxsize=65536)  # labels, names and dates come back on every page
+def _one_line(text: str) -> str:
+    return _SPACE.sub(" ", prose.clean(text))
+
+
 @functools.cache
 def environment(language: str = "en") -> Environment:
     """The templates in one language (made once per language and process, then only read)."""
@@ -63,7 +68,7 @@ def environment(language: str = "en") -> Environment:
 
     def plain(value: Any) -> str:
         """A plain YAML field as one line of text (what finalize does to {{ value }})."""
-        return _SPACE.sub(" ", prose.clean(value))
+        return _one_line(value) if type(value) is str else _SPACE.sub(" ", prose.clean(value))
 
     def finalize(value: Any) -> Any:
         # Every {{ expression }} passes through here before autoescaping.

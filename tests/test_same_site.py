@@ -89,6 +89,21 @@ def _diff(a: object, b: object) -> str:
     return "differs"
 
 
+def _with_workers(m: pytest.MonkeyPatch, count: int, method: str) -> list[int]:
+    """``count`` workers for the builds of ``m``'s context; the list fills with the number of
+    workers of every call of ``Workers.<method>`` (map, or imap when MkDocs goes on meanwhile)."""
+    calls: list[int] = []
+    real = getattr(parallel.Workers, method)
+
+    def counting(self, function, items):
+        calls.append(self.count)
+        return real(self, function, items)
+
+    m.setenv("COACHPORTAL_WORKERS", str(count))
+    m.setattr(parallel.Workers, method, counting)
+    return calls
+
+
 @pytest.fixture
 def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = copy_demo(tmp_path / "demo")
@@ -117,16 +132,8 @@ def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monke
     loader._validated.clear()
     portal._rendered.clear()
     # Files validated and pages rendered in two forked worker processes.
-    pools: list[int] = []
-    real_map = parallel.Workers.map
-
-    def counting_map(self, function, items):
-        pools.append(self.count)
-        return real_map(self, function, items)
-
     with monkeypatch.context() as m:
-        m.setenv("COACHPORTAL_WORKERS", "2")
-        m.setattr(parallel.Workers, "map", counting_map)
+        pools = _with_workers(m, 2, "map")
         fast = _opened(_build(demo, "site-fast", rebuild=True))
     assert pools == [2, 2]  # loading, then rendering
     assert loader._validated and portal._rendered  # the next build reuses them (validated in the workers)
@@ -137,16 +144,8 @@ def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monke
     portal._rendered.clear()
     from_disk = _opened(_build(demo, "site-disk", rebuild=True))  # parsed files from .cache/coachportal/
     # `mkdocs build` with workers: MkDocs goes on while they render (Portal.rendering).
-    streamed: list[int] = []
-    real_imap = parallel.Workers.imap
-
-    def counting_imap(self, function, items):
-        streamed.append(self.count)
-        return real_imap(self, function, items)
-
     with monkeypatch.context() as m:
-        m.setenv("COACHPORTAL_WORKERS", "2")
-        m.setattr(parallel.Workers, "imap", counting_imap)
+        streamed = _with_workers(m, 2, "imap")
         deferred = _opened(_build(demo, "site-deferred"))
     assert streamed == [2]
     assert any(plain for _, plain in (v for v in slow.values() if isinstance(v, tuple)))

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TypeVar
 
 ENV = "COACHPORTAL_WORKERS"
 MIN_ITEMS = 100  # below this, starting workers costs about what they save
@@ -85,12 +85,6 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-
-    def __enter__(self) -> Workers:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
 
 
 SERIAL = Workers(1)

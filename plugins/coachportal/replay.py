@@ -1,10 +1,10 @@
-"""`mkdocs serve`: the pages of engagements that did not change are served as they were.
+"""`mkdocs serve`: the pages of engagements that did not change stay as they were.
 
 MkDocs rebuilds every page on every change under `mkdocs serve`; with a thousand
-engagements that is minutes for a coach waiting to see one edit. The preview keeps the
-finished HTML of every engagement page, and on a rebuild hands MkDocs the pages of an
-engagement whose pages are unchanged as finished files, so that only the engagements
-that changed (and the hand-written pages) go through MkDocs again.
+engagements that is minutes for a coach waiting to see one edit. A rebuild keeps the
+finished pages of every engagement whose pages are unchanged where they are in the site
+(moved aside while MkDocs empties it, see :class:`Replay`) and hides them from MkDocs,
+so that only the engagements that changed (and the hand-written pages) are built again.
 
 A page is reused only when nothing it is made of changed: its own HTML (which holds
 every engagement value, the build's date and its language), the engagement's other

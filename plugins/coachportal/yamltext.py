@@ -169,6 +169,9 @@ class Located:
 
 def parse(text: str) -> Located:
     """Read YAML text into located data; every problem is in ``problems``, none raised."""
+    direct = _direct(text)
+    if direct is not None:
+        return direct
     root, unfinished, stop = _compose(text)
     walker = _Walker(unfinished)
     try:
@@ -418,6 +421,96 @@ def _fast_events(text: str) -> _Events | None:
     finally:
         parser.dispose()
     return _Events(out) if len(out) > 3 else None
+
+
+class _NotDirect(Exception):
+    """Something :func:`_direct` leaves to the composer and walker (they word its problems)."""
+
+
+def _direct(text: str) -> Located | None:
+    """The common case in one pass: a plain document (see ``_NOT_FAST``) without anchors,
+    merge keys, duplicate keys, complex keys or values that fail their type, within the
+    limits, read straight from libyaml's events into data and positions — what the
+    composer and the walker would make of it, without their nodes. None: anything else
+    (or no libyaml); the full path then reads the file and words every problem."""
+    if _CParser is None or _NOT_FAST.search(text):
+        return None
+    parser = _CParser(text)
+    try:
+        return _DirectReader(parser).document()
+    except (_NotDirect, _PyYAMLError):
+        return None
+    finally:
+        parser.dispose()
+
+
+class _DirectReader:
+    def __init__(self, parser: Any) -> None:
+        self.next = parser.get_event
+        self.pos = Positions()
+        self.nodes = 0
+        self.depth = 0
+
+    def document(self) -> Located:
+        self.next()  # stream start
+        start = self.next()
+        if type(start).__name__ != "DocumentStartEvent":
+            raise _NotDirect  # an empty file: the full path says so
+        data, where = self.value(self.next(), (), None)
+        self.pos.values[()] = where
+        self.next()  # document end
+        if type(self.next()).__name__ != "StreamEndEvent":
+            raise _NotDirect  # a second document
+        return Located(data, True, self.pos, [], set(), False)
+
+    def value(self, event: Any, loc: Loc, key_at: tuple[int, int] | None) -> tuple[Any, tuple[int, int]]:
+        if event.anchor is not None or event.tag is not None:
+            raise _NotDirect
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _NotDirect
+        where = (event.start_mark.line + 1, event.start_mark.column + 1)
+        kind = type(event).__name__
+        if kind == "ScalarEvent":
+            if event.value == "" and not event.style and key_at is not None:
+                where = key_at  # `key:` with nothing after it, as the walker places it
+            value, ok = _construct_scalar(event.value, _resolve12(event.value, event.implicit))
+            if not ok:
+                raise _NotDirect
+            return value, where
+        if kind not in ("MappingStartEvent", "SequenceStartEvent") or self.depth >= MAX_DEPTH:
+            raise _NotDirect  # an alias, or nested too deeply
+        self.depth += 1
+        value = self.mapping(loc) if kind == "MappingStartEvent" else self.sequence(loc)
+        self.depth -= 1
+        return value, where
+
+    def sequence(self, loc: Loc) -> list[Any]:
+        items: list[Any] = []
+        event = self.next()
+        while type(event).__name__ != "SequenceEndEvent":
+            child_loc = (*loc, len(items))
+            value, self.pos.values[child_loc] = self.value(event, child_loc, None)
+            items.append(value)
+            event = self.next()
+        return items
+
+    def mapping(self, loc: Loc) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        event = self.next()
+        while type(event).__name__ != "MappingEndEvent":
+            if type(event).__name__ != "ScalarEvent" or event.anchor is not None or event.tag is not None:
+                raise _NotDirect  # a complex key
+            name = event.value
+            if name in obj or _resolve12(name, event.implicit) == _MERGE_TAG:
+                raise _NotDirect  # a duplicate key, or '<<'
+            self.nodes += 1
+            key_at = (event.start_mark.line + 1, event.start_mark.column + 1)
+            value_loc = (*loc, name)
+            obj[name], self.pos.values[value_loc] = self.value(self.next(), value_loc, key_at)
+            self.pos.keys[value_loc] = key_at
+            event = self.next()
+        return obj
 
 
 def _implicit_table() -> tuple[dict[Any, list[tuple[str, re.Pattern[str]]]], str]:

@@ -169,6 +169,16 @@ def test_missing_engagements_dir_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_a_bad_worker_count_is_a_clear_error(tmp_path: Path) -> None:
+    portal = new_portal(tmp_path, plugin={"encryption": False})
+    portal.add_example("engagement.yml")
+    portal.env["COACHPORTAL_WORKERS"] = "two"
+    result = portal.build(check=False)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in out
+    assert "COACHPORTAL_WORKERS must be a whole number of worker processes, got 'two'" in out
+
+
 def test_demo_builds_encrypted(tmp_path: Path) -> None:
     root = copy_demo(tmp_path)
     portal = TempPortal(root=root, env=DEMO_PASSPHRASES)

@@ -114,21 +114,25 @@ def build_portal(
     by_view: dict[Level, tuple[Engagement, ...]] = {}
     last_news: Mapping[str, News] = {}
     jobs: list[_RenderJob] = []
+    digests: list[str] = []  # of each job's engagement, when pages are reused (`reuse`)
     redactions: dict[tuple[int, Level], _Redaction] = {}
-    _digests.clear()
     for view in levels:
         with step("load"):
-            engagements = by_view[view] = tuple(_redact(e, view, redactions) for e in loaded)
+            redacted = [_redact(e, view, redactions, reuse) for e in loaded]
+            engagements = by_view[view] = tuple(r for r, _ in redacted)
+            digests += [digest for _, digest in redacted]
         with step("history"):
             news = news_by_id(engagements_dir, engagements, view, t)  # "Since the last update"
         last_news = last_news or news
         prefix = view_prefix(view.label, base.label)
         jobs += [(e, view.label, on, news.get(e.id), prefix, t.language) for e in engagements]
     _redactions.clear()
-    _redactions.update(redactions if reuse else {})
+    _redactions.update(redactions)  # empty without reuse
     rendering = None
     with step("render"):
-        if defer and workers.count > 1 and not reuse:
+        if reuse:
+            pages = _render_all(jobs, digests, workers)
+        elif defer and workers.count > 1:
             rendering = Rendering(workers.imap(_render_job, jobs))
             pages = [
                 p
@@ -136,7 +140,8 @@ def build_portal(
                 for p in outline(e.id, view, translator(lang), prefix)
             ]
         else:
-            pages = _render_all(jobs, workers, reuse)
+            _rendered.clear()
+            pages = [p for pages_of in workers.map(_render_job, jobs) for p in pages_of]
     return Portal(
         base, by_view[base], tuple(pages), levels, by_view, today=on, news=last_news, rendering=rendering
     )
@@ -165,18 +170,22 @@ class Rendering:
 # change, so its redaction (and the digest its pages are cached under) is reused too.
 _Redaction = tuple[Engagement, Engagement, str]  # validated, redacted, digest of the redacted
 _redactions: dict[tuple[int, Level], _Redaction] = {}
-_digests: dict[int, tuple[Engagement, str]] = {}  # this build's: id -> (redacted model, its digest)
 
 
-def _redact(e: Engagement, view: Level, fresh: dict[tuple[int, Level], _Redaction]) -> Engagement:
+def _redact(
+    e: Engagement, view: Level, fresh: dict[tuple[int, Level], _Redaction], reuse: bool
+) -> tuple[Engagement, str]:
+    """``e`` redacted for ``view``, and the digest its pages are cached under ("" without
+    ``reuse``: a build that keeps nothing neither looks pages up nor pays for the digest)."""
+    if not reuse:
+        return redact(e, view), ""
     known = _redactions.get((id(e), view))
     if known is None or known[0] is not e:  # the id of a model gone may be taken by a new one
         redacted = redact(e, view)
         # repr: every field, the excluded ones too (model_dump_json leaves those out)
         known = (e, redacted, hashlib.sha256(repr(redacted).encode("utf-8")).hexdigest())
     fresh[(id(e), view)] = known
-    _digests[id(known[1])] = (known[1], known[2])
-    return known[1]
+    return known[1], known[2]
 
 
 # The pages of the latest build, by what they are made of: `mkdocs serve` rebuilds render
@@ -186,23 +195,19 @@ _RenderKey = tuple[str, str, dt.date, "News | None", str, str]
 _rendered: dict[_RenderKey, list[PageSource]] = {}
 
 
-def _render_key(job: _RenderJob) -> _RenderKey:
-    e, view, on, news, prefix, language = job
-    known = _digests.get(id(e))
-    digest = known[1] if known and known[0] is e else hashlib.sha256(repr(e).encode("utf-8")).hexdigest()
-    # the language too: a News compares without its translator
-    return (view, prefix, on, news, language, digest)
-
-
-def _render_all(jobs: list[_RenderJob], workers: Workers, reuse: bool = True) -> list[PageSource]:
+def _render_all(jobs: list[_RenderJob], digests: list[str], workers: Workers) -> list[PageSource]:
     """Every job's pages, in order: this process's earlier pages where nothing changed,
-    the rest rendered (by the workers, when there are any)."""
-    keys = [_render_key(job) for job in jobs]
+    the rest rendered (by the workers, when there are any); remembered for the next build."""
+    # the language too: a News compares without its translator
+    keys = [
+        (view, prefix, on, news, language, digest)
+        for (_, view, on, news, prefix, language), digest in zip(jobs, digests, strict=True)
+    ]
     missing = [i for i, key in enumerate(keys) if key not in _rendered]
     rendered = dict(zip(missing, workers.map(_render_job, [jobs[i] for i in missing]), strict=True))
     fresh = {key: rendered[i] if i in rendered else _rendered[key] for i, key in enumerate(keys)}
     _rendered.clear()
-    _rendered.update(fresh if reuse else {})
+    _rendered.update(fresh)
     return [page for key in keys for page in fresh[key]]
 
 

@@ -464,14 +464,15 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         # Headings are engagement content: keep them out of the TOC and skip link,
         # which the theme renders outside the (encrypted) page body.
         page.toc = TableOfContents([])
+        ours = self.portal.html_of(source)  # the stub's own HTML is empty
         if self.locking is not None:
             # Encrypted in on_env, when the largest page of each kind is known; until then
             # the page holds nothing (no other plugin ever sees its plaintext).
-            self.sealing.append(_Sealing(page, source.key, source.slug, self.portal.html_of(source)))
+            self.sealing.append(_Sealing(page, source.key, source.slug, ours))
             return LOCKED_PENDING
         if self.previewing and self.config.encryption:
-            return self._preview_banner() + self._view_switcher(source, page, config) + source.html
-        return self.portal.html_of(source)
+            return self._preview_banner() + self._view_switcher(source, page, config) + ours
+        return ours
 
     def _view_switcher(self, source: PageSource, page: Page, config: MkDocsConfig) -> str:
         """Preview only: the same page in every other view, to check what each reader sees."""
@@ -557,10 +558,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         source = self.portal.page_of(page.file.src_uri)
         view = Level.parse(source.level) if source else None
         with timings.step("page hygiene"):
-            output = self._every_html_page(
+            return self._every_html_page(
                 output, config, f"page {page.file.src_uri!r}", view, self._scan(page)
             )
-        return output
 
     def _scan(self, page: Page) -> bool:
         """Whether to look for loads from other origins in this page. Every hand-written page;

@@ -68,7 +68,7 @@ def environment(language: str = "en") -> Environment:
 
     def plain(value: Any) -> str:
         """A plain YAML field as one line of text (what finalize does to {{ value }})."""
-        return _one_line(value) if type(value) is str else _SPACE.sub(" ", prose.clean(value))
+        return _one_line(value if type(value) is str else prose.clean(value))
 
     def finalize(value: Any) -> Any:
         # Every {{ expression }} passes through here before autoescaping.

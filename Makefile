@@ -97,4 +97,4 @@ messages: $(STAMP)
 	  $(BIN)/pybabel update -D coachportal -i $(LOCALE)/coachportal.pot -d $(LOCALE) -l $$lang \
 	    --init-missing --no-fuzzy-matching --ignore-obsolete || exit 1; \
 	done
-	$(BIN)/python -m coachportal.i18n --fill-english $(LOCALE)/en/LC_MESSAGES/coachportal.po
+	$(BIN)/python -m coachportal.core.i18n --fill-english $(LOCALE)/en/LC_MESSAGES/coachportal.po

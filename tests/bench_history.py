@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from coachportal.changes import engagement_files, news_by_id
-from coachportal.history import histories
-from coachportal.loader import load_engagements
-from coachportal.models import Level
-from coachportal.redact import redact
+from coachportal.core.models import Level
+from coachportal.core.redact import redact
+from coachportal.derive.changes import engagement_files, news_by_id
+from coachportal.load.history import histories
+from coachportal.load.loader import load_engagements
 from gitrepo import init_repo
 from tmpportal import EXAMPLES
 

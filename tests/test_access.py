@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from coachportal import access
-from coachportal.access import AccessError, resolve_passphrases
-from coachportal.models import Engagement, Level
+from coachportal.core import access
+from coachportal.core.access import AccessError, resolve_passphrases
+from coachportal.core.models import Engagement, Level
 
 STRONG = {
     "northwind-hr": "amber-falcon-lantern-42",
@@ -81,7 +81,7 @@ def test_only_readers_in_use_need_a_passphrase() -> None:
 
 
 def test_accepts_mkdocs_sub_config_readers() -> None:
-    from coachportal.plugin import ReaderConfig
+    from coachportal.plugin.hooks import ReaderConfig
 
     readers = {}
     for reader_id, raw in READERS.items():
@@ -379,7 +379,7 @@ def test_bad_reader_ids() -> None:
 @pytest.mark.parametrize("reader_id", ["hr_team", "HR", "-hr", "a/b", "", "x" * 65])
 def test_reader_id_rule_is_the_access_list_rule(reader_id: str) -> None:
     """A reader id is valid exactly when an engagement's access: list may name it."""
-    from coachportal.models import Id
+    from coachportal.core.models import Id
     from pydantic import TypeAdapter, ValidationError
 
     for candidate in (reader_id, "hr-team", "a" * 64, "9-lives"):
@@ -535,7 +535,7 @@ def demo_passphrases() -> dict[str, str]:
 
 
 def test_demo_passphrases_pass_the_rule_and_match_the_readme() -> None:
-    from coachportal.loader import load_engagements
+    from coachportal.load.loader import load_engagements
     from mkdocs.utils.yaml import yaml_load
     from tmpportal import DEMO_ENGAGEMENTS, REPO
 

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from coachportal.loader import load_engagements
-from coachportal.models import Level
-from coachportal.redact import redact
+from coachportal.core.models import Level
+from coachportal.core.redact import redact
+from coachportal.load.loader import load_engagements
 from ruamel.yaml import YAML
 from tmpportal import MKDOCS, REPO, TempPortal, copy_demo, new_portal
 

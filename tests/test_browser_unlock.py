@@ -421,7 +421,7 @@ def test_pages_and_embedded_portfolio_open_from_files(
 ) -> None:
     """``site/index.html`` opened as a file: pages unlock; the portfolio the build embeds
     works, and one that has to be fetched explains itself."""
-    from coachportal import protect
+    from coachportal.render import locked as protect
 
     copy = tmp_path / "site"
     shutil.copytree(site.directory, copy)

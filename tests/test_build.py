@@ -344,7 +344,7 @@ def test_engagement_ids_cannot_collide_with_pages_or_portal_files(tmp_path: Path
 
 
 def test_portfolio_links_follow_use_directory_urls(tmp_path: Path) -> None:
-    from coachportal import vault
+    from coachportal.protect import vault
 
     portal = _encrypted(tmp_path)
     portal.configure(use_directory_urls=False)

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from coachportal import vault
-from coachportal.cadence import parse_cadence
-from coachportal.calendar_export import FILENAME, PRODID, calendar, call_dates
-from coachportal.loader import load_engagement
-from coachportal.models import Engagement, Level
-from coachportal.redact import redact
+from coachportal.core.cadence import parse_cadence
+from coachportal.core.models import Engagement, Level
+from coachportal.core.redact import redact
+from coachportal.derive.calendar_export import FILENAME, PRODID, calendar, call_dates
+from coachportal.load.loader import load_engagement
+from coachportal.protect import vault
 from icalendar import Calendar
 from tmpportal import EXAMPLES, new_portal
 

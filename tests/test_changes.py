@@ -10,10 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from coachportal.changes import MAX_SHOWN, Change, News, changes, files_by_id, news_by_id
-from coachportal.loader import load_engagement, load_engagements
-from coachportal.models import Engagement, Level
-from coachportal.redact import redact
+from coachportal.core.models import Engagement, Level
+from coachportal.core.redact import redact
+from coachportal.derive.changes import MAX_SHOWN, Change, News, changes, files_by_id, news_by_id
+from coachportal.load.loader import load_engagement, load_engagements
 from gitrepo import GitRepo, init_repo, shallow_clone
 from test_build import body_text, page
 from tmpportal import EXAMPLES, TempPortal, new_portal
@@ -385,7 +385,7 @@ def test_previous_versions_are_loaded_once_per_process(
     repo: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`mkdocs serve` rebuilds and several views reuse a previous version's model."""
-    from coachportal import changes as module
+    from coachportal.derive import changes as module
 
     path = repo.root / "engagements" / "nw.yml"
     path.write_text(EXAMPLE.replace("stage: action ", "stage: achievement "))

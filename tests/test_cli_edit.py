@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from clirun import changed_lines, coachportal, comments
-from coachportal.loader import load_engagement
+from coachportal.load.loader import load_engagement
 from tmpportal import EXAMPLES
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from clirun import changed_lines, coachportal, comments
-from coachportal import access
-from coachportal.readers import WORDS, new_passphrase, wordlist
+from coachportal.core import access
+from coachportal.edit.readers import WORDS, new_passphrase, wordlist
 from tmpportal import copy_demo
 
 
@@ -111,7 +111,7 @@ def test_a_draw_spelling_a_scaffold_placeholder_across_words_is_redrawn(monkeypa
     draws = iter(
         ["human", "amend", "tulip", "quarry", "velvet"] + ["gravy", "oxygen", "lumber", "pocket", "sprout"]
     )
-    monkeypatch.setattr("coachportal.readers.secrets.choice", lambda words: next(draws))
+    monkeypatch.setattr("coachportal.edit.readers.secrets.choice", lambda words: next(draws))
     assert new_passphrase() == "gravy-oxygen-lumber-pocket-sprout"
 
 

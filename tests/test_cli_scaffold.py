@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from clirun import changed_lines, clean_env, coachportal, comments
-from coachportal.loader import load_engagement
-from coachportal.models import STAGES
-from coachportal.scaffold import engagement_text
+from coachportal.core.models import STAGES
+from coachportal.edit.scaffold import engagement_text
+from coachportal.load.loader import load_engagement
 from tmpportal import MKDOCS
 
 

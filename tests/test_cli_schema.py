@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from clirun import coachportal
-from coachportal.schema import engagement_json_schema
+from coachportal.core.schema import engagement_json_schema
 from tmpportal import EXAMPLES, REPO
 
 
@@ -44,6 +44,6 @@ def test_the_schema_command_writes_what_is_committed(tmp_path) -> None:
 
 
 def test_the_reference_file_still_loads() -> None:
-    from coachportal.loader import load_engagement
+    from coachportal.load.loader import load_engagement
 
     assert load_engagement(EXAMPLES / "engagement.yml").id == "nw-ops-2026"

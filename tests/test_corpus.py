@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-from coachportal.errors import EngagementError
-from coachportal.loader import MAX_FILE_BYTES, load_engagement, load_engagements
+from coachportal.core.errors import EngagementError
+from coachportal.load.loader import MAX_FILE_BYTES, load_engagement, load_engagements
 
 CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(CORPUS.glob("*.yml"))

@@ -8,9 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-from coachportal import crypto, hygiene
-from coachportal import vault as vaults
-from coachportal.access import AccessError
+from coachportal.core.access import AccessError
+from coachportal.plugin import hygiene
+from coachportal.protect import crypto
+from coachportal.protect import vault as vaults
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -257,7 +258,7 @@ def test_iterations_above_what_unlock_js_accepts_refused() -> None:
     assert "\n" not in str(exc.value)
     with pytest.raises(AccessError, match="iterations: .*at most 10,000,000"):
         vaults.Vault.create({"e": ["r"]}, {"r": ALICE}, iterations=crypto.MAX_ITERATIONS + 1)
-    unlock_js = (Path(vaults.__file__).parent / "assets" / "unlock.js").read_text(encoding="utf-8")
+    unlock_js = (Path(vaults.__file__).parents[1] / "assets" / "unlock.js").read_text(encoding="utf-8")
     assert re.search(r"MAX_ITERATIONS = (\d+);", unlock_js).group(1) == str(crypto.MAX_ITERATIONS)
 
 
@@ -272,7 +273,7 @@ def test_kek_matches_reference_pbkdf2() -> None:
 def test_parallel_derivation_gives_the_same_keys() -> None:
     """Threads (cryptography's PBKDF2 releases the GIL) give the serial result.
 
-    The speed-up is measured by ``python -m coachportal.crypto`` rather than asserted here:
+    The speed-up is measured by ``python -m coachportal.protect.crypto`` rather than asserted here:
     timing assertions are flaky on loaded CI machines.
     """
     salt = crypto.new_salt()

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from browser import Browser, RecordingContext, Server, free_port, serve
-from coachportal import hygiene
+from coachportal.plugin import hygiene
 from tmpportal import DEMO_PASSPHRASES, EXAMPLES, TempPortal, copy_demo, new_portal
 
 # Records every CSP violation of the page (the init script itself is not subject to the CSP).

@@ -12,11 +12,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from coachportal import dashboard, timeline, vault
-from coachportal.changes import News
-from coachportal.loader import load_engagements
-from coachportal.models import Level
-from coachportal.portal import Portal, build_portal, summary
+from coachportal.core.models import Level
+from coachportal.derive import timeline
+from coachportal.derive.changes import News
+from coachportal.load.loader import load_engagements
+from coachportal.protect import vault
+from coachportal.render import dashboard
+from coachportal.render.portal import Portal, build_portal, summary
 from tmpportal import EXAMPLES
 
 TODAY = dt.date(2026, 6, 20)

@@ -7,9 +7,9 @@ from dataclasses import astuple
 from pathlib import Path
 
 import pytest
-from coachportal import actions, formatting, survey_view, timeline
-from coachportal.loader import load_engagement
-from coachportal.models import VISIBILITY_LABELS, Engagement
+from coachportal.core.models import VISIBILITY_LABELS, Engagement
+from coachportal.derive import actions, formatting, survey_view, timeline
+from coachportal.load.loader import load_engagement
 
 EXAMPLES = Path(__file__).resolve().parent / "fixtures" / "reference"
 
@@ -272,7 +272,7 @@ def test_survey_change_skips_rounds_without_enough_responses() -> None:
 
 def test_survey_rows_take_the_change_from_surveys_rounds_by_goal(closed: Engagement) -> None:
     """One implementation of the change between rounds: surveys.rounds_by_goal."""
-    from coachportal.surveys import rounds_by_goal
+    from coachportal.core.surveys import rounds_by_goal
 
     by_goal = rounds_by_goal(closed.stages.achievement.surveys)
     for r in survey_view.survey_rounds(closed, AFTER_EVERY_ROUND):
@@ -403,8 +403,8 @@ def _with_sessions(*sessions: dict) -> Engagement:
 
 
 def test_sessions_hidden_from_a_view_still_count() -> None:
-    from coachportal.models import Level
-    from coachportal.redact import redact
+    from coachportal.core.models import Level
+    from coachportal.core.redact import redact
 
     e = _with_sessions(
         {"date": "2026-03-01", "mode": "video", "minutes": 60},
@@ -420,8 +420,8 @@ def test_sessions_hidden_from_a_view_still_count() -> None:
 
 
 def test_a_long_gap_is_flagged_without_naming_a_private_date() -> None:
-    from coachportal.models import Level
-    from coachportal.redact import redact
+    from coachportal.core.models import Level
+    from coachportal.core.redact import redact
 
     e = _with_sessions(
         {"date": "2026-03-01", "mode": "video", "minutes": 60},
@@ -456,7 +456,7 @@ def test_a_long_gap_is_flagged_without_naming_a_private_date() -> None:
     ],
 )
 def test_cadence_days(text: str | None, days: int | None) -> None:
-    from coachportal.cadence import cadence_days
+    from coachportal.core.cadence import cadence_days
 
     assert cadence_days(text) == days
 

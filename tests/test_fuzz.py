@@ -13,10 +13,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from coachportal.errors import EngagementError
-from coachportal.loader import load_engagement
-from coachportal.models import Engagement
-from coachportal.yamltext import parse
+from coachportal.core.errors import EngagementError
+from coachportal.core.models import Engagement
+from coachportal.load.loader import load_engagement
+from coachportal.load.yamltext import parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from coachportal import history
-from coachportal.history import histories
+from coachportal.load import history
+from coachportal.load.history import histories
 from gitrepo import GIT_ENV, GitRepo, init_repo, shallow_clone
 
 D = dt.date

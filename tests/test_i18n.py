@@ -16,13 +16,15 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from coachportal import formatting, i18n, protect
-from coachportal.i18n import SUPPORTED, choose, translator
-from coachportal.loader import load_engagement
-from coachportal.models import Engagement, Level
-from coachportal.pages import ENGAGEMENT_PAGES
-from coachportal.redact import redact
-from coachportal.render import render_engagement
+from coachportal.core import i18n
+from coachportal.core.i18n import SUPPORTED, choose, translator
+from coachportal.core.models import Engagement, Level
+from coachportal.core.pages import ENGAGEMENT_PAGES
+from coachportal.core.redact import redact
+from coachportal.derive import formatting
+from coachportal.load.loader import load_engagement
+from coachportal.render import locked as protect
+from coachportal.render.engagement import render_engagement
 from test_render import visible_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -337,8 +339,8 @@ def test_unlock_and_portfolio_screens_are_translated(lang: str) -> None:
 
 
 def test_the_preview_panel_speaks_the_portal_language() -> None:
-    from coachportal.errors import EngagementError, Problem
-    from coachportal.preview import error_panel
+    from coachportal.core.errors import EngagementError, Problem
+    from coachportal.plugin.preview import error_panel
 
     error = EngagementError([Problem(Path("e.yml"), 3, 5, "stage", "unknown value 'doign'")])
     german = error_panel(error, translator("de"))
@@ -348,7 +350,7 @@ def test_the_preview_panel_speaks_the_portal_language() -> None:
 
 
 def test_the_strings_element_is_data_the_csp_need_not_allow() -> None:
-    from coachportal import hygiene
+    from coachportal.plugin import hygiene
 
     element = protect.strings_element(translator("fr"))
     assert element.startswith('<script type="application/json" id="coachportal-strings">')
@@ -359,8 +361,8 @@ def test_the_strings_element_is_data_the_csp_need_not_allow() -> None:
 
 
 def test_since_the_last_update_and_the_calendar_speak_the_portal_language() -> None:
-    from coachportal.calendar_export import calendar
-    from coachportal.changes import News, changes
+    from coachportal.derive.calendar_export import calendar
+    from coachportal.derive.changes import News, changes
 
     de = translator("de")
     old = load_engagement(EXAMPLES / "engagement.yml")
@@ -393,7 +395,7 @@ def test_since_the_last_update_and_the_calendar_speak_the_portal_language() -> N
 
 
 def test_the_preview_view_switcher_speaks_the_portal_language() -> None:
-    from coachportal.render import render_view_switcher
+    from coachportal.render.engagement import render_view_switcher
 
     html = render_view_switcher(
         [("sponsor", "a/"), ("client", "client/a/")], "sponsor", str, translator("de")
@@ -403,7 +405,7 @@ def test_the_preview_view_switcher_speaks_the_portal_language() -> None:
 
 
 def test_the_printed_page_numbers_read_in_the_portal_language() -> None:
-    from coachportal.formatting import page_of_pages
+    from coachportal.derive.formatting import page_of_pages
 
     assert page_of_pages() == ["page ", " of ", ""]
     assert page_of_pages(translator("de")) == ["Seite ", " von ", ""]
@@ -422,7 +424,7 @@ def test_a_rebuild_in_another_language_renders_again(tmp_path: Path) -> None:
     """`mkdocs serve` reuses the pages of unchanged engagements: never across languages."""
     import shutil
 
-    from coachportal.portal import build_portal
+    from coachportal.render.portal import build_portal
 
     shutil.copy(EXAMPLES / "engagement.yml", tmp_path / "engagement.yml")
     german = build_portal(tmp_path, Level.SPONSOR, TODAY, t=translator("de"))

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from coachportal.i18n import translator
+from coachportal.core.i18n import translator
 from playwright.sync_api import expect
 from test_i18n import FOREIGN, RAW_ID, english_words, found
 from tmpportal import MKDOCS, REPO, TempPortal, copy_demo, new_portal

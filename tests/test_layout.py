@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from browser import Browser, serve
-from coachportal import timeline
-from coachportal.loader import load_engagement
+from coachportal.derive import timeline
+from coachportal.load.loader import load_engagement
 from demosite import ENGAGEMENTS, PASSPHRASES, READER_OF, TODAY, build_demo, engagement_urls
 from tmpportal import DEMO_ENGAGEMENTS
 

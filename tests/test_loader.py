@@ -7,10 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-from coachportal import checks, loader
-from coachportal.errors import EngagementError, Problem
-from coachportal.loader import load_engagement, load_engagements
-from coachportal.schema import engagement_json_schema
+from coachportal.core import checks
+from coachportal.core.errors import EngagementError, Problem
+from coachportal.core.schema import engagement_json_schema
+from coachportal.load import loader
+from coachportal.load.loader import load_engagement, load_engagements
 
 EXAMPLES = Path(__file__).resolve().parent / "fixtures" / "reference"
 REFERENCE = EXAMPLES / "engagement.yml"
@@ -452,7 +453,7 @@ def test_yaml_version_directives(tmp_path: Path):
 def test_message_formatters_are_keyed_by_error_types():
     import typing
 
-    from coachportal import messages
+    from coachportal.load import messages
     from pydantic_core.core_schema import ErrorType
 
     ours = {"computed_field"}  # PydanticCustomError types raised in models.py

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from coachportal import vault as vaults
-from coachportal.pages import ENGAGEMENT_PAGES
+from coachportal.core.pages import ENGAGEMENT_PAGES
+from coachportal.protect import vault as vaults
 from tmpportal import EXAMPLES, TempPortal, new_portal
 
 PASSPHRASE = "amber-falcon-lantern-42"

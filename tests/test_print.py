@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 from browser import Browser, serve
-from coachportal import derive, survey_view
-from coachportal.loader import load_engagement
-from coachportal.redact import Level, redact
+from coachportal.core.redact import Level, redact
+from coachportal.derive import context as derive
+from coachportal.derive import survey_view
+from coachportal.load.loader import load_engagement
 from demosite import ENGAGEMENTS, PASSPHRASES, READER_OF, TODAY, build_demo, engagement_urls
 from tmpportal import DEMO_ENGAGEMENTS
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typing
 
 import pytest
-from coachportal import models, prose
+from coachportal.core import models
+from coachportal.render import prose
 
 
 def test_paragraphs_emphasis_lists_and_links() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
 import pytest
-from coachportal.models import Engagement, Item, Level, Model
-from coachportal.redact import ENV_VAR, AudienceError, _marker, audience_from, redact
+from coachportal.core.models import Engagement, Item, Level, Model
+from coachportal.core.redact import ENV_VAR, AudienceError, _marker, audience_from, redact
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 

@@ -9,11 +9,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from coachportal.loader import load_engagement
-from coachportal.models import Engagement, Level
-from coachportal.pages import ENGAGEMENT_PAGES
-from coachportal.redact import redact
-from coachportal.render import render_engagement, render_engagement_list
+from coachportal.core.models import Engagement, Level
+from coachportal.core.pages import ENGAGEMENT_PAGES
+from coachportal.core.redact import redact
+from coachportal.load.loader import load_engagement
+from coachportal.render.engagement import render_engagement, render_engagement_list
 from ruamel.yaml import YAML
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ def test_six_pages_in_order_with_generic_titles(active: Engagement) -> None:
 
 def test_one_template_per_engagement_page(active: Engagement) -> None:
     """Templates follow ENGAGEMENT_PAGES (<slug>.html, overview.html for ""): none missing, none left over."""
-    from coachportal.render import TEMPLATES
+    from coachportal.render.engagement import TEMPLATES
 
     pages = [p for p in TEMPLATES.glob("*.html") if not p.name.startswith("_")]
     assert sorted(p.stem for p in pages) == sorted(slug or "overview" for slug, _ in ENGAGEMENT_PAGES)
@@ -237,7 +237,7 @@ def test_progress(closed: Engagement) -> None:
 
 
 def test_progress_figures_match_the_aggregates(closed: Engagement) -> None:
-    from coachportal.formatting import fmt_share, fmt_signed
+    from coachportal.derive.formatting import fmt_share, fmt_signed
 
     text = visible_text(pages_of(closed, "sponsor")["progress"])
     for survey in closed.stages.achievement.surveys:

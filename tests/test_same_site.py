@@ -15,7 +15,10 @@ import re
 from pathlib import Path
 
 import pytest
-from coachportal import crypto, loader, parallel, portal, vault, yamltext
+from coachportal.core import parallel
+from coachportal.load import loader, yamltext
+from coachportal.protect import crypto, vault
+from coachportal.render import portal
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from tmpportal import copy_demo

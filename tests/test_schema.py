@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from coachportal.schema import engagement_json_schema
+from coachportal.core.schema import engagement_json_schema
 from tmpportal import REPO
 
 
@@ -32,7 +32,13 @@ def test_cli_check_reports_ok_and_problems(tmp_path) -> None:
 
 def test_cli_check_takes_one_file() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "coachportal.cli", "check", str(REPO / "engagements" / "nw-ops-2026.yml")],
+        [
+            sys.executable,
+            "-m",
+            "coachportal.cli",
+            "check",
+            str(REPO / "engagements" / "nw-ops-2026.yml"),
+        ],
         capture_output=True,
         text=True,
     )

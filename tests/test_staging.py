@@ -190,7 +190,7 @@ def test_the_lock_survives_its_file_being_removed_by_the_build_before(tmp_path: 
     believe it holds the site: it locks the file as it is now."""
     import threading
 
-    from coachportal.publish import SiteLock
+    from coachportal.plugin.staging import SiteLock
 
     path = tmp_path / "site.coachportal-lock"
     first, second, third = SiteLock(path), SiteLock(path), SiteLock(path)

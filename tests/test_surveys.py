@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from coachportal.models import Engagement, Survey
-from coachportal.surveys import (
+from coachportal.core.models import Engagement, Survey
+from coachportal.core.surveys import (
     MIN_GROUP,
     OTHERS,
     TOTAL_LABEL,
@@ -221,8 +221,8 @@ def test_rounds_by_goal_change_against_previous_round() -> None:
 
 
 def test_rounds_by_goal_works_on_a_redacted_engagement() -> None:
-    from coachportal.models import Level
-    from coachportal.redact import redact
+    from coachportal.core.models import Level
+    from coachportal.core.redact import redact
 
     data = YAML(typ="safe").load((EXAMPLES / "engagement-closed.yml").read_text(encoding="utf-8"))
     engagement = Engagement.model_validate(data)

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 from browser import in_ci
-from coachportal import crypto, scripts
-from coachportal.vault import Vault, open_portfolio
+from coachportal.plugin import scripts
+from coachportal.protect import crypto
+from coachportal.protect.vault import Vault, open_portfolio
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_TESTS = REPO / "tests" / "js"
@@ -87,7 +88,7 @@ def dashboard_order() -> dict[str, list]:
     import datetime as dt
     import random
 
-    from coachportal.dashboard import Row
+    from coachportal.render.dashboard import Row
 
     def row(i: int, client: str, **extra: object) -> Row:
         fields = {

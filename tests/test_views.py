@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from browser import Browser
-from coachportal import vault
-from coachportal.crypto import DecryptionError
+from coachportal.protect import vault
+from coachportal.protect.crypto import DecryptionError
 from tmpportal import TempPortal, new_portal
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "markers.yml"

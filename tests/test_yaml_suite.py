@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 from browser import in_ci
-from coachportal.errors import EngagementError
-from coachportal.loader import load_engagement
-from coachportal.yamltext import Fatal, parse, read_text
+from coachportal.core.errors import EngagementError
+from coachportal.load.loader import load_engagement
+from coachportal.load.yamltext import Fatal, parse, read_text
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from coachportal import yamltext
+from coachportal.load import yamltext
 
 TESTS = Path(__file__).parent
 FILES = sorted(

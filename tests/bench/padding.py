@@ -61,7 +61,7 @@ def coachportal_build(root: Path, n: int) -> float:
 
 def padding_cost(site: Path) -> tuple[int, int]:
     """(bytes of site/, bytes it would have if no page were padded beyond its own content)."""
-    from coachportal import vault
+    from coachportal.protect import vault
 
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     saved = 0

@@ -32,7 +32,7 @@ def reader_ids(readers: int) -> list[str]:
 
 def passphrases(readers: int, seed: int = 0) -> dict[str, str]:
     """Reader id -> passphrase, the same for the same arguments (cached beside this file's temp dir)."""
-    from coachportal.readers import new_passphrase
+    from coachportal.edit.readers import new_passphrase
 
     cache = Path(".cache") / "bench" / f"passphrases-{readers}-{seed}.json"
     if cache.exists():
@@ -49,7 +49,7 @@ def passphrases(readers: int, seed: int = 0) -> dict[str, str]:
 
 
 def env_of(phrases: dict[str, str]) -> dict[str, str]:
-    from coachportal.access import env_var
+    from coachportal.core.access import env_var
 
     return {env_var(r): p for r, p in phrases.items()}
 

@@ -21,10 +21,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import crypto, timings
-from .access import AccessError
-from .i18n import Translator
-from .protect import locked_fragment
+from ..core import timings
+from ..core.access import AccessError
+from ..core.i18n import Translator
+from ..render.locked import locked_fragment
+from . import crypto
 
 PAD_TO = 256  # the smallest padded size: every plaintext is padded to at least this many bytes
 

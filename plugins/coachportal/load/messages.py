@@ -23,9 +23,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import checks
-from .models import COMPUTED_FIELDS, Engagement
-from .suggest import did_you_mean, suggestion
+from ..core import checks
+from ..core.models import COMPUTED_FIELDS, Engagement
+from ..core.suggest import did_you_mean, suggestion
 from .yamltext import Loc, Positions, short
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")

@@ -31,7 +31,7 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 DOMAIN = "coachportal"
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = Path(__file__).parents[1] / "locale"
 DEFAULT_LANGUAGE = "en"
 SUPPORTED: tuple[str, ...] = ("en", "de", "fr", "es", "nl")
 
@@ -219,9 +219,9 @@ def fill_english(path: Path) -> int:
     return filled
 
 
-if __name__ == "__main__":  # python -m coachportal.i18n --fill-english <en .po>
+if __name__ == "__main__":  # python -m coachportal.core.i18n --fill-english <en .po>
     import sys
 
     if len(sys.argv) != 3 or sys.argv[1] != "--fill-english":
-        raise SystemExit("usage: python -m coachportal.i18n --fill-english <path to en coachportal.po>")
+        raise SystemExit("usage: python -m coachportal.core.i18n --fill-english <path to en coachportal.po>")
     print(f"filled {fill_english(Path(sys.argv[2]))} English message(s)")

@@ -13,12 +13,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.i18n import Translator, english
+from ..core.models import CONFIDENTIAL_NOTES, VIEW_DESCRIPTIONS, VISIBILITY_LABELS, Engagement
 from . import actions, survey_view, timeline
 from .calendar_export import calendar
 from .changes import News
 from .formatting import fmt_date, page_of_pages, time_left
-from .i18n import Translator, english
-from .models import CONFIDENTIAL_NOTES, VIEW_DESCRIPTIONS, VISIBILITY_LABELS, Engagement
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..core.i18n import N_, Translator, english
 from . import dashboard
-from .i18n import N_, Translator, english
 
 STRINGS_ID = "coachportal-strings"  # unlock.js reads its words from this element
 

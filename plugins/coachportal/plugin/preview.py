@@ -13,9 +13,9 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .errors import EngagementError
-from .i18n import Translator, english
-from .portal import Portal
+from ..core.errors import EngagementError
+from ..core.i18n import Translator, english
+from ..render.portal import Portal
 
 # `mkdocs serve` makes a new plugin instance for every rebuild: the last good portal
 # of each engagements directory lives here, for the life of the dev server.

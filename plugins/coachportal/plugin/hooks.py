@@ -28,33 +28,24 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import get_relative_url
 
-from . import (
-    access,
-    crypto,
-    hygiene,
-    i18n,
-    loader,
-    parallel,
-    preview,
-    protect,
-    replay,
-    scripts,
-    timings,
-    vault,
-)
-from .errors import EngagementError
-from .i18n import Translator
-from .models import VISIBILITY_LABELS, Level
+from ..core import access, i18n, parallel, timings
+from ..core.errors import EngagementError
+from ..core.i18n import Translator
+from ..core.models import VISIBILITY_LABELS, Level
+from ..core.pages import PageSource, url
+from ..core.redact import AUDIENCES, audience_from
+from ..load import loader
+from ..protect import crypto, vault
+from ..render import locked as protect
+from ..render.engagement import render_engagement_list, render_view_switcher
+from ..render.portal import Portal, build_portal, today
+from . import hygiene, preview, replay, scripts
 from .origins import foreign_css_resources, foreign_resources
-from .pages import PageSource, url
-from .portal import Portal, build_portal, today
-from .publish import Staging
-from .redact import AUDIENCES, audience_from
-from .render import render_engagement_list, render_view_switcher
+from .staging import Staging
 
 log = get_plugin_logger(__name__)  # messages read "coachportal: ..."
 
-ASSETS = Path(__file__).parent / "assets"
+ASSETS = Path(__file__).parents[1] / "assets"
 ASSET_DIR = "coachportal"  # where assets land in site/
 CSS = ("portal.css", "coachportal.css", "unlock.css")
 JS = (scripts.MODULE, "print.js")

@@ -23,11 +23,11 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 
-from . import timeline
-from .actions import completion
-from .i18n import N_, Translator, english
-from .models import Engagement
-from .render import render_fragment
+from ..core.i18n import N_, Translator, english
+from ..core.models import Engagement
+from ..derive import timeline
+from ..derive.actions import completion
+from .engagement import render_fragment
 
 # (data-label of a cell, header of its column): the row template and the skeleton share them.
 # English message ids, translated where they are rendered (row_html, skeleton).

@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from .project import CliError
+from ..load.project import CliError
 
 # (mapping, sequence, offset): dashes indented under their key (the reference files),
 # dashes at the key's column, and the four-space variant.

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from ..core.i18n import Translator, english
+from ..core.models import STAGE_BLURBS, STAGE_LABELS, STAGE_NAMES, STAGES, Engagement, Period
 from .actions import overdue
 from .formatting import fmt_date
-from .i18n import Translator, english
-from .models import STAGE_BLURBS, STAGE_LABELS, STAGE_NAMES, STAGES, Engagement, Period
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ from typing import Any, get_args
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .errors import EngagementError
-from .loader import load_engagement
-from .models import ActionStatus, SessionMode, Stage
-from .project import CliError
+from ..core.errors import EngagementError
+from ..core.models import ActionStatus, SessionMode, Stage
+from ..core.suggest import suggestion
+from ..load.loader import load_engagement
+from ..load.project import CliError
 from .roundtrip import Document, block_map, flow_map, flow_seq, open_document, write_atomic
-from .suggest import suggestion
 from .survey_import import Result, plan_goals
 
 STATUSES: tuple[str, ...] = get_args(ActionStatus)

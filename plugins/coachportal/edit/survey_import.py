@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .project import CliError
-from .suggest import suggestion
+from ..core.suggest import suggestion
+from ..load.project import CliError
 
 COLUMNS = ("goal", "group", "rating", "comment")
 REQUIRED = ("goal", "group", "rating")

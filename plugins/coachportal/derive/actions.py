@@ -6,10 +6,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .cadence import cadence_days
-from .formatting import done_of, fmt_date, fmt_days, fmt_minutes
-from .i18n import Translator, english
-from .models import (
+from ..core.cadence import cadence_days
+from ..core.i18n import Translator, english
+from ..core.models import (
     ACTION_KIND_LABELS,
     ACTION_STATUS_LABELS,
     OPEN_STATUSES,
@@ -23,6 +22,7 @@ from .models import (
     SessionTotals,
     session_totals,
 )
+from .formatting import done_of, fmt_date, fmt_days, fmt_minutes
 
 
 def goals(e: Engagement) -> list[Goal]:

@@ -27,13 +27,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .errors import EngagementError
+from ..core.errors import EngagementError
+from ..core.i18n import NC_, Translator, english
+from ..core.models import ID_PATTERN, STAGE_LABELS, ActionItem, Engagement, Level
+from ..core.redact import redact
+from ..load.history import histories
+from ..load.loader import load_engagement
 from .formatting import fmt_date
-from .history import histories
-from .i18n import NC_, Translator, english
-from .loader import load_engagement
-from .models import ID_PATTERN, STAGE_LABELS, ActionItem, Engagement, Level
-from .redact import redact
 
 log = logging.getLogger("mkdocs.plugins.coachportal.changes")  # shown by MkDocs like the plugin's own
 

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 
 from icalendar import Calendar, Event
 
-from .cadence import parse_cadence
-from .i18n import NC_, Translator, english
-from .models import Engagement
+from ..core.cadence import parse_cadence
+from ..core.i18n import NC_, Translator, english
+from ..core.models import Engagement
 from .timeline import key_dates
 
 PRODID = "-//coachportal//Coaching engagement calendar//EN"

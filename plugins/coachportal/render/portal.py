@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from ..core.i18n import Translator, english, translator
+from ..core.models import Engagement, Level
+from ..core.pages import PageSource, url, view_prefix
+from ..core.parallel import SERIAL, Workers
+from ..core.redact import redact
+from ..core.timings import step
+from ..derive.changes import News, news_by_id
+from ..load.loader import load_engagements
 from . import dashboard
-from .changes import News, news_by_id
-from .i18n import Translator, english, translator
-from .loader import load_engagements
-from .models import Engagement, Level
-from .pages import PageSource, url, view_prefix
-from .parallel import SERIAL, Workers
-from .redact import redact
-from .render import outline, render_engagement
-from .timings import step
+from .engagement import outline, render_engagement
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ import os
 from importlib import metadata
 from pathlib import Path
 
-from .checks import id_problem
-from .models import ID_MAX_LENGTH, STAGES
-from .project import CliError
-from .schema import engagement_json_schema
+from ..core.checks import id_problem
+from ..core.models import ID_MAX_LENGTH, STAGES
+from ..core.schema import engagement_json_schema
+from ..load.project import CliError
 
 SCHEMA_FILE = "engagement.schema.json"
 MAX_ID = ID_MAX_LENGTH

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..core.i18n import N_, Translator, english
+from ..core.models import Engagement, Goal, Survey, SurveyComment
+from ..core.surveys import OTHERS, TOTAL_LABEL, Figures, SurveyAggregate, rounds_by_goal
 from .actions import goals
 from .formatting import fmt_rating, fmt_share, fmt_signed
-from .i18n import N_, Translator, english
-from .models import Engagement, Goal, Survey, SurveyComment
-from .surveys import OTHERS, TOTAL_LABEL, Figures, SurveyAggregate, rounds_by_goal
 
 # Rater groups are named by the coach; the common names and the portal's own two
 # ("others", "all raters") read in the portal's language.

@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from . import timings
+from ..core import timings
 
 MIN_ITERATIONS = 600_000  # OWASP 2023 recommendation for PBKDF2-HMAC-SHA256
 MAX_ITERATIONS = 10_000_000  # unlock.js refuses more (MAX_ITERATIONS there): keep them equal
@@ -309,7 +309,7 @@ def open_summary(content_key: bytes, kid: str, entry: Mapping[str, Any]) -> dict
 
 
 def _benchmark(readers: int = 4) -> None:
-    """``python -m coachportal.crypto``: serial vs parallel derivation of ``readers`` KEKs."""
+    """``python -m coachportal.protect.crypto``: serial vs parallel derivation of ``readers`` KEKs."""
     import time
 
     salt = new_salt()

@@ -18,8 +18,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import EngagementError, Problem
-from .project import CliError, PortalConfig, find_config, load_portal_config
+from ..core.errors import EngagementError, Problem
+from ..load.project import CliError, PortalConfig, find_config, load_portal_config
 
 DEFAULT_ENGAGEMENTS = "engagements"
 
@@ -63,7 +63,7 @@ def _annotation(problem: Problem) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from . import access
+    from ..core import access
 
     portal, notes = _portal_for(args)
     for note in notes:
@@ -87,7 +87,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _load_all(targets: list[Path], readers: set[str] | None) -> tuple[list[str], list[Problem]]:
     """The ids of every valid engagement in ``targets`` (files or directories), and every problem."""
-    from .loader import load_engagement, load_engagements
+    from ..load.loader import load_engagement, load_engagements
 
     names: list[str] = []
     problems: list[Problem] = []
@@ -117,7 +117,7 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .schema import engagement_json_schema
+    from ..core.schema import engagement_json_schema
 
     text = json.dumps(engagement_json_schema(), indent=2) + "\n"
     if args.output == "-":
@@ -129,14 +129,14 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from .scaffold import init_portal
+    from ..edit.scaffold import init_portal
 
     directory = Path(args.directory)
     written = init_portal(directory, args.site_name)
     print(f"A new portal in {directory}:")
     for path in written:
         print(f"  {path}")
-    from .scaffold import PLACEHOLDER_INSTALL
+    from ..edit.scaffold import PLACEHOLDER_INSTALL
 
     if PLACEHOLDER_INSTALL in (directory / "requirements.txt").read_text(encoding="utf-8"):
         print(f"note: write where your copy of coachportal lives into {directory / 'requirements.txt'}")
@@ -148,7 +148,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .scaffold import SCHEMA_FILE, new_engagement
+    from ..edit.scaffold import SCHEMA_FILE, new_engagement
 
     config = find_config()
     root = config.parent if config else Path.cwd()
@@ -174,7 +174,7 @@ def _new(args: argparse.Namespace) -> int:
 
 def _known_readers(config: Path, access: list[str]) -> None:
     """Refuse reader ids that the portal does not declare (the build would refuse them later)."""
-    from .suggest import suggestion
+    from ..core.suggest import suggestion
 
     portal, _warnings = load_portal_config(config)
     if not portal.encryption:
@@ -192,7 +192,7 @@ def _known_readers(config: Path, access: list[str]) -> None:
 
 
 def _date(text: str) -> dt.date:
-    from .edit import parse_date
+    from ..edit.operations import parse_date
 
     return parse_date(text)
 
@@ -203,7 +203,7 @@ def _report(path: Path, summary: str) -> int:
 
 
 def _action(args: argparse.Namespace) -> int:
-    from .edit import apply, update_action
+    from ..edit.operations import apply, update_action
 
     if args.status is None and args.report is None:
         raise CliError("nothing to change: give --status and/or --report")
@@ -213,21 +213,21 @@ def _action(args: argparse.Namespace) -> int:
 
 
 def _session(args: argparse.Namespace) -> int:
-    from .edit import add_session, apply
+    from ..edit.operations import add_session, apply
 
     edit = add_session(_date(args.date), args.mode, args.minutes, list(args.topic), args.note)
     return _report(Path(args.file), apply(Path(args.file), edit).summary)
 
 
 def _stage(args: argparse.Namespace) -> int:
-    from .edit import apply, set_stage
+    from ..edit.operations import apply, set_stage
 
     return _report(Path(args.file), apply(Path(args.file), set_stage(args.stage)).summary)
 
 
 def _survey(args: argparse.Namespace) -> int:
-    from .edit import add_survey, apply
-    from .survey_import import parse_columns, read_results
+    from ..edit.operations import add_survey, apply
+    from ..edit.survey_import import parse_columns, read_results
 
     columns = parse_columns(args.columns)
     csv_path = Path(args.results)
@@ -251,7 +251,7 @@ def _config_path(args: argparse.Namespace) -> Path:
 
 
 def _reader(args: argparse.Namespace) -> int:
-    from .readers import add_reader, instructions, rotate_reader
+    from ..edit.readers import add_reader, instructions, rotate_reader
 
     config = _config_path(args)
     if args.reader_command == "add":
@@ -268,7 +268,7 @@ def _reader(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .edit import MODES, STAGE_NAMES, STATUSES
+    from ..edit.operations import MODES, STAGE_NAMES, STATUSES
 
     parser = argparse.ArgumentParser(
         prog="coachportal", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

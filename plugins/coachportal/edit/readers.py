@@ -20,9 +20,9 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from . import access
-from .models import Level
-from .project import PLUGIN, CliError, load_portal_config
+from ..core import access
+from ..core.models import Level
+from ..load.project import PLUGIN, CliError, load_portal_config
 from .roundtrip import flow_map, open_document, write_atomic
 
 WORDS = 5

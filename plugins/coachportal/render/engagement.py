@@ -21,11 +21,8 @@ from typing import Any
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 from markupsafe import Markup
 
-from . import derive, prose
-from .changes import News
-from .formatting import fmt_date, fmt_minutes, fmt_range, fmt_share, fmt_signed
-from .i18n import Translator, english, translator
-from .models import (
+from ..core.i18n import Translator, english, translator
+from ..core.models import (
     PERSON_IN_SENTENCE,
     PERSON_LABELS,
     SESSION_MODE_LABELS,
@@ -35,8 +32,12 @@ from .models import (
     VIEW_NAMES,
     Engagement,
 )
-from .pages import ENGAGEMENT_PAGES, PageSource, page_title
-from .survey_view import group_label
+from ..core.pages import ENGAGEMENT_PAGES, PageSource, page_title
+from ..derive import context as derive
+from ..derive.changes import News
+from ..derive.formatting import fmt_date, fmt_minutes, fmt_range, fmt_share, fmt_signed
+from ..derive.survey_view import group_label
+from . import prose
 
 TEMPLATES = Path(__file__).parent / "templates"
 _SPACE = re.compile(r"\s+")

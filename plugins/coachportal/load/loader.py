@@ -57,11 +57,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import access, checks
-from .errors import EngagementError, Problem
+from ..core import access, checks
+from ..core.errors import EngagementError, Problem
+from ..core.models import Engagement
+from ..core.parallel import SERIAL, Workers
 from .messages import pydantic_problems
-from .models import Engagement
-from .parallel import SERIAL, Workers
 from .yamltext import (
     MAX_ALIASES,
     MAX_DEPTH,

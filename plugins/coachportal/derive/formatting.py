@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .i18n import MINUS, Translator, english
+from ..core.i18n import MINUS, Translator, english
 
 __all__ = ["MINUS"]
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.errors import EngagementError, Problem
+from ..core.models import Level
 from ..load.project import CliError, PortalConfig, find_config, load_portal_config
 
 DEFAULT_ENGAGEMENTS = "engagements"
@@ -339,7 +340,7 @@ def _parser() -> argparse.ArgumentParser:
     add = reader_commands.add_parser("add", help="declare a reader in mkdocs.yml and issue a passphrase")
     add.add_argument("id", metavar="ID")
     add.add_argument("--name", required=True)
-    add.add_argument("--level", default="sponsor", choices=("sponsor", "client", "coach"))
+    add.add_argument("--level", default="sponsor", choices=Level.names())
     rotate = reader_commands.add_parser("rotate", help="issue a new passphrase for a declared reader")
     rotate.add_argument("id", metavar="ID")
     for sub in (add, rotate):

@@ -124,7 +124,7 @@ def check_readers(readers: Mapping[str, Any]) -> list[str]:
             problems.append(f"{where}: bad reader id: {problem}")
         if reader_level(reader) is None:
             # the plugin's config validates this too; plain mappings (tools, tests) may not
-            labels = ", ".join(level.label for level in Level)
+            labels = ", ".join(Level.names())
             level = _setting(reader, "level")
             problems.append(f"{where}: unknown level {level!r} (expected one of {labels})")
     return problems
@@ -138,7 +138,10 @@ def _setting(reader: Any, key: str) -> Any:
 def reader_level(reader: Any) -> Level | None:
     """The most private view the reader may open (sponsor unless set); None for an unknown level."""
     name = _setting(reader, "level") or Level.SPONSOR.label
-    return Level.__members__.get(name.upper()) if isinstance(name, str) else None
+    try:
+        return Level.parse(name)
+    except ValueError:
+        return None
 
 
 # --- access lists -------------------------------------------------------------------------------
@@ -199,7 +202,7 @@ def readers_below(
     for e in engagements:
         for reader in e.access:
             level = reader_level(readers[reader]) if reader in readers else None
-            if level is not None and level < audience:
+            if level is not None and not level.may_read(audience):
                 problems.append(
                     f"engagement {e.id!r}: reader {reader!r} has level {level.label},"
                     f" below this {audience.label} portal (set `level: {audience.label}` for that"
@@ -214,12 +217,12 @@ def view_readers(engagement: Engagement, view: Level, readers: Mapping[str, Any]
     A sponsor's passphrase never decrypts a client or coach page, even opened by its address:
     each view has its own content key, wrapped only for these readers.
     """
-    return [r for r in engagement.access if (reader_level(readers.get(r)) or Level.SPONSOR) >= view]
+    return [r for r in engagement.access if (reader_level(readers.get(r)) or Level.SPONSOR).may_read(view)]
 
 
 def top_view(level: Level, views: Sequence[Level]) -> Level | None:
     """The most private of ``views`` a reader of ``level`` may open (their portfolio links there)."""
-    allowed = [v for v in views if v <= level]
+    allowed = [v for v in views if level.may_read(v)]
     return max(allowed) if allowed else None
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
@@ -32,19 +32,34 @@ class Level(enum.IntEnum):
     COACH = 2
 
     @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """The names users write, most public first: ``sponsor``, ``client``, ``coach``."""
+        return tuple(level.label for level in cls)
+
+    @classmethod
     def parse(cls, name: str) -> Level:
-        return cls[name.upper()]
+        """A level from its name (any case, surrounding blanks ignored); ValueError naming
+        the choices otherwise."""
+        try:
+            return cls[name.strip().upper()]
+        except (KeyError, AttributeError):
+            raise ValueError(f"{name!r} is not a level (expected one of: {', '.join(cls.names())})") from None
 
     @property
     def label(self) -> str:
         return self.name.lower()
+
+    def may_read(self, view: Level) -> bool:
+        """A reader of this level may open pages of ``view`` (its own level or a more public one)."""
+        return view <= self
 
 
 # Each closed set of values has its label beside it; a test checks that every value
 # of the Literal has one (a gap would otherwise show the raw value on a page). Labels
 # are English message ids, marked with N_ for extraction and translated where they are
 # shown (``Translator.label``).
-Visibility = Literal["sponsor", "client", "coach"]
+Visibility = Literal["sponsor", "client", "coach"]  # spelt out for type checkers; Level owns them
+assert get_args(Visibility) == Level.names(), "Visibility and Level name the same levels"
 VISIBILITY_LABELS: dict[str, str] = {
     "sponsor": N_("Sponsor view"),
     "client": N_("Client view"),

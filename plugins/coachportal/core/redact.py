@@ -40,7 +40,6 @@ from .models import Engagement, Item, Level, SessionTotals, SurveyResult, sessio
 from .surveys import shown_group_labels
 
 ENV_VAR = "COACHPORTAL_AUDIENCE"
-AUDIENCES: tuple[str, ...] = tuple(level.label for level in Level)
 
 
 class AudienceError(ValueError):
@@ -60,10 +59,10 @@ def audience_from(config_value: str | None, environ: Mapping[str, str]) -> Level
     else:
         value, source = (config_value or "sponsor").strip(), "plugin option 'audience'"
     try:
-        return Level[value.upper()]
-    except KeyError:
+        return Level.parse(value)
+    except ValueError:
         raise AudienceError(
-            f"{source}: {value!r} is not an audience (expected one of: {', '.join(AUDIENCES)})"
+            f"{source}: {value!r} is not an audience (expected one of: {', '.join(Level.names())})"
         ) from None
 
 

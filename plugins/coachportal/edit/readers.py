@@ -29,7 +29,6 @@ WORDS = 5
 DELIMITER = "-"
 DEFAULT_SECRETS = "secrets.yml"
 MAX_TRIES = 50  # a fresh draw fails the strength rule very rarely; never loop forever
-LEVELS = tuple(level.label for level in Level)
 SECRETS_HEADER = (
     "# Reader passphrases for local builds: reader id -> passphrase.\n"
     "# NEVER commit this file (it is in .gitignore). CI reads them from repository secrets.\n"
@@ -92,8 +91,10 @@ def add_reader(config_path: Path, reader_id: str, name: str, level: str) -> Issu
     problem = access.reader_id_problem(reader_id)
     if problem:
         raise CliError(f"bad reader id: {problem}")
-    if level not in LEVELS:
-        raise CliError(f"unknown level {level!r} (expected one of: {', '.join(LEVELS)})")
+    try:
+        Level.parse(level)
+    except ValueError as exc:
+        raise CliError(f"unknown level: {exc}") from None
     target = secrets_path(config_path)
     _refuse_tracked(target)
     document = open_document(config_path)

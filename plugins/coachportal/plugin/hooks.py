@@ -33,7 +33,7 @@ from ..core.errors import EngagementError
 from ..core.i18n import Translator
 from ..core.models import VISIBILITY_LABELS, Level
 from ..core.pages import PageSource, url
-from ..core.redact import AUDIENCES, audience_from
+from ..core.redact import audience_from
 from ..load import loader
 from ..protect import crypto, vault
 from ..render import locked as protect
@@ -56,7 +56,7 @@ LOCKED_PENDING = '<div class="coachportal-locked"></div>'
 # Where the home page's portfolio goes, until on_env has made the keys that encrypt it.
 PORTFOLIO_PENDING = '<div class="coachportal-portfolio-pending"></div>'
 # The theme's and the plugin's own folders, and the folders of the views beyond the first.
-RESERVED_IDS = frozenset({ASSET_DIR, "assets", "search", *AUDIENCES})
+RESERVED_IDS = frozenset({ASSET_DIR, "assets", "search", *Level.names()})
 
 
 class _Minutes(c.Type):
@@ -102,7 +102,7 @@ class ReaderConfig(base.Config):
     name = c.Type(str)
     # The most private view this reader may open: a sponsor's passphrase never
     # unlocks a client or coach portal.
-    level = c.Choice(AUDIENCES, default="sponsor")
+    level = c.Choice(Level.names(), default="sponsor")
 
 
 class Iterations(c.Type):
@@ -122,10 +122,10 @@ class Iterations(c.Type):
 class CoachPortalConfig(base.Config):
     # `enabled: false` (MkDocs' own, for every plugin) builds the same mkdocs.yml without us.
     engagements_dir = c.Dir(exists=True, default="engagements")  # relative to mkdocs.yml
-    audience = c.Choice(AUDIENCES, default="sponsor")
+    audience = c.Choice(Level.names(), default="sponsor")
     # Several views in one build, e.g. [sponsor, client]: each under its own content keys,
     # wrapped only for readers of at least that level. Default: the single `audience`.
-    views = c.Optional(c.ListOfItems(c.Choice(AUDIENCES)))
+    views = c.Optional(c.ListOfItems(c.Choice(Level.names())))
     encryption = c.Type(bool, default=True)
     readers = c.DictOfItems(c.SubConfig(ReaderConfig), default={})
     iterations = Iterations()

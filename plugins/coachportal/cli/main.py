@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.errors import EngagementError, Problem
+from ..core.log import prefixed
 from ..core.models import Level
 from ..load.project import CliError, PortalConfig, find_config, load_portal_config
 
@@ -76,8 +77,8 @@ def _validate(args: argparse.Namespace) -> int:
     default = Path(os.path.relpath(portal.engagements_dir)) if portal else Path(DEFAULT_ENGAGEMENTS)
     names, problems = _load_all([Path(p) for p in args.paths] or [default], readers)
     reader_problems = access.check_readers(portal.readers) if portal else []
-    for line in reader_problems:
-        print(f"coachportal: {line}", file=sys.stderr)
+    if reader_problems:
+        print(prefixed(*reader_problems), file=sys.stderr)
     if problems:
         _print_problems(problems)
     if problems or reader_problems:
@@ -359,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except CliError as exc:
-        print(f"coachportal: {exc}", file=sys.stderr)
+        print(prefixed(str(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

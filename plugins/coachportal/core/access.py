@@ -43,7 +43,6 @@ reader could then open the other's engagements.
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 import re
@@ -59,10 +58,11 @@ from zxcvbn import zxcvbn
 from zxcvbn.matching import L33T_TABLE
 
 from .checks import Finding, Loc, id_problem
+from .log import get_logger, prefixed
 from .models import ID_MAX_LENGTH, Engagement, Level
 from .suggest import suggestion
 
-log = logging.getLogger("mkdocs.plugins.coachportal")
+log = get_logger(__name__)
 
 ENV_PREFIX = "COACHPORTAL_PASSPHRASE_"
 SECRETS_ENV = "COACHPORTAL_SECRETS"
@@ -88,8 +88,8 @@ class AccessError(Exception):
 
     def __str__(self) -> str:
         if len(self.problems) == 1:
-            return f"coachportal: {self.problems[0]}"
-        return "\n".join(f"coachportal: {p}" for p in self.problems)
+            return prefixed(self.problems[0])
+        return prefixed(*self.problems)
 
 
 # --- readers ----------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def load_secrets_file(path: Path) -> dict[str, str]:
         raise AccessError([f"secrets file not found: {path} (named by {SECRETS_ENV})"])
     if is_tracked_by_git(path):
         log.warning(
-            f"coachportal: the secrets file {path} is tracked by git; real passphrases must never be "
+            f"the secrets file {path} is tracked by git; real passphrases must never be "
             "committed (use CI secrets or an untracked file)"
         )
     try:
@@ -484,7 +484,7 @@ def _secrets_from_file(
         return secrets_path, {}
     for key in from_file:
         if key not in readers:
-            log.warning(f"coachportal: the secrets file names an undeclared reader {key!r}; ignored")
+            log.warning(f"the secrets file names an undeclared reader {key!r}; ignored")
     return secrets_path, from_file
 
 

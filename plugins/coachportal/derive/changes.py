@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import re
 import tempfile
 from collections import Counter
@@ -29,13 +28,14 @@ from pydantic import BaseModel
 
 from ..core.errors import EngagementError
 from ..core.i18n import NC_, Translator, english
+from ..core.log import get_logger
 from ..core.models import ID_PATTERN, STAGE_LABELS, ActionItem, Engagement, Level
 from ..core.redact import redact
 from ..load.history import histories
 from ..load.loader import load_engagement
 from .formatting import fmt_date
 
-log = logging.getLogger("mkdocs.plugins.coachportal.changes")  # shown by MkDocs like the plugin's own
+log = get_logger(__name__)
 
 MAX_SHOWN = 10  # a short list; the rest is counted
 
@@ -344,15 +344,15 @@ def news_by_id(
     by_id = files_by_id(engagement_files(directory), [e.id for e in engagements])
     found = histories(directory, list(by_id.values()))
     if not found.repository:
-        log.info(f"coachportal: no 'Since the last update' lists: {found.problem}")
+        log.info(f"no 'Since the last update' lists: {found.problem}")
     if found.shallow:
         files = f"{len(found.shallow)} file{'s' if len(found.shallow) != 1 else ''}"  # a log line, English
         log.info(
-            f"coachportal: shallow git clone: no change list for {files} last changed before"
+            f"shallow git clone: no change list for {files} last changed before"
             " the clone's first commit (check out with fetch-depth: 0)"
         )
     for path in found.unreadable:
-        log.info(f"coachportal: {path.name}: the previous version is not UTF-8 text, no change list")
+        log.info(f"{path.name}: the previous version is not UTF-8 text, no change list")
     out: dict[str, News] = {}
     loaded: dict[tuple[str, str], Engagement | str] = {}
     with tempfile.TemporaryDirectory(prefix="coachportal-previous-") as scratch:
@@ -370,9 +370,9 @@ def news_by_id(
                 loaded[key] = old
                 if isinstance(old, str):
                     reason = f"the previous version no longer loads, no change list ({old})"
-                    log.info(f"coachportal: {path.name}: {reason}")
+                    log.info(f"{path.name}: {reason}")
                 elif old.id != e.id:
-                    log.info(f"coachportal: {path.name}: the previous version has another id, no change list")
+                    log.info(f"{path.name}: the previous version has another id, no change list")
                 else:
                     found_changes = tuple(changes(redact(old, audience), e, t))
                     news = News(history.last_updated, history.previous_date, found_changes, t)

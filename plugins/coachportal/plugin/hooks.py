@@ -21,7 +21,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
@@ -31,6 +31,7 @@ from mkdocs.utils import get_relative_url
 from ..core import access, i18n, parallel, timings
 from ..core.errors import EngagementError
 from ..core.i18n import Translator
+from ..core.log import get_logger, prefixed
 from ..core.models import VISIBILITY_LABELS, Level
 from ..core.pages import PageSource, url
 from ..core.redact import audience_from
@@ -43,7 +44,7 @@ from . import hygiene, preview, replay, scripts
 from .origins import foreign_css_resources, foreign_resources
 from .staging import Staging
 
-log = get_plugin_logger(__name__)  # messages read "coachportal: ..."
+log = get_logger(__name__)
 
 ASSETS = Path(__file__).parents[1] / "assets"
 ASSET_DIR = "coachportal"  # where assets land in site/
@@ -259,7 +260,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             self._set_aside_unchanged(config)
             return
         except ValueError as exc:
-            raise PluginError(f"coachportal: {exc}") from None
+            raise PluginError(prefixed(str(exc))) from None
         names = ", ".join(v.label for v in self.portal.views)
         log.info(
             f"{len(self.portal.engagements)} engagement(s), {names} view{'s' if len(views) > 1 else ''}"
@@ -284,7 +285,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         try:
             count = parallel.worker_count(uncached)
         except ValueError as exc:
-            raise PluginError(f"coachportal: {exc}") from None
+            raise PluginError(prefixed(str(exc))) from None
         return parallel.Workers(count)
 
     def _views(self) -> list[Level]:
@@ -406,25 +407,25 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         published unencrypted, and one with the same path would be replaced."""
         ids = {e.id for e in self.portal.engagements}
         problems = [
-            f"coachportal: engagement id {i!r} is reserved for the portal's own files (choose another id)"
+            f"engagement id {i!r} is reserved for the portal's own files (choose another id)"
             for i in sorted(ids & RESERVED_IDS)
         ]
         problems += [
-            f"coachportal: docs_dir file {f.src_uri!r} lies where engagement {f.src_uri.split('/')[0]!r}"
+            f"docs_dir file {f.src_uri!r} lies where engagement {f.src_uri.split('/')[0]!r}"
             " is published (move the file or rename the engagement)"
             for f in files
             if f.src_uri.split("/")[0] in ids and "/" in f.src_uri
         ]
         # `content/<id>.md` is published at `<id>/` (or `<id>.html`), the engagement's overview.
         problems += [
-            f"coachportal: docs_dir file {f.src_uri!r} has the name of engagement"
+            f"docs_dir file {f.src_uri!r} has the name of engagement"
             f" {f.src_uri.split('.')[0]!r}, whose pages are published there"
             " (rename the file or the engagement)"
             for f in files
             if "/" not in f.src_uri and f.src_uri.split(".")[0] in ids
         ]
         if problems:
-            raise PluginError("\n".join(problems))
+            raise PluginError(prefixed(*problems))
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Each engagement page gets a navigation of its own engagement's pages only."""
@@ -593,8 +594,10 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         foreign = foreign_resources(output, config.site_url) if scan else []
         if foreign:
             raise PluginError(
-                f"coachportal: {where} would load from another origin (a private portal loads nothing"
-                f" from third parties): {', '.join(sorted(set(foreign)))}"
+                prefixed(
+                    f"{where} would load from another origin (a private portal loads nothing"
+                    f" from third parties): {', '.join(sorted(set(foreign)))}"
+                )
             )
         if self.problems:
             output = preview.with_panel(output, self.problems)
@@ -638,13 +641,13 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         """A stylesheet that @imports a web font (or any url() elsewhere) fails the build:
         the CSP would block it anyway, leaving a page that looks broken for no clear reason."""
         problems = [
-            f"coachportal: stylesheet {css.relative_to(site).as_posix()!r} would load from another"
+            f"stylesheet {css.relative_to(site).as_posix()!r} would load from another"
             f" origin (a private portal loads nothing from third parties): {', '.join(foreign)}"
             for css in sorted(site.rglob("*.css"))
             if (foreign := foreign_css_resources(_text(css), config.site_url))
         ]
         if problems:
-            raise PluginError("\n".join(problems))
+            raise PluginError(prefixed(*problems))
 
     def on_build_error(self, *, error: Exception) -> None:
         self.published = False

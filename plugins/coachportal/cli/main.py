@@ -21,7 +21,13 @@ from pathlib import Path
 from ..core.errors import EngagementError, Problem
 from ..core.log import prefixed
 from ..core.models import Level
-from ..load.project import CliError, PortalConfig, find_config, load_portal_config
+from ..edit.errors import EditError
+from ..load.project import ConfigError, PortalConfig, find_config, load_portal_config
+
+
+class CliError(Exception):
+    """A problem with the command as typed (exit 1, one message, never a traceback)."""
+
 
 DEFAULT_ENGAGEMENTS = "engagements"
 
@@ -359,7 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except CliError as exc:
+    except (CliError, ConfigError, EditError) as exc:
         print(prefixed(str(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -22,7 +22,7 @@ from ..core.errors import EngagementError
 from ..core.models import ActionStatus, SessionMode, Stage
 from ..core.suggest import suggestion
 from ..load.loader import load_engagement
-from ..load.project import CliError
+from .errors import EditError
 from .roundtrip import Document, block_map, flow_map, flow_seq, open_document, write_atomic
 from .survey_import import Result, plan_goals
 
@@ -43,7 +43,7 @@ def apply(path: Path, edit: Callable[[Any], Change]) -> Change:
     """Run ``edit`` on the file's data, check and validate the result, write it atomically."""
     document = open_document(path)
     if not isinstance(document.data, CommentedMap):
-        raise CliError(f"{path}: expected a mapping of engagement fields; run `coachportal validate {path}`")
+        raise EditError(f"{path}: expected a mapping of engagement fields; run `coachportal validate {path}`")
     change = edit(document.data)
     text = document.dump()
     _only_intended_lines(document, text, change)
@@ -61,7 +61,7 @@ def _only_intended_lines(document: Document, text: str, change: Change) -> None:
         # a one-line `{...}` item is rewritten as a whole when one of its keys changes
         in_flow = any(re.search(rf"[{{,]\s*{re.escape(k)}\s*:", line) for k in change.rewrites)
         if key not in change.rewrites and not in_flow:
-            raise CliError(
+            raise EditError(
                 f"{document.path}: this edit would also rewrite the line {line.strip()!r}; "
                 "the file is unchanged (make this change by hand)"
             )
@@ -74,12 +74,12 @@ def _validate(temp: Path, path: Path) -> None:
         try:
             load_engagement(path)
         except EngagementError as before:
-            raise CliError(
+            raise EditError(
                 f"{path} is not valid as it is; fix these problems first (the file is unchanged):\n"
                 + "\n".join(f"  {p}" for p in before.problems)
             ) from None
         lines = [str(p).replace(str(temp), str(path), 1) for p in exc.problems]
-        raise CliError(
+        raise EditError(
             f"{path}: the edit would make the file invalid, so it is unchanged:\n"
             + "\n".join(f"  {line}" for line in lines)
         ) from None
@@ -95,7 +95,7 @@ def _block(parent: CommentedMap, key: str) -> CommentedMap:
         value = block_map({})
         parent[key] = value
     if not isinstance(value, CommentedMap):
-        raise CliError(f"'{key}' is not a mapping in this file; run `coachportal validate` on it")
+        raise EditError(f"'{key}' is not a mapping in this file; run `coachportal validate` on it")
     return value
 
 
@@ -106,7 +106,7 @@ def _list(parent: CommentedMap, key: str) -> CommentedSeq:
         value = CommentedSeq()
         parent[key] = value
     if not isinstance(value, CommentedSeq):
-        raise CliError(f"'{key}' is not a list in this file; run `coachportal validate` on it")
+        raise EditError(f"'{key}' is not a list in this file; run `coachportal validate` on it")
     if not value:
         value.fa.set_block_style()
     return value
@@ -123,7 +123,7 @@ def _item_like(siblings: CommentedSeq, pairs: dict[str, Any]) -> CommentedMap:
 def _choice(value: str, choices: tuple[str, ...], what: str) -> str:
     if value not in choices:
         hint = suggestion(value, choices)
-        raise CliError(f"unknown {what} {value!r}{hint} (expected one of: {', '.join(choices)})")
+        raise EditError(f"unknown {what} {value!r}{hint} (expected one of: {', '.join(choices)})")
     return value
 
 
@@ -131,7 +131,7 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise CliError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+        raise EditError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
 
 
 # --- the edits ------------------------------------------------------------------------------------
@@ -164,7 +164,7 @@ def update_action(
         matches = [item for item in items if isinstance(item, dict) and str(item.get("id")) == action_id]
         if not matches:
             known = ", ".join(ids) or "none"
-            raise CliError(
+            raise EditError(
                 f"no action item {action_id!r}{suggestion(action_id, ids)} (action items: {known})"
             )
         item = matches[0]
@@ -247,7 +247,7 @@ def add_survey(
         surveys = _list(_block(_block(data, "stages"), "achievement"), "surveys")
         rounds = [s.get("round") for s in surveys if isinstance(s, dict)]
         if round_ in rounds:
-            raise CliError(f"survey round {round_} is already in the file (rounds: {rounds})")
+            raise EditError(f"survey round {round_} is already in the file (rounds: {rounds})")
         entries = CommentedSeq()
         for result in results:
             groups = block_map({g: flow_seq(r) for g, r in result.groups.items()})

@@ -22,7 +22,8 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..core import access
 from ..core.models import Level
-from ..load.project import PLUGIN, CliError, load_portal_config
+from ..load.project import PLUGIN, load_portal_config
+from .errors import EditError
 from .roundtrip import flow_map, open_document, write_atomic
 
 WORDS = 5
@@ -69,7 +70,7 @@ def new_passphrase(taken: frozenset[str] = frozenset(), context: tuple[str, ...]
         candidate = DELIMITER.join(secrets.choice(words) for _ in range(WORDS))
         if candidate not in taken and access.passphrase_problem(candidate, clues) is None:
             return candidate
-    raise CliError(f"could not draw a passphrase that passes the strength rule in {MAX_TRIES} tries")
+    raise EditError(f"could not draw a passphrase that passes the strength rule in {MAX_TRIES} tries")
 
 
 @dataclass(frozen=True)
@@ -90,17 +91,17 @@ def add_reader(config_path: Path, reader_id: str, name: str, level: str) -> Issu
     """Declare ``reader_id`` under the plugin's readers: and issue their first passphrase."""
     problem = access.reader_id_problem(reader_id)
     if problem:
-        raise CliError(f"bad reader id: {problem}")
+        raise EditError(f"bad reader id: {problem}")
     try:
         Level.parse(level)
     except ValueError as exc:
-        raise CliError(f"unknown level: {exc}") from None
+        raise EditError(f"unknown level: {exc}") from None
     target = secrets_path(config_path)
     _refuse_tracked(target)
     document = open_document(config_path)
     readers = _readers_block(document.data, config_path)
     if reader_id in readers:
-        raise CliError(
+        raise EditError(
             f"{config_path}: reader {reader_id!r} is already declared; "
             f"`coachportal reader rotate {reader_id}` gives them a new passphrase"
         )
@@ -117,7 +118,7 @@ def rotate_reader(config_path: Path, reader_id: str) -> Issued:
     portal, _warnings = load_portal_config(config_path)
     if reader_id not in portal.readers:
         known = ", ".join(portal.readers) or "none"
-        raise CliError(f"{config_path}: no reader {reader_id!r} is declared (readers: {known})")
+        raise EditError(f"{config_path}: no reader {reader_id!r} is declared (readers: {known})")
     target = secrets_path(config_path)
     _refuse_tracked(target)
     return _issue(target, reader_id, str(portal.readers[reader_id].get("name") or ""))
@@ -140,7 +141,7 @@ def not_ignored_by_git(path: Path) -> bool:
 
 def _refuse_tracked(path: Path) -> None:
     if path.exists() and access.is_tracked_by_git(path):
-        raise CliError(
+        raise EditError(
             f"{path} is tracked by git: passphrases must never be committed. "
             f"Run `git rm --cached {path.name}`, add it to .gitignore, and try again"
         )
@@ -150,7 +151,7 @@ def _readers_block(config: Any, path: Path) -> CommentedMap:
     """The plugin's ``readers:`` mapping in the round-trip data, created when missing."""
     plugins = config.get("plugins") if isinstance(config, dict) else None
     if not isinstance(plugins, list):
-        raise CliError(f"{path}: no plugins: list with {PLUGIN} in it (add `- {PLUGIN}` under plugins:)")
+        raise EditError(f"{path}: no plugins: list with {PLUGIN} in it (add `- {PLUGIN}` under plugins:)")
     for index, entry in enumerate(plugins):
         if entry == PLUGIN:
             plugins[index] = CommentedMap({PLUGIN: CommentedMap()})
@@ -162,7 +163,7 @@ def _readers_block(config: Any, path: Path) -> CommentedMap:
             if not options.get("readers"):
                 options["readers"] = CommentedMap()  # `readers: {}` becomes a block mapping
             return options["readers"]
-    raise CliError(f"{path}: the {PLUGIN} plugin is not listed under plugins:")
+    raise EditError(f"{path}: the {PLUGIN} plugin is not listed under plugins:")
 
 
 def _loads_as_mkdocs_config(temp: Path) -> None:
@@ -183,7 +184,7 @@ def _read_secrets(target: Path) -> dict[str, str]:
     try:
         return access.load_secrets_file(target)
     except access.AccessError as exc:
-        raise CliError(str(exc)) from None
+        raise EditError(str(exc)) from None
 
 
 def _write_secret(target: Path, reader_id: str, passphrase: str) -> None:
@@ -194,7 +195,7 @@ def _write_secret(target: Path, reader_id: str, passphrase: str) -> None:
     ):
         document = open_document(target)
         if not isinstance(document.data, CommentedMap):
-            raise CliError(f"{target} must map reader ids to passphrases")
+            raise EditError(f"{target} must map reader ids to passphrases")
         document.data[reader_id] = passphrase
         text = document.dump()
     else:

@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from ..load.project import CliError
+from .errors import EditError
 
 # (mapping, sequence, offset): dashes indented under their key (the reference files),
 # dashes at the key's column, and the four-space variant.
@@ -67,13 +67,13 @@ def _dump(yaml: YAML, data: Any) -> str:
 
 
 def open_document(path: Path) -> Document:
-    """Load ``path`` with the layout that writes it back unchanged; CliError otherwise."""
+    """Load ``path`` with the layout that writes it back unchanged; EditError otherwise."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CliError(f"{path}: no such file") from None
+        raise EditError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"{path}: cannot read it ({exc})") from None
+        raise EditError(f"{path}: cannot read it ({exc})") from None
     closest: tuple[int, str] | None = None
     for indent in INDENTS:
         for null in NULLS:
@@ -83,7 +83,7 @@ def open_document(path: Path) -> Document:
             except YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-                raise CliError(
+                raise EditError(
                     f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); fix it first"
                 ) from None
             written = _dump(yaml, data)
@@ -93,7 +93,7 @@ def open_document(path: Path) -> Document:
             if closest is None or first[0] > closest[0]:
                 closest = first
     line, shown = closest or (1, "")
-    raise CliError(
+    raise EditError(
         f"{path}:{line}: cannot edit this file without rewriting lines the edit does not concern "
         f"(its layout differs from the usual YAML styles near: {shown!r}); edit it by hand"
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..core.checks import id_problem
 from ..core.models import ID_MAX_LENGTH, STAGES
 from ..core.schema import engagement_json_schema
-from ..load.project import CliError
+from .errors import EditError
 
 SCHEMA_FILE = "engagement.schema.json"
 MAX_ID = ID_MAX_LENGTH
@@ -210,7 +210,7 @@ def init_portal(directory: Path, site_name: str) -> list[Path]:
     files = portal_files(site_name)
     existing = sorted(str(directory / rel) for rel in files if (directory / rel).exists())
     if existing:
-        raise CliError(
+        raise EditError(
             f"{directory}: these files exist already and would be overwritten, so nothing was written:\n"
             + "\n".join(f"  {path}" for path in existing)
         )
@@ -344,10 +344,10 @@ def new_engagement(
     if problem is None and len(engagement_id) > MAX_ID:
         problem = f"the id is {len(engagement_id)} characters long (at most {MAX_ID})"
     if problem:
-        raise CliError(f"bad engagement id: {problem}")
+        raise EditError(f"bad engagement id: {problem}")
     path = directory / f"{engagement_id}.yml"
     if path.exists() or (directory / f"{engagement_id}.yaml").exists():
-        raise CliError(f"{path}: exists already; nothing was written")
+        raise EditError(f"{path}: exists already; nothing was written")
     directory.mkdir(parents=True, exist_ok=True)
     schema = Path(os.path.relpath(schema_file, directory.resolve())).as_posix()
     path.write_text(engagement_text(engagement_id, start, access, schema), encoding="utf-8")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.suggest import suggestion
-from ..load.project import CliError
+from .errors import EditError
 
 COLUMNS = ("goal", "group", "rating", "comment")
 REQUIRED = ("goal", "group", "rating")
@@ -47,7 +47,7 @@ def parse_columns(spec: str | None) -> dict[str, str]:
         ours, sep, theirs = part.partition("=")
         ours, theirs = ours.strip(), theirs.strip()
         if not sep or ours not in COLUMNS or not theirs:
-            raise CliError(
+            raise EditError(
                 f"--columns: {part.strip()!r} is not NAME=COLUMN with NAME one of {', '.join(COLUMNS)}"
                 " (e.g. goal=Goal,group=Role,rating=Score,comment=Comment)"
             )
@@ -63,12 +63,12 @@ def _rows(path: Path) -> tuple[list[str], csv.DictReader[str], io.StringIO]:
     try:
         text = path.read_text(encoding="utf-8-sig")  # Excel writes a byte-order mark
     except FileNotFoundError:
-        raise CliError(f"{path}: no such file") from None
+        raise EditError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
+        raise EditError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
     first = text.splitlines()[0] if text.strip() else ""
     if not first:
-        raise CliError(f"{path}:1: the file is empty (expected a header line, then one row per rating)")
+        raise EditError(f"{path}:1: the file is empty (expected a header line, then one row per rating)")
     try:
         dialect: Any = csv.Sniffer().sniff(first, delimiters=",;\t")  # ; in many European locales
     except csv.Error:
@@ -79,11 +79,11 @@ def _rows(path: Path) -> tuple[list[str], csv.DictReader[str], io.StringIO]:
 
 
 def read_results(path: Path, goals: Collection[str], columns: dict[str, str]) -> list[Result]:
-    """Results per goal, in the order goals first appear; CliError listing every bad row."""
+    """Results per goal, in the order goals first appear; EditError listing every bad row."""
     header, reader, _buffer = _rows(path)
     missing = [f"{columns[c]!r}" for c in REQUIRED if columns[c] not in header]
     if missing:
-        raise CliError(
+        raise EditError(
             f"{path}:1: missing column(s) {', '.join(missing)} (columns in the file: {', '.join(header)};"
             " map them with --columns goal=...,group=...,rating=...)"
         )
@@ -107,9 +107,9 @@ def read_results(path: Path, goals: Collection[str], columns: dict[str, str]) ->
             result.comments.append({"group": group, "text": comment})
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        raise CliError(f"{path}: {count}; nothing was imported:\n" + "\n".join(f"  {p}" for p in problems))
+        raise EditError(f"{path}: {count}; nothing was imported:\n" + "\n".join(f"  {p}" for p in problems))
     if not results:
-        raise CliError(f"{path}: no ratings in the file (expected one row per rater and goal)")
+        raise EditError(f"{path}: no ratings in the file (expected one row per rater and goal)")
     return list(results.values())
 
 

@@ -16,8 +16,8 @@ CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 PLUGIN = "coachportal"
 
 
-class CliError(Exception):
-    """A problem the command reports as one clear message (exit 1), never a traceback."""
+class ConfigError(Exception):
+    """mkdocs.yml cannot be read as a coachportal portal (one clear message)."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class _Collect(logging.Handler):
 def load_portal_config(path: Path) -> tuple[PortalConfig, list[str]]:
     """Load ``path`` as MkDocs does; the coachportal options and any config warnings.
 
-    Raises :class:`CliError` when MkDocs refuses the file or the plugin is not in it.
+    Raises :class:`ConfigError` when MkDocs refuses the file or the plugin is not in it.
     """
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -71,14 +71,14 @@ def load_portal_config(path: Path) -> tuple[PortalConfig, list[str]]:
         config = load_config(config_file=str(path))
     except (Abort, ConfigurationError) as exc:
         details = "; ".join([*collect.messages, str(exc)])
-        raise CliError(f"{path}: MkDocs cannot load this configuration: {details}") from None
+        raise ConfigError(f"{path}: MkDocs cannot load this configuration: {details}") from None
     except OSError as exc:
-        raise CliError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     finally:
         logger.removeHandler(collect)
     plugin = config.plugins.get(PLUGIN)
     if plugin is None:
-        raise CliError(f"{path}: the {PLUGIN} plugin is not listed under plugins:")
+        raise ConfigError(f"{path}: the {PLUGIN} plugin is not listed under plugins:")
     options = plugin.config
     readers = {rid: {"name": r.name, "level": r.level} for rid, r in options.readers.items()}
     portal = PortalConfig(path, path.parent / options.engagements_dir, bool(options.encryption), readers)

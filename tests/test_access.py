@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from coachportal.core import access
+from coachportal.core import git as gitcmd
 from coachportal.core.access import AccessError, resolve_passphrases
 from coachportal.core.models import Engagement, Level
 
@@ -470,7 +471,7 @@ def test_tracked_secrets_file_warns(tmp_path: Path, caplog: pytest.LogCaptureFix
 
 
 def test_untracked_file_outside_any_repository(tmp_path: Path) -> None:
-    assert access.is_tracked_by_git(write_secrets(tmp_path / "s.yml", STRONG)) is False
+    assert gitcmd.is_tracked(write_secrets(tmp_path / "s.yml", STRONG)) is False
 
 
 # --- real builds fail closed -------------------------------------------------------------------------

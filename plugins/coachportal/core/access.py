@@ -46,7 +46,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import subprocess
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -57,6 +56,7 @@ from typing import Any
 from zxcvbn import zxcvbn
 from zxcvbn.matching import L33T_TABLE
 
+from . import git
 from .checks import Finding, Loc, id_problem
 from .log import get_logger, prefixed
 from .models import ID_MAX_LENGTH, Engagement, Level
@@ -229,22 +229,6 @@ def top_view(level: Level, views: Sequence[Level]) -> Level | None:
 # --- secrets ------------------------------------------------------------------------------------
 
 
-def is_tracked_by_git(path: Path) -> bool:
-    """True when ``git ls-files --error-unmatch`` knows the file (False without git or a repo)."""
-    path = path.resolve()
-    try:
-        result = subprocess.run(
-            ["git", "ls-files", "--error-unmatch", "--", path.name],
-            cwd=path.parent,
-            capture_output=True,
-            timeout=20,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return result.returncode == 0
-
-
 def load_secrets_file(path: Path) -> dict[str, str]:
     """Reader id -> passphrase from a YAML file; warns when git tracks the file."""
     from ruamel.yaml import YAML
@@ -252,7 +236,7 @@ def load_secrets_file(path: Path) -> dict[str, str]:
 
     if not path.is_file():
         raise AccessError([f"secrets file not found: {path} (named by {SECRETS_ENV})"])
-    if is_tracked_by_git(path):
+    if git.is_tracked(path):
         log.warning(
             f"the secrets file {path} is tracked by git; real passphrases must never be "
             "committed (use CI secrets or an untracked file)"
@@ -448,6 +432,16 @@ def passphrase_problem(passphrase: str, clues: Sequence[Clue] = ()) -> str | Non
 # --- resolution ------------------------------------------------------------------------------------
 
 
+def secrets_file(environ: Mapping[str, str], base_dir: Path | None) -> Path | None:
+    """The file named by ``COACHPORTAL_SECRETS``, relative to ``base_dir`` (mkdocs.yml's
+    folder; the working directory when None); None when the variable is unset or empty."""
+    named = environ.get(SECRETS_ENV, "").strip()
+    if not named:
+        return None
+    path = Path(named).expanduser()
+    return path if path.is_absolute() else (base_dir or Path.cwd()) / path
+
+
 def declared_passphrases(
     readers: Mapping[str, Any], environ: Mapping[str, str] | None = None, *, base_dir: Path | None = None
 ) -> list[str]:
@@ -456,11 +450,10 @@ def declared_passphrases(
     checks (:func:`resolve_passphrases`) still decide which ones are used."""
     environ = os.environ if environ is None else environ
     from_file: dict[str, str] = {}
-    secrets_path = environ.get(SECRETS_ENV, "").strip()
-    if secrets_path:
-        path = Path(secrets_path).expanduser()
+    path = secrets_file(environ, base_dir)
+    if path is not None:
         try:
-            from_file = load_secrets_file(path if path.is_absolute() else (base_dir or Path.cwd()) / path)
+            from_file = load_secrets_file(path)
         except AccessError:
             from_file = {}
     found = [environ.get(env_var(r)) or from_file.get(r) for r in readers]
@@ -472,11 +465,9 @@ def _secrets_from_file(
 ) -> tuple[str, dict[str, str]]:
     """(the COACHPORTAL_SECRETS setting, its reader id -> passphrase); problems are appended."""
     secrets_path = environ.get(SECRETS_ENV, "").strip()
-    if not secrets_path:
+    path = secrets_file(environ, base_dir)
+    if path is None:
         return "", {}
-    path = Path(secrets_path).expanduser()
-    if not path.is_absolute():
-        path = (base_dir or Path.cwd()) / path
     try:
         from_file = load_secrets_file(path)
     except AccessError as exc:

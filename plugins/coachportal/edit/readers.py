@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from ..core import access
+from ..core import access, git
 from ..core.models import Level
 from ..load.project import PLUGIN, load_portal_config
 from .errors import EditError
@@ -82,9 +81,7 @@ class Issued:
 
 def secrets_path(config_path: Path) -> Path:
     """The file named by COACHPORTAL_SECRETS (relative to mkdocs.yml, as the build reads it)."""
-    named = os.environ.get(access.SECRETS_ENV, "").strip()
-    path = Path(named).expanduser() if named else Path(DEFAULT_SECRETS)
-    return path if path.is_absolute() else config_path.parent / path
+    return access.secrets_file(os.environ, config_path.parent) or config_path.parent / DEFAULT_SECRETS
 
 
 def add_reader(config_path: Path, reader_id: str, name: str, level: str) -> Issued:
@@ -124,23 +121,8 @@ def rotate_reader(config_path: Path, reader_id: str) -> Issued:
     return _issue(target, reader_id, str(portal.readers[reader_id].get("name") or ""))
 
 
-def not_ignored_by_git(path: Path) -> bool:
-    """True when ``path`` lies in a git work tree that does not ignore it (it could be committed)."""
-    try:
-        result = subprocess.run(
-            ["git", "check-ignore", "-q", "--no-index", "--", path.name],
-            cwd=path.parent,
-            capture_output=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False  # no git: nothing to warn about
-    return result.returncode == 1  # 0: ignored, 1: not ignored, 128: not a repository
-
-
 def _refuse_tracked(path: Path) -> None:
-    if path.exists() and access.is_tracked_by_git(path):
+    if path.exists() and git.is_tracked(path):
         raise EditError(
             f"{path} is tracked by git: passphrases must never be committed. "
             f"Run `git rm --cached {path.name}`, add it to .gitignore, and try again"
@@ -223,7 +205,7 @@ def instructions(issued: Issued, config_path: Path) -> str:
     ]
     if not named:
         lines.append(f"Local builds read it with:  export {access.SECRETS_ENV}={shown}")
-    if not_ignored_by_git(issued.secrets_file):
+    if git.could_be_committed(issued.secrets_file):
         lines.append(f"WARNING: git does not ignore {shown}: add it to .gitignore before you commit")
     lines += [
         "",

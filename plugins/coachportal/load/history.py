@@ -34,14 +34,13 @@ whatever the number of files (``tests/bench_history.py`` measures it).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GIT_TIMEOUT = 120  # seconds for one git command; a slower one means no change lists, not a failed build
+from ..core.git import GitError, git, stream
+
 _RECORD, _UNIT = "\x1e", "\x1f"
 _LOG_FORMAT = f"--format={_RECORD}%H %P{_UNIT}%cI"
 
@@ -73,46 +72,6 @@ class _Commit:
     date: dt.date
 
 
-class GitError(Exception):
-    """git is missing, failed, or timed out."""
-
-
-def _env() -> dict[str, str]:
-    # No index refresh written by `git status` (a build never writes to the repository);
-    # a directory name is a path, never a pattern; messages in English; no pager, no prompt.
-    return {
-        **os.environ,
-        "GIT_OPTIONAL_LOCKS": "0",
-        "GIT_LITERAL_PATHSPECS": "1",
-        "LC_ALL": "C",
-        "GIT_PAGER": "cat",
-        "GIT_TERMINAL_PROMPT": "0",
-    }
-
-
-def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    try:
-        result = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            env=_env(),
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise GitError(f"git {args[0]} took more than {GIT_TIMEOUT} s") from None
-    except OSError as exc:
-        raise GitError(f"git {args[0]}: {exc}") from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[0] if message else f"git {args[0]} failed ({result.returncode})")
-    return result.stdout
-
-
 def _mtime(path: Path) -> dt.date | None:
     try:
         return dt.date.fromtimestamp(path.stat().st_mtime)
@@ -127,7 +86,7 @@ def _commit_date(iso: str) -> dt.date:
 
 def _dirty(top: Path, rel_dir: str) -> set[str]:
     """Paths (relative to the top) that differ from HEAD: staged, unstaged or untracked."""
-    out = _git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", rel_dir)
+    out = git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", rel_dir)
     tokens = out.decode("utf-8", "surrogateescape").split("\0")
     dirty: set[str] = set()
     skip = False
@@ -149,34 +108,21 @@ def _log_records(top: Path, rel_dir: str) -> Iterator[tuple[_Commit, list[str]]]
     Streamed: the caller stops reading once it has what it needs, and the process is
     ended then.
     """
-    args = ["git", "log", "--first-parent", "-m", "--no-renames", "--name-only", "-z", _LOG_FORMAT]
-    try:
-        process = subprocess.Popen(
-            [*args, "--", rel_dir],
-            cwd=top,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=_env(),
-        )
-    except OSError as exc:
-        raise GitError(f"git log: {exc}") from None
-    assert process.stdout is not None
+    args = ["log", "--first-parent", "-m", "--no-renames", "--name-only", "-z", _LOG_FORMAT, "--", rel_dir]
     buffer = ""
-    try:
-        while True:
-            chunk = process.stdout.read(1 << 16)
+    with closing(stream(top, *args)) as chunks:
+        for chunk in _with_end(chunks):
             buffer += chunk.decode("utf-8", "surrogateescape") if chunk else _RECORD
             *complete, buffer = buffer.split(_RECORD)
             for record in complete:
                 if record:
                     yield _parse_record(record)
-            if not chunk:
-                break
-    finally:
-        process.stdout.close()
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=GIT_TIMEOUT)
+
+
+def _with_end(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks, then an empty one that marks the end (the last record has no separator after it)."""
+    yield from chunks
+    yield b""
 
 
 def _parse_record(record: str) -> tuple[_Commit, list[str]]:
@@ -191,7 +137,7 @@ def _blobs(top: Path, specs: Sequence[str]) -> list[bytes | None]:
     """The contents of ``<commit>:<path>`` objects, one ``git cat-file --batch`` for all (None: missing)."""
     if not specs:
         return []
-    out = _git(top, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in specs).encode("utf-8"))
+    out = git(top, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in specs).encode("utf-8"))
     blobs: list[bytes | None] = []
     at = 0
     for _ in specs:
@@ -208,7 +154,7 @@ def _blobs(top: Path, specs: Sequence[str]) -> list[bytes | None]:
 
 
 def _shallow_commits(top: Path) -> set[str]:
-    path = Path(_git(top, "rev-parse", "--git-path", "shallow").decode().strip())
+    path = Path(git(top, "rev-parse", "--git-path", "shallow").decode().strip())
     path = path if path.is_absolute() else top / path
     try:
         return set(path.read_text(encoding="ascii").split())
@@ -228,7 +174,7 @@ def histories(directory: Path, paths: Sequence[Path]) -> Histories:
 
 
 def _histories(directory: Path, paths: list[Path]) -> Histories:
-    top_text = _git(directory, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()
+    top_text = git(directory, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()
     top = Path(top_text).resolve()
     rel_dir = directory.relative_to(top).as_posix() if directory != top else "."
     rel = {p: p.name if rel_dir == "." else f"{rel_dir}/{p.name}" for p in paths if "\n" not in p.name}
@@ -287,7 +233,7 @@ def _histories(directory: Path, paths: list[Path]) -> Histories:
 
 def _has_head(top: Path) -> bool:
     try:
-        _git(top, "rev-parse", "--verify", "--quiet", "HEAD")
+        git(top, "rev-parse", "--verify", "--quiet", "HEAD")
     except GitError:
         return False  # a repository without commits yet
     return True

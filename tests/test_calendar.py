@@ -16,7 +16,7 @@ from coachportal.core.models import Engagement, Level
 from coachportal.core.redact import redact
 from coachportal.derive.calendar_export import FILENAME, PRODID, calendar, call_dates
 from coachportal.load.loader import load_engagement
-from coachportal.protect import vault
+from coachportal.render import locked
 from icalendar import Calendar
 from tmpportal import EXAMPLES, new_portal
 
@@ -202,7 +202,7 @@ def test_no_calendar_in_site_outside_the_ciphertext(tmp_path: Path) -> None:
     assert found == []
     # ...and the decrypted overview carries it
     page = (portal.site / "nw-ops-2026" / "index.html").read_text(encoding="utf-8")
-    opened = vault.decrypt_page(page, PASSPHRASES["marcus-lee"], "nw-ops-2026/")
+    opened = locked.decrypt_page(page, PASSPHRASES["marcus-lee"], "nw-ops-2026/")
     href = re.search(
         r'download="engagement.ics" href="data:text/calendar;charset=utf-8;base64,([^"]+)"', opened
     )

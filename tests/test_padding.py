@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from coachportal.core.pages import ENGAGEMENT_PAGES
 from coachportal.protect import vault as vaults
+from coachportal.render import locked
 from tmpportal import EXAMPLES, TempPortal, new_portal
 
 PASSPHRASE = "amber-falcon-lantern-42"
@@ -60,17 +61,17 @@ def _fragment(portal: TempPortal, url: str) -> str:
 
 
 def _plaintext(portal: TempPortal, url: str) -> str:
-    return vaults.decrypt_page(_fragment(portal, url), PASSPHRASE, url)
+    return locked.decrypt_page(_fragment(portal, url), PASSPHRASE, url)
 
 
 def test_every_page_of_a_kind_has_the_same_ciphertext_length(padded: TempPortal) -> None:
     ids = ("eng-six", "eng-none", "eng-closed")
     for slug, _title in ENGAGEMENT_PAGES:
         urls = [f"{i}/{slug}/" if slug else f"{i}/" for i in ids]
-        lengths = {len(vaults.payload_of(_fragment(padded, u))["ct"]) for u in urls}
+        lengths = {len(locked.payload_of(_fragment(padded, u))["ct"]) for u in urls}
         assert len(lengths) == 1, (slug, lengths)
         # padded to a power of two (plus the 16-byte GCM tag)
-        raw = len(base64.b64decode(vaults.payload_of(_fragment(padded, urls[0]))["ct"])) - 16
+        raw = len(base64.b64decode(locked.payload_of(_fragment(padded, urls[0]))["ct"])) - 16
         assert raw & (raw - 1) == 0 and raw >= max(len(_plaintext(padded, u).encode()) for u in urls)
 
 

@@ -18,7 +18,7 @@ import pytest
 from coachportal.core import parallel
 from coachportal.load import loader, yamltext
 from coachportal.protect import crypto, vault
-from coachportal.render import portal
+from coachportal.render import locked, portal
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from tmpportal import copy_demo
@@ -64,7 +64,7 @@ def _opened(site: Path) -> dict[str, object]:
                 url = path.relative_to(site).parent.as_posix() + "/"
                 for phrase in PASSPHRASES.values():
                     try:
-                        plain.append(vault.decrypt_page(text, phrase, url))
+                        plain.append(locked.decrypt_page(text, phrase, url))
                     except Exception:  # noqa: BLE001 - not this reader's page
                         plain.append(None)
             shell = PAYLOAD.sub("", text)

@@ -11,6 +11,7 @@ import pytest
 from browser import Browser
 from coachportal.protect import vault
 from coachportal.protect.crypto import DecryptionError
+from coachportal.render import locked
 from tmpportal import TempPortal, new_portal
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "markers.yml"
@@ -57,7 +58,7 @@ def three(tmp_path_factory: pytest.TempPathFactory) -> tuple[TempPortal, Any]:
 def _opens(portal: TempPortal, url: str, reader: str) -> str | None:
     html = (portal.site / url / "index.html").read_text(encoding="utf-8")
     try:
-        return vault.decrypt_page(html, PASSPHRASES[reader], url)
+        return locked.decrypt_page(html, PASSPHRASES[reader], url)
     except DecryptionError:
         return None
 
@@ -97,9 +98,9 @@ def test_pages_of_a_kind_have_one_size_in_every_view(three) -> None:
     for slug in SLUGS:
         sizes = {
             len(
-                vault.payload_of((portal.site / f"{PREFIX[v]}marker-test/{slug}" / "index.html").read_text())[
-                    "ct"
-                ]
+                locked.payload_of(
+                    (portal.site / f"{PREFIX[v]}marker-test/{slug}" / "index.html").read_text()
+                )["ct"]
             )
             for v in PREFIX
         }

@@ -61,16 +61,16 @@ def coachportal_build(root: Path, n: int) -> float:
 
 def padding_cost(site: Path) -> tuple[int, int]:
     """(bytes of site/, bytes it would have if no page were padded beyond its own content)."""
-    from coachportal.protect import vault
+    from coachportal.render import locked
 
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     saved = 0
     for path in site.glob("bench-*/**/index.html"):
         html = path.read_text(encoding="utf-8")
         url = path.relative_to(site).parent.as_posix() + "/"
-        plaintext = vault.decrypt_page(html, PASSPHRASE, url).encode("utf-8")
+        plaintext = locked.decrypt_page(html, PASSPHRASE, url).encode("utf-8")
         unpadded = len(base64.b64encode(bytes(len(plaintext) + 16)))  # ciphertext + GCM tag
-        saved += len(vault.payload_of(html)["ct"]) - unpadded
+        saved += len(locked.payload_of(html)["ct"]) - unpadded
     return total, total - saved
 
 

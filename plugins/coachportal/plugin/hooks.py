@@ -341,8 +341,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 iterations=self.config.iterations,
                 derivations=locking.derivations,
             )
-        except (access.AccessError, ValueError) as exc:
-            raise PluginError(str(exc)) from None
+        except ValueError as exc:  # the iterations
+            raise PluginError(prefixed(str(exc))) from None
         finally:
             locking.close()
         self.portfolio_json = made.portfolio(locking.summaries, locking.portfolio_readers)
@@ -533,7 +533,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         with timings.step("encrypt"):
             for item in self.sealing:
                 size = vault.padded_size(sizes[item.slug])
-                item.page.content = self.vault.encrypt_page(item.key, item.page.url, item.html, size, self.t)
+                payload = self.vault.payload(item.key, item.page.url, item.html, size)
+                item.page.content = protect.locked_fragment(payload, self.t)
         self.sealing = []
         return env
 

@@ -1,9 +1,10 @@
 """The vault of one build: content keys, encrypted page payloads and the portfolio.
 
 The plugin builds one :class:`Vault` per build (after :func:`access.resolve_passphrases`),
-then replaces each engagement page's content with :meth:`Vault.encrypt_page` and writes
-:meth:`Vault.portfolio` to ``coachportal/portfolio.json``. The HTML the browser unlocks is
-:func:`protect.locked_fragment` (the contract with ``assets/unlock.js`` is described there).
+encrypts each engagement page into a :meth:`Vault.payload` and writes :meth:`Vault.portfolio`
+to ``coachportal/portfolio.json``. Bytes and JSON only: the locked page around a payload is
+rendered by :mod:`render.locked` (the contract with ``assets/unlock.js`` is described there),
+so this package imports nothing that renders or translates.
 
 Sizes: a page's plaintext is padded with spaces to a size the plugin chooses per page kind
 (the largest page of that kind in the build, rounded up to a power of two, see
@@ -13,18 +14,13 @@ ciphertext's length says nothing about how much an engagement holds.
 
 from __future__ import annotations
 
-import html as html_lib
 import json
-import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..core import timings
-from ..core.access import AccessError
-from ..core.i18n import Translator
-from ..render.locked import locked_fragment
 from . import crypto
 
 PAD_TO = 256  # the smallest padded size: every plaintext is padded to at least this many bytes
@@ -71,17 +67,14 @@ class Vault:
 
         ``access`` maps engagement id -> reader ids, ``passphrases`` reader id -> passphrase
         (from :func:`access.resolve_passphrases`, which checked every reader and passphrase).
-        Raises :class:`AccessError` on too few or too many iterations. ``derivations``: KEKs
+        Raises ValueError on too few or too many iterations. ``derivations``: KEKs
         started earlier (:class:`crypto.Derivations`, with its salt), used when its
         iterations are ``iterations``.
         """
-        problems: list[str] = []
         try:
             crypto.check_iterations(iterations)
         except ValueError as exc:
-            problems.append(f"iterations: {exc}")
-        if problems:
-            raise AccessError(problems)
+            raise ValueError(f"iterations: {exc}") from None
         needed = {r: passphrases[r] for readers in access.values() for r in readers}
         with timings.step("key derivation (waiting)"):
             if derivations is not None and derivations.iterations == iterations:
@@ -120,7 +113,11 @@ class Vault:
     ) -> dict[str, Any]:
         """The encrypted payload of a page, its plaintext padded to ``size`` bytes (by default
         :func:`padded_size` of its own size). A page longer than ``size`` is refused: its
-        ciphertext would stand out."""
+        ciphertext would stand out.
+
+        ``page_path`` is the page's site-relative URL (MkDocs' ``page.url``, e.g.
+        ``nw-ops-2026/actions/``); it is the associated data, so the ciphertext opens on
+        that page only. The payload names no client, title or reader."""
         key = self._key(engagement_id)
         size = padded_size(byte_size(html)) if size is None else size
         if byte_size(html) > size:
@@ -136,23 +133,6 @@ class Vault:
             page_path=page_path,
             html=html + " " * (size - byte_size(html)),
         )
-
-    def encrypt_page(
-        self,
-        engagement_id: str,
-        page_path: str,
-        html: str,
-        size: int | None = None,
-        t: Translator | None = None,
-    ) -> str:
-        """The HTML that replaces a page's content: the ciphertext and the unlock form.
-
-        ``page_path`` is the page's site-relative URL (MkDocs' ``page.url``, e.g.
-        ``nw-ops-2026/actions/``); it is the associated data, so the ciphertext opens on
-        that page only. The fragment names no client, title or reader.
-        """
-        payload = self.payload(engagement_id, page_path, html, size)
-        return locked_fragment(payload, t)
 
     def portfolio(
         self,
@@ -196,17 +176,9 @@ class Vault:
         return json.dumps(doc, separators=(",", ":"))
 
 
-def payload_of(fragment: str) -> dict[str, Any]:
-    """The payload JSON inside a locked fragment (or a whole page holding one)."""
-    match = re.search(r'<template class="coachportal-payload">(.*?)</template>', fragment, re.S)
-    if not match:
-        raise ValueError("no coachportal payload in this HTML")
-    return json.loads(html_lib.unescape(match.group(1)))
-
-
-def decrypt_page(fragment: str, passphrase: str, page_path: str) -> str:
+def open_page(payload: Mapping[str, Any], passphrase: str, page_path: str) -> str:
     """Python counterpart of unlock.js: the page's content HTML (padding removed)."""
-    return crypto.open_payload(payload_of(fragment), passphrase, page_path).rstrip(" ")
+    return crypto.open_payload(payload, passphrase, page_path).rstrip(" ")
 
 
 def open_portfolio(json_text: str, passphrase: str) -> list[dict[str, Any]]:

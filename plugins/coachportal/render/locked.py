@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from ..core.i18n import N_, Translator, english
+from ..protect.vault import open_page
 from . import dashboard
 
 STRINGS_ID = "coachportal-strings"  # unlock.js reads its words from this element
@@ -97,6 +99,19 @@ def portfolio_element(portfolio_json: str | None = None, t: Translator | None = 
 
 
 # --- the locked fragment -------------------------------------------------------------------------
+
+
+def payload_of(fragment: str) -> dict[str, Any]:
+    """The payload JSON inside a locked fragment (or a whole page holding one)."""
+    match = re.search(r'<template class="coachportal-payload">(.*?)</template>', fragment, re.S)
+    if not match:
+        raise ValueError("no coachportal payload in this HTML")
+    return json.loads(html_lib.unescape(match.group(1)))
+
+
+def decrypt_page(fragment: str, passphrase: str, page_path: str) -> str:
+    """What unlock.js shows on a locked page (or fragment): its content HTML."""
+    return open_page(payload_of(fragment), passphrase, page_path)
 
 
 def locked_fragment(payload: Mapping[str, Any], t: Translator | None = None) -> str:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from coachportal.core.models import Level
 from coachportal.core.redact import redact
-from coachportal.derive.changes import engagement_files, news_by_id
+from coachportal.derive.changes import PreviousVersions, news_by_id
 from coachportal.load.history import histories
-from coachportal.load.loader import load_engagements
+from coachportal.load.loader import Loader, engagement_files
 from gitrepo import init_repo
 from tmpportal import EXAMPLES
 
@@ -58,8 +58,13 @@ def bench(n: int) -> None:
         paths = engagement_files(directory)
         t_hist, found = timed(lambda: histories(directory, paths))
         assert sum(1 for h in found.files.values() if h.previous) == n
-        t_load, loaded = timed(lambda: [redact(e, Level.SPONSOR) for e in load_engagements(directory)])
-        t_news, news = timed(lambda: news_by_id(directory, loaded, Level.SPONSOR))
+        loader = Loader(keep=False)
+        t_load, sources = timed(lambda: loader.sources(directory))
+        loaded = [redact(s.engagement, Level.SPONSOR) for s in sources]
+        by_id = {s.engagement.id: s.path for s in sources}
+        t_news, news = timed(
+            lambda: news_by_id(by_id, found, loaded, Level.SPONSOR, PreviousVersions(loader))
+        )
         assert sum(1 for x in news.values() if x.changes) == len(range(0, n, 10))
 
         sample = paths[:: max(1, n // 50)]  # the naive way is slow: time 50 files, scale up

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from coachportal.core.models import Engagement, Level
 from coachportal.core.redact import redact
-from coachportal.derive.changes import MAX_SHOWN, Change, News, changes, files_by_id, news_by_id
-from coachportal.load.loader import load_engagement, load_engagements
+from coachportal.derive.changes import MAX_SHOWN, Change, News, PreviousVersions, changes, news_by_id
+from coachportal.load.history import histories
+from coachportal.load.loader import Loader, load_engagement
 from gitrepo import GitRepo, init_repo, shallow_clone
 from test_build import body_text, page
 from tmpportal import EXAMPLES, TempPortal, new_portal
@@ -160,10 +161,17 @@ def repo(tmp_path: Path) -> GitRepo:
     return repo
 
 
-def news_of(repo: GitRepo, audience: Level = Level.SPONSOR) -> News:
+def news_of(repo: GitRepo, audience: Level = Level.SPONSOR, previous: PreviousVersions | None = None) -> News:
+    """What a build says of nw.yml's last update (the history read once, as a build reads it)."""
     directory = repo.root / "engagements"
-    engagements = [redact(e, audience) for e in load_engagements(directory)]
-    return news_by_id(directory, engagements, audience)["nw-ops-2026"]
+    loader = Loader(keep=False)
+    sources = loader.sources(directory)
+    found = histories(directory, [s.path for s in sources])
+    engagements = [redact(s.engagement, audience) for s in sources]
+    paths = {s.engagement.id: s.path for s in sources}
+    return news_by_id(paths, found, engagements, audience, previous or PreviousVersions(loader))[
+        "nw-ops-2026"
+    ]
 
 
 def test_news_from_the_last_commit(repo: GitRepo) -> None:
@@ -199,18 +207,19 @@ def test_an_old_version_that_no_longer_validates_is_skipped(
     assert all(r.levelno < logging.WARNING for r in caplog.records)  # --strict builds still pass
 
 
-def test_files_by_id(tmp_path: Path) -> None:
-    (tmp_path / "a.yml").write_text(EXAMPLE)
+def test_each_engagement_comes_with_its_file(tmp_path: Path) -> None:
+    """The loader hands over the path with the data: nothing finds a file again by its id."""
+    (tmp_path / "z.yml").write_text(EXAMPLE)
     (tmp_path / "b.yml").write_text(edit(EXAMPLE, ("id: nw-ops-2026 ", "id: 'other-2026' ")))
-    flow = tmp_path / "c.yml"  # flow style: the quick read finds nothing, the loader decides
-    flow.write_text("{id: flow-1, title: T, stage: awareness, start: 2026-01-01, end: 2026-02-01,"
+    flow = tmp_path / "a.yml"  # flow style, first by name, last by id
+    flow.write_text("{id: zz-flow-1, title: T, stage: awareness, start: 2026-01-01, end: 2026-02-01,"
                     " client: {name: C}, coach: {name: K}}\n")  # fmt: skip
-    paths = sorted(tmp_path.glob("*.yml"))
-    assert files_by_id(paths, ["nw-ops-2026", "other-2026", "flow-1"]) == {
-        "nw-ops-2026": tmp_path / "a.yml",
-        "other-2026": tmp_path / "b.yml",
-        "flow-1": flow,
-    }
+    sources = Loader().sources(tmp_path)
+    assert [(s.engagement.id, s.path) for s in sources] == [
+        ("nw-ops-2026", tmp_path / "z.yml"),
+        ("other-2026", tmp_path / "b.yml"),
+        ("zz-flow-1", flow),
+    ]
 
 
 # --- real builds -------------------------------------------------------------------------------
@@ -385,22 +394,20 @@ def test_previous_versions_are_loaded_once_per_process(
     repo: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`mkdocs serve` rebuilds and several views reuse a previous version's model."""
-    from coachportal.derive import changes as module
-
     path = repo.root / "engagements" / "nw.yml"
     path.write_text(EXAMPLE.replace("stage: action ", "stage: achievement "))
     repo.commit("2026-06-12")
     loads: list[str] = []
-    real = module.load_engagement
 
-    def counted(p: Path, *args: object) -> Engagement:
-        loads.append(p.name)
-        return real(p, *args)
+    class Counted(Loader):
+        def load_text(self, p: Path, text: str, readers: object = None) -> Engagement:
+            loads.append(p.name)
+            return super().load_text(p, text)
 
-    monkeypatch.setattr(module, "load_engagement", counted)
-    first = [news_of(repo, level) for level in (Level.SPONSOR, Level.CLIENT, Level.SPONSOR)]
+    previous = PreviousVersions(Counted())
+    first = [news_of(repo, level, previous) for level in (Level.SPONSOR, Level.CLIENT, Level.SPONSOR)]
     assert loads == ["nw.yml"] and first[0] == first[2] and len(first[1].changes) == 1
     path.write_text(EXAMPLE.replace("stage: action ", "stage: closed "))  # a new previous version
     repo.commit("2026-06-20")
-    assert news_of(repo).changes == (Change("The engagement was closed"),)
+    assert news_of(repo, Level.SPONSOR, previous).changes == (Change("The engagement was closed"),)
     assert loads == ["nw.yml", "nw.yml"]

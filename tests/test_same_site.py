@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 from coachportal.core import parallel
-from coachportal.load import loader, yamltext
+from coachportal.load import yamltext
 from coachportal.protect import crypto, vault
-from coachportal.render import locked, portal
+from coachportal.render import locked
+from coachportal.render.portal import PortalBuilder
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from tmpportal import copy_demo
@@ -35,17 +36,25 @@ PHRASES = list(PASSPHRASES.values())
 KID = re.compile(r'data-coachportal-kid="([^"]+)"')
 
 
-def _build(root: Path, site: str, rebuild: bool = False) -> Path:
+def _build(root: Path, site: str, rebuild: bool = False, fresh: bool = False) -> Path:
     """An encrypted build; ``rebuild``: as `mkdocs serve --clean` rebuilds (command "build",
-    keeping what the next build may reuse), else as `mkdocs build` (keeping nothing)."""
+    keeping what the next build may reuse), else as `mkdocs build` (keeping nothing);
+    ``fresh``: as the first build of a new process (MkDocs keeps the plugin between builds)."""
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / site))
+    plugin = config.plugins["coachportal"]
+    if fresh:
+        plugin.builder = PortalBuilder()
     config.plugins.on_startup(command="build", dirty=False)
-    config.plugins["coachportal"].serving = rebuild
+    plugin.serving = rebuild
     try:
         build(config)
     finally:
         config.plugins.on_shutdown()
+    KEPT[site] = plugin.builder.kept
     return root / site
+
+
+KEPT: dict[str, int] = {}  # site -> what its build left for the next one (validated files, pages)
 
 
 def _opened(site: Path) -> dict[str, object]:
@@ -124,28 +133,20 @@ def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monke
         m.setattr(yamltext, "_fast_events", lambda text: None)
         m.setattr(crypto, "_cores", lambda: 1)
         m.setenv("COACHPORTAL_WORKERS", "1")
-        m.setattr(loader, "use_cache_dir", lambda directory: None)
-        m.setattr(loader, "_cache_dir", None)
-        loader._parsed.clear()
-        loader._validated.clear()
-        portal._rendered.clear()
-        slow = _opened(_build(demo, "site-slow"))
-        assert not loader._validated and not portal._rendered  # `mkdocs build` keeps nothing
-    loader._parsed.clear()
-    loader._validated.clear()
-    portal._rendered.clear()
+        m.delenv("COACHPORTAL_CACHE_DIR")
+        slow = _opened(_build(demo, "site-slow", fresh=True))
+        assert KEPT["site-slow"] == 0  # `mkdocs build` keeps nothing
     # Files validated and pages rendered in two forked worker processes.
     with monkeypatch.context() as m:
         pools = _with_workers(m, 2, "map")
-        fast = _opened(_build(demo, "site-fast", rebuild=True))
+        fast = _opened(_build(demo, "site-fast", rebuild=True, fresh=True))
     assert pools == [2, 2]  # loading, then rendering
-    assert loader._validated and portal._rendered  # the next build reuses them (validated in the workers)
+    assert KEPT["site-fast"] > 0  # the next build reuses them (validated in the workers)
     cached = _opened(_build(demo, "site-cached", rebuild=True))
     assert list((demo / ".cache" / "coachportal" / "parsed").glob("*.pickle"))
-    loader._parsed.clear()
-    loader._validated.clear()
-    portal._rendered.clear()
-    from_disk = _opened(_build(demo, "site-disk", rebuild=True))  # parsed files from .cache/coachportal/
+    from_disk = _opened(
+        _build(demo, "site-disk", rebuild=True, fresh=True)
+    )  # parsed files from .cache/coachportal/
     # `mkdocs build` with workers: MkDocs goes on while they render (Portal.rendering).
     with monkeypatch.context() as m:
         streamed = _with_workers(m, 2, "imap")

@@ -10,17 +10,16 @@ Sentences are made of generic labels, ids, dates and numbers; the text of the it
 change is about (an action's title) travels separately as ``detail``, so that the
 template escapes it like any other YAML text.
 
-Which version is "the previous one" is :mod:`history`'s rule.
+Which version is "the previous one" is :mod:`load.history`'s rule; the history is read
+once per build, for every view.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
-import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,10 +28,10 @@ from pydantic import BaseModel
 from ..core.errors import EngagementError
 from ..core.i18n import NC_, Translator, english
 from ..core.log import get_logger
-from ..core.models import ID_PATTERN, STAGE_LABELS, ActionItem, Engagement, Level
+from ..core.models import STAGE_LABELS, ActionItem, Engagement, Level
 from ..core.redact import redact
-from ..load.history import histories
-from ..load.loader import load_engagement
+from ..load.history import Histories
+from ..load.loader import Loader
 from .formatting import fmt_date
 
 log = get_logger(__name__)
@@ -270,79 +269,9 @@ def _achievement(old: Engagement, new: Engagement, t: Translator) -> Iterable[Ch
 
 # --- from the engagement files ------------------------------------------------------------
 
-# A block-style top-level `id: value` line: the cheap way to tell which file holds which
-# engagement (load_engagements returns models without paths). Anything else — flow style,
-# a quoted key, two candidates — is settled by the real loader.
-_ID_LINE = re.compile(rf"^id:[ \t]+(['\"]?)({ID_PATTERN})\1[ \t]*(?:#.*)?$", re.MULTILINE)
 
-
-def engagement_files(directory: Path) -> list[Path]:
-    """The files :func:`loader.load_engagements` reads."""
-    return sorted(
-        p
-        for p in [*directory.glob("*.yml"), *directory.glob("*.yaml")]
-        if p.is_file() and not p.name.startswith(".")
-    )
-
-
-def _real_id(path: Path) -> str | None:
-    try:
-        return load_engagement(path).id
-    except (EngagementError, ValueError, OSError):
-        return None
-
-
-def files_by_id(paths: Sequence[Path], ids: Iterable[str]) -> dict[str, Path]:
-    """Which file holds each engagement id (ids of engagements that loaded)."""
-    known = set(ids)
-    claimed: dict[str, list[Path]] = {}
-    for path in paths:
-        try:
-            found = _ID_LINE.findall(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError):
-            found = []
-        ident = found[0][1] if len(found) == 1 and found[0][1] in known else _real_id(path)
-        if ident is not None:
-            claimed.setdefault(ident, []).append(path)
-    out: dict[str, Path] = {}
-    for ident, owners in claimed.items():
-        if len(owners) > 1:  # the quick read was wrong somewhere: ask the loader
-            owners = [p for p in owners if _real_id(p) == ident]
-        if len(owners) == 1:
-            out[ident] = owners[0]
-    return out
-
-
-# Previous versions loaded by this process, by file name and text: `mkdocs serve`
-# rebuilds and a build of several views load each one once. Only the entries of the
-# latest build are kept, so it never holds more than one model per file.
-_previous_models: dict[tuple[str, str], Engagement | str] = {}
-
-
-def _load_previous(text: str, name: str, scratch: Path) -> Engagement | str:
-    """The model of a previous version, or why it does not load (the first problem)."""
-    path = scratch / name
-    path.write_text(text, encoding="utf-8")
-    try:
-        return load_engagement(path)
-    except (EngagementError, ValueError) as exc:
-        return str(exc).splitlines()[0] if str(exc) else "it does not validate"
-    finally:
-        path.unlink()
-
-
-def news_by_id(
-    directory: Path, engagements: Sequence[Engagement], audience: Level, t: Translator | None = None
-) -> dict[str, News]:
-    """Per engagement id: last updated, and what changed for ``audience`` (``engagements`` redacted to it).
-
-    Never fails the build: missing git, a shallow clone or an old version that no
-    longer validates mean no change list, each said in an info line.
-    """
-    t = t or english()
-    directory = Path(directory)
-    by_id = files_by_id(engagement_files(directory), [e.id for e in engagements])
-    found = histories(directory, list(by_id.values()))
+def report(found: Histories) -> None:
+    """What limited the history, said once per build (info lines, never a failure)."""
     if not found.repository:
         log.info(f"no 'Since the last update' lists: {found.problem}")
     if found.shallow:
@@ -353,30 +282,67 @@ def news_by_id(
         )
     for path in found.unreadable:
         log.info(f"{path.name}: the previous version is not UTF-8 text, no change list")
+
+
+class PreviousVersions:
+    """The models of previous versions, loaded from git's text under their file's name.
+
+    `mkdocs serve` rebuilds and a build of several views load each one once; only the
+    versions the latest build asked for are kept (:meth:`forget_unused`), so it never
+    holds more than one model per file.
+    """
+
+    def __init__(self, loader: Loader) -> None:
+        self.loader = loader
+        self._models: dict[tuple[Path, str], Engagement | str] = {}
+        self._used: set[tuple[Path, str]] = set()
+
+    def model(self, path: Path, text: str) -> Engagement | str:
+        """The model of ``path``'s previous ``text``, or why it does not load (the first problem)."""
+        key = (path, hashlib.sha256(text.encode("utf-8")).hexdigest())
+        self._used.add(key)
+        if key not in self._models:
+            try:
+                self._models[key] = self.loader.load_text(path, text)
+            except (EngagementError, ValueError) as exc:
+                self._models[key] = str(exc).splitlines()[0] if str(exc) else "it does not validate"
+        return self._models[key]
+
+    def forget_unused(self) -> None:
+        self._models = {k: v for k, v in self._models.items() if k in self._used}
+        self._used = set()
+
+
+def news_by_id(
+    paths: Mapping[str, Path],
+    found: Histories,
+    engagements: Sequence[Engagement],
+    audience: Level,
+    previous: PreviousVersions,
+    t: Translator | None = None,
+) -> dict[str, News]:
+    """Per engagement id: last updated, and what changed for ``audience`` (``engagements``
+    redacted to it; ``paths``: each id's file; ``found``: their history, read once per build).
+
+    Never fails the build: an old version that no longer validates, or one with another
+    id, means no change list, each said in an info line.
+    """
+    t = t or english()
     out: dict[str, News] = {}
-    loaded: dict[tuple[str, str], Engagement | str] = {}
-    with tempfile.TemporaryDirectory(prefix="coachportal-previous-") as scratch:
-        for e in engagements:
-            path = by_id.get(e.id)
-            if path is None:
-                continue
-            history = found.files[path]
-            news = News(history.last_updated, history.previous_date, t=t)
-            if history.previous is not None:
-                key = (path.name, hashlib.sha256(history.previous.encode("utf-8")).hexdigest())
-                old = _previous_models.get(key)
-                if old is None:
-                    old = _load_previous(history.previous, path.name, Path(scratch))
-                loaded[key] = old
-                if isinstance(old, str):
-                    reason = f"the previous version no longer loads, no change list ({old})"
-                    log.info(f"{path.name}: {reason}")
-                elif old.id != e.id:
-                    log.info(f"{path.name}: the previous version has another id, no change list")
-                else:
-                    found_changes = tuple(changes(redact(old, audience), e, t))
-                    news = News(history.last_updated, history.previous_date, found_changes, t)
-            out[e.id] = news
-    _previous_models.clear()
-    _previous_models.update(loaded)
+    for e in engagements:
+        path = paths.get(e.id)
+        history = found.files.get(path) if path is not None else None
+        if path is None or history is None:
+            continue
+        news = News(history.last_updated, history.previous_date, t=t)
+        if history.previous is not None:
+            old = previous.model(path, history.previous)
+            if isinstance(old, str):
+                log.info(f"{path.name}: the previous version no longer loads, no change list ({old})")
+            elif old.id != e.id:
+                log.info(f"{path.name}: the previous version has another id, no change list")
+            else:
+                found_changes = tuple(changes(redact(old, audience), e, t))
+                news = News(history.last_updated, history.previous_date, found_changes, t)
+        out[e.id] = news
     return out

@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ..core.errors import EngagementError
 from ..core.models import ActionStatus, SessionMode, Stage
 from ..core.suggest import suggestion
-from ..load.loader import load_engagement
+from ..load.loader import Loader, load_engagement
 from .errors import EditError
 from .roundtrip import Document, block_map, flow_map, flow_seq, open_document, write_atomic
 from .survey_import import Result, plan_goals
@@ -47,7 +47,8 @@ def apply(path: Path, edit: Callable[[Any], Change]) -> Change:
     change = edit(document.data)
     text = document.dump()
     _only_intended_lines(document, text, change)
-    write_atomic(path, text, check=lambda temp: _validate(temp, path))
+    _validate(text, path)  # before anything is written
+    write_atomic(path, text)
     return change
 
 
@@ -67,9 +68,10 @@ def _only_intended_lines(document: Document, text: str, change: Change) -> None:
             )
 
 
-def _validate(temp: Path, path: Path) -> None:
+def _validate(text: str, path: Path) -> None:
+    """The edited ``text`` loads as ``path`` would; else say why, and whether it loaded before."""
     try:
-        load_engagement(temp)
+        Loader(keep=False).load_text(path, text)
     except EngagementError as exc:
         try:
             load_engagement(path)
@@ -78,10 +80,9 @@ def _validate(temp: Path, path: Path) -> None:
                 f"{path} is not valid as it is; fix these problems first (the file is unchanged):\n"
                 + "\n".join(f"  {p}" for p in before.problems)
             ) from None
-        lines = [str(p).replace(str(temp), str(path), 1) for p in exc.problems]
         raise EditError(
             f"{path}: the edit would make the file invalid, so it is unchanged:\n"
-            + "\n".join(f"  {line}" for line in lines)
+            + "\n".join(f"  {p}" for p in exc.problems)
         ) from None
 
 

@@ -38,20 +38,22 @@ Limits
 * One YAML document per file. Keys must be plain scalars. Merge keys (``<<:``)
   are supported.
 
-``load_engagements`` reads every ``*.yml`` / ``*.yaml`` regular file of a directory
-(hidden files such as editor backups are skipped) and adds one check across files:
-engagement ids must be unique.
+:meth:`Loader.sources` reads every ``*.yml`` / ``*.yaml`` regular file of a directory
+(hidden files such as editor backups are skipped), adds one check across files (engagement
+ids must be unique) and returns each engagement with the file it came from
+(:class:`Source`). :meth:`Loader.load_text` validates a text that is not on disk (a
+previous version from git, an edit about to be written) under the name of its file.
+
+A :class:`Loader` keeps what a later build in the same process may reuse (`mkdocs
+serve`): each text's parse, each file's validation, and optionally a directory of parsed
+files on disk (:class:`cache.ParseCache`). ``load_engagement``/``load_engagements`` use
+a loader of their own that keeps nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
-import sys
 from collections.abc import Collection
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,7 @@ from ..core import access, checks
 from ..core.errors import EngagementError, Problem
 from ..core.models import Engagement
 from ..core.parallel import SERIAL, Workers
+from .cache import MAX_ENTRIES, ParseCache
 from .messages import pydantic_problems
 from .yamltext import (
     MAX_ALIASES,
@@ -69,20 +72,33 @@ from .yamltext import (
     MAX_NODES,
     Fatal,
     Loc,
-    Located,
     Positions,
     field_path,
-    parse,
     read_text,
     short,
 )
 
-__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "load_engagement", "load_engagements"]
+__all__ = [
+    "MAX_ALIASES",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "Loader",
+    "Source",
+    "engagement_files",
+    "load_engagement",
+    "load_engagements",
+]
 
 MAPPING_EXPECTED = "expected a mapping of engagement fields"
 
 
-# --- files ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Source:
+    """One engagement and the file it was loaded from: the path travels with the data."""
+
+    path: Path
+    engagement: Engagement
 
 
 @dataclass
@@ -91,6 +107,21 @@ class _Loaded:
     data: Any
     positions: Positions
     problems: list[Problem]
+
+    def slim(self) -> _Loaded:
+        """What a build needs of a file it keeps nothing of (the model, the id and where it
+        is, the problems): not its data and every position, which are most of what a
+        worker would send back and most of what memory would hold."""
+        data = self.data
+        ident = data.get("id") if isinstance(data, dict) else None
+        kept = {"id": ident} if ident is not None else data if not isinstance(data, dict) else {}
+        where = {("id",): self.positions.value(("id",))}
+        return _Loaded(self.engagement, kept, Positions(values=where), self.problems)
+
+
+_Readers = frozenset[str] | None
+_Key = tuple[str, _Readers]  # the text and the readers a file was validated with
+_Job = tuple[Path, _Readers, Path | None]  # a file, the readers, the parse cache's directory
 
 
 def _problem(path: Path, where: tuple[int, int], loc: Loc, message: str) -> Problem:
@@ -102,146 +133,142 @@ def _under(loc: Loc, poisoned: set[Loc]) -> bool:
     return any(loc[: len(p)] == p for p in poisoned)
 
 
-# Files read by this process, by their text's digest: `mkdocs serve` rebuilds (and the
-# previous versions of "Since the last update") read an unchanged file once. The located
-# data is never changed after parsing; at most MAX_PARSED entries are kept.
-MAX_PARSED = 10_000
-_parsed: dict[str, Located] = {}
-# And across builds, when the plugin names a directory ($COACHPORTAL_CACHE_DIR, e.g.
-# `.cache/coachportal/` beside mkdocs.yml, never inside site/): one pickle per text, keyed
-# by the text, coachportal's version and Python's. Safe to delete at any time.
-_cache_dir: Path | None = None
+class Loader:
+    """Reads and validates engagement files, remembering what a later build may reuse."""
+
+    def __init__(self, cache_dir: Path | None = None, *, keep: bool = True) -> None:
+        # keep: remember parses and validations (False: a one-off load, or a worker)
+        self.parses = ParseCache(cache_dir, keep=keep)
+        self.keep = keep
+        # Files validated, by path, with the text and readers (the models are frozen): a
+        # `mkdocs serve` rebuild validates only the files that changed. The latest per path.
+        self._validated: dict[Path, tuple[_Key, _Loaded]] = {}
+
+    def __len__(self) -> int:
+        """How many files' validations this loader holds for a later build."""
+        return len(self._validated)
+
+    # --- one file ---------------------------------------------------------------------
+
+    def load(self, path: Path, readers: Collection[str] | None = None) -> Engagement:
+        """One engagement file, validated; :class:`EngagementError` with every problem.
+
+        With ``readers`` (the reader ids of mkdocs.yml, for an encrypted build) ``access:``
+        must name at least one reader, and only those.
+        """
+        return _checked(self._file(Path(path), _frozen(readers))[1])
+
+    def load_text(self, path: Path, text: str, readers: Collection[str] | None = None) -> Engagement:
+        """``text`` validated as if it were the content of ``path`` (problems name ``path``):
+        a previous version from git, or an edit before it is written. Nothing is written."""
+        return _checked(self._text(Path(path), text, _frozen(readers)))
+
+    def _file(self, path: Path, readers: _Readers) -> tuple[_Key | None, _Loaded]:
+        try:
+            text = read_text(path)
+        except Fatal as fatal:
+            problem = _problem(path, (fatal.line, fatal.column), fatal.loc, fatal.message)
+            return None, _Loaded(None, None, Positions(), [problem])
+        key = (text, readers)
+        known = self._validated.get(path)
+        if known is not None and known[0] == key:
+            return key, known[1]
+        loaded = self._text(path, text, readers)
+        if self.keep:
+            self._remember(path, key, loaded)
+        return key, loaded
+
+    def _remember(self, path: Path, key: _Key, loaded: _Loaded) -> None:
+        if len(self._validated) >= MAX_ENTRIES and path not in self._validated:
+            self._validated.clear()
+        self._validated[path] = (key, loaded)
+
+    def _text(self, path: Path, text: str, readers: _Readers) -> _Loaded:
+        located = self.parses.parse(text)
+        data, pos = located.data, located.positions
+        problems = [_problem(path, where, loc, msg) for loc, where, msg in located.problems]
+        if located.fatal:
+            return _Loaded(None, None, pos, problems)
+        if not located.present or data is None:
+            if not problems:
+                problems.append(Problem(path, 1, 1, "", f"the file is empty ({MAPPING_EXPECTED})"))
+            return _Loaded(None, data, pos, problems)
+        if not isinstance(data, dict):
+            got = "a list" if isinstance(data, list) else f"a single value '{short(data)}'"
+            problems.append(_problem(path, pos.value(()), (), f"the file holds {got} ({MAPPING_EXPECTED})"))
+            return _Loaded(None, data, pos, problems)
+        return _validate(path, data, located, problems, readers)
+
+    # --- a directory --------------------------------------------------------------------
+
+    def uncached(self, paths: list[Path]) -> int:
+        """How many of ``paths`` this loader has not validated yet (a guess by path: a
+        `mkdocs serve` rebuild has them all, a first build none)."""
+        return sum(1 for path in paths if path not in self._validated)
+
+    def sources(
+        self, directory: Path, readers: Collection[str] | None = None, workers: Workers = SERIAL
+    ) -> list[Source]:
+        """Every engagement file of ``directory`` with its engagement, sorted by id; all
+        problems of all files at once (:class:`EngagementError`).
+
+        ``readers``: as for :meth:`load`; ``workers``: where the files are validated.
+        """
+        directory = Path(directory)
+        if not directory.is_dir():
+            problem = "engagements directory not found (expected a directory of *.yml files)"
+            raise EngagementError([Problem(directory, 1, 1, "", problem)])
+        paths = engagement_files(directory)
+        frozen = _frozen(readers)
+        if workers.count > 1:
+            jobs: list[_Job] = [(path, frozen, self.parses.directory) for path in paths]
+            results = workers.map(_load_in_worker if self.keep else _load_slim_in_worker, jobs)
+        else:
+            results = [self._file(path, frozen) for path in paths]
+            results = results if self.keep else [(key, loaded.slim()) for key, loaded in results]
+        found: list[Source] = []
+        problems: list[Problem] = []
+        first: dict[str, _Place] = {}  # id -> the file, line and column that set it first
+        for path, (key, loaded) in zip(paths, results, strict=True):
+            if key is not None and workers.count > 1 and self.keep:
+                self._remember(path, key, loaded)  # validated in a worker: the next rebuild reuses it here
+            problems.extend(loaded.problems)
+            duplicate = _duplicate_id(path, loaded, first)
+            if duplicate is not None:
+                problems.append(duplicate)
+            if loaded.engagement is not None and not loaded.problems:
+                found.append(Source(path, loaded.engagement))
+        if problems:
+            raise EngagementError(problems)
+        return sorted(found, key=lambda s: s.engagement.id)
 
 
-def use_cache_dir(directory: Path | None) -> None:
-    global _cache_dir
-    _cache_dir = directory
+def _frozen(readers: Collection[str] | None) -> _Readers:
+    return None if readers is None else frozenset(readers)
 
 
-def _version() -> str:
-    try:
-        return metadata.version("coachportal")
-    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
-        return "0"
+def _checked(loaded: _Loaded) -> Engagement:
+    if loaded.problems or loaded.engagement is None:
+        raise EngagementError(loaded.problems)
+    return loaded.engagement
 
 
-_SALT = f"coachportal {_version()} python {sys.version}\n".encode()
+def _load_in_worker(job: _Job) -> tuple[_Key | None, _Loaded]:
+    """One file in a worker process (module-level: sent to the workers by name); the
+    parent remembers the result."""
+    path, readers, cache_dir = job
+    return Loader(cache_dir, keep=False)._file(path, readers)
 
 
-def _parse(text: str, keep: bool = True) -> Located:
-    key = hashlib.sha256(_SALT + text.encode("utf-8")).hexdigest()
-    located = _parsed.get(key)
-    if located is None:
-        located = _from_disk(key)
-    if located is None:
-        located = parse(text)
-        _to_disk(key, located)
-    if keep:
-        if len(_parsed) >= MAX_PARSED:
-            _parsed.clear()
-        _parsed[key] = located
-    return located
-
-
-def _from_disk(key: str) -> Located | None:
-    if _cache_dir is None:
-        return None
-    try:
-        located = pickle.loads((_cache_dir / "parsed" / f"{key}.pickle").read_bytes())
-    except Exception:  # noqa: BLE001 - missing, truncated or stale: parse again
-        return None
-    return located if isinstance(located, Located) else None
-
-
-def _to_disk(key: str, located: Located) -> None:
-    if _cache_dir is None:
-        return
-    target = _cache_dir / "parsed" / f"{key}.pickle"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{key}.{os.getpid()}.tmp")
-        temp.write_bytes(pickle.dumps(located, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temp, target)
-    except OSError:
-        pass  # a read-only checkout builds without the cache
-
-
-# Files validated by this process, by path, text and readers (the models are frozen):
-# a `mkdocs serve` rebuild validates only the files that changed. The latest entry per path.
-_validated: dict[Path, tuple[tuple[str, frozenset[str] | None], _Loaded]] = {}
-
-
-_Key = tuple[str, frozenset[str] | None]
-
-
-def _load(path: Path, readers: Collection[str] | None = None) -> _Loaded:
-    return _load_keyed((path, None if readers is None else frozenset(readers)))[1]
-
-
-def _load_once(job: tuple[Path, frozenset[str] | None]) -> tuple[None, _Loaded]:
-    """One file for a build that keeps nothing for later: what the build needs of it (the
-    model, its id and where the id is, the problems), not its data and every position,
-    which are most of what a worker would send back and most of what memory would hold."""
-    _, loaded = _load_keyed(job, keep=False)
-    ident = loaded.data.get("id") if isinstance(loaded.data, dict) else None
-    data = {"id": ident} if ident is not None else loaded.data if not isinstance(loaded.data, dict) else {}
-    where = {("id",): loaded.positions.value(("id",))}
-    return None, _Loaded(loaded.engagement, data, Positions(values=where), loaded.problems)
-
-
-def _load_keyed(job: tuple[Path, frozenset[str] | None], keep: bool = True) -> tuple[_Key | None, _Loaded]:
-    """One file, validated (or this process's earlier result for the same text and readers),
-    with the key it is remembered under (``keep``: remembered, and its parse too).
-    Module-level: it also runs in worker processes."""
-    path, readers = job
-    try:
-        text = read_text(path)
-    except Fatal as fatal:
-        problem = _problem(path, (fatal.line, fatal.column), fatal.loc, fatal.message)
-        return None, _Loaded(None, None, Positions(), [problem])
-    key = (text, readers)
-    known = _validated.get(path)
-    if known is not None and known[0] == key:
-        return key, known[1]
-    loaded = _load_text(path, text, readers, keep)
-    if keep:
-        _remember(path, key, loaded)
-    return key, loaded
-
-
-def uncached(paths: list[Path]) -> int:
-    """How many of ``paths`` this process has not validated yet (a guess by path: a
-    `mkdocs serve` rebuild has them all, a build has none)."""
-    return sum(1 for path in paths if path not in _validated)
-
-
-def _remember(path: Path, key: _Key, loaded: _Loaded) -> None:
-    if len(_validated) >= MAX_PARSED and path not in _validated:
-        _validated.clear()
-    _validated[path] = (key, loaded)
-
-
-def _load_text(path: Path, text: str, readers: Collection[str] | None, keep: bool = True) -> _Loaded:
-    located = _parse(text, keep)
-    data, pos = located.data, located.positions
-    problems = [_problem(path, where, loc, msg) for loc, where, msg in located.problems]
-    if located.fatal:
-        return _Loaded(None, None, pos, problems)
-    if not located.present or data is None:
-        if not problems:
-            problems.append(Problem(path, 1, 1, "", f"the file is empty ({MAPPING_EXPECTED})"))
-        return _Loaded(None, data, pos, problems)
-    if not isinstance(data, dict):
-        got = "a list" if isinstance(data, list) else f"a single value '{short(data)}'"
-        problems.append(_problem(path, pos.value(()), (), f"the file holds {got} ({MAPPING_EXPECTED})"))
-        return _Loaded(None, data, pos, problems)
-    return _validate(path, data, located, problems, readers)
+def _load_slim_in_worker(job: _Job) -> tuple[_Key | None, _Loaded]:
+    key, loaded = _load_in_worker(job)
+    return key, loaded.slim()
 
 
 def _validate(
     path: Path,
     data: dict[str, Any],
-    located: Located,
+    located: Any,
     problems: list[Problem],
     readers: Collection[str] | None,
 ) -> _Loaded:
@@ -267,18 +294,6 @@ def _validate(
     if problems:
         engagement = None
     return _Loaded(engagement, data, pos, problems)
-
-
-def load_engagement(path: Path, readers: Collection[str] | None = None) -> Engagement:
-    """Load and validate one engagement file; raise :class:`EngagementError` with every problem.
-
-    With ``readers`` (the reader ids of mkdocs.yml, for an encrypted build) ``access:``
-    must name at least one reader, and only those.
-    """
-    loaded = _load(Path(path), readers)
-    if loaded.problems or loaded.engagement is None:
-        raise EngagementError(loaded.problems)
-    return loaded.engagement
 
 
 _Place = tuple[Path, int, int]
@@ -314,42 +329,13 @@ def engagement_files(directory: Path) -> list[Path]:
     )
 
 
-def load_engagements(
-    directory: Path, readers: Collection[str] | None = None, workers: Workers = SERIAL, reuse: bool = True
-) -> list[Engagement]:
-    """Every ``*.yml``/``*.yaml`` file of ``directory``, sorted by id; all problems at once.
+def load_engagement(path: Path, readers: Collection[str] | None = None) -> Engagement:
+    """One engagement file, validated (a loader that keeps nothing): see :meth:`Loader.load`."""
+    return Loader(keep=False).load(path, readers)
 
-    ``readers``: as for :func:`load_engagement`; ``workers``: where the files are validated;
-    ``reuse``: keep every file's result for a later build in this process (`mkdocs serve`).
-    """
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise EngagementError(
-            [
-                Problem(
-                    directory,
-                    1,
-                    1,
-                    "",
-                    "engagements directory not found (expected a directory of *.yml files)",
-                )
-            ]
-        )
-    paths = engagement_files(directory)
-    frozen = None if readers is None else frozenset(readers)
-    results = workers.map(_load_keyed if reuse else _load_once, [(path, frozen) for path in paths])
-    engagements: list[Engagement] = []
-    problems: list[Problem] = []
-    first: dict[str, _Place] = {}  # id -> the file, line and column that set it first
-    for path, (key, loaded) in zip(paths, results, strict=True):
-        if key is not None and workers.count > 1 and reuse:
-            _remember(path, key, loaded)  # validated in a worker: the next rebuild reuses it here
-        problems.extend(loaded.problems)
-        duplicate = _duplicate_id(path, loaded, first)
-        if duplicate is not None:
-            problems.append(duplicate)
-        if loaded.engagement is not None and not loaded.problems:
-            engagements.append(loaded.engagement)
-    if problems:
-        raise EngagementError(problems)
-    return sorted(engagements, key=lambda e: e.id)
+
+def load_engagements(
+    directory: Path, readers: Collection[str] | None = None, workers: Workers = SERIAL
+) -> list[Engagement]:
+    """Every engagement of ``directory``, sorted by id (a loader that keeps nothing)."""
+    return [s.engagement for s in Loader(keep=False).sources(directory, readers, workers)]

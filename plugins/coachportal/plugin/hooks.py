@@ -28,18 +28,18 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import get_relative_url
 
-from ..core import access, i18n, parallel, timings
+from ..core import access, i18n, parallel
 from ..core.errors import EngagementError
 from ..core.i18n import Translator
 from ..core.log import get_logger, prefixed
 from ..core.models import VISIBILITY_LABELS, Level
 from ..core.pages import PageSource, url
 from ..core.redact import audience_from
-from ..load import loader
+from ..core.timings import Timings
 from ..protect import crypto, vault
 from ..render import locked as protect
 from ..render.engagement import render_engagement_list, render_view_switcher
-from ..render.portal import Portal, build_portal, today
+from ..render.portal import Portal, PortalBuilder, today
 from . import hygiene, preview, replay, scripts
 from .origins import foreign_css_resources, foreign_resources
 from .staging import Staging
@@ -161,6 +161,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.replay = replay.Replay()
         self.fingerprints: dict[str, str] = {}  # content key -> its pages' digest, this build
         self.replayed: set[str] = set()  # content keys whose pages this build keeps as they are
+        self.timings = Timings()
+        # Kept for the plugin's lifetime (MkDocs keeps a plugin with on_startup between the
+        # rebuilds of `mkdocs serve`): what a rebuild reuses, and the last portal that loaded.
+        self.builder = PortalBuilder()
+        self.last_good: dict[Path, Portal] = {}
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -180,7 +185,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         parallel.gc_thaw()  # a `mkdocs serve` rebuild: the last build's engagements may go
-        timings.reset()
+        self.timings = Timings()
         self.started = time.perf_counter()
         self._drop_locking()
         self._close_workers()
@@ -228,9 +233,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         directory = Path(self.config.engagements_dir)
-        loader.use_cache_dir(cache_dir(os.environ.get(CACHE_ENV), config.config_file_path, config.site_dir))
+        self.builder.use_cache_dir(
+            cache_dir(os.environ.get(CACHE_ENV), config.config_file_path, config.site_dir)
+        )
         # Workers first: they are forked, which is safe only before the derivation threads start.
-        uncached = loader.uncached(loader.engagement_files(directory) if directory.is_dir() else [])
+        uncached = self.builder.uncached(directory)
         workers = self._workers(uncached)
         derivations = self._start_key_derivation(config) if self.encrypting else None
         try:
@@ -242,8 +249,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             self.workers = workers
             try:
                 with parallel.gc_paused(uncached):
-                    self.portal = build_portal(
-                        directory, views, today(), readers, self.t, workers, reuse, defer=not reuse
+                    self.portal = self.builder.build(
+                        directory, views, today(), readers, self.t, workers, reuse, not reuse, self.timings
                     )
             except BaseException:
                 self._close_workers()
@@ -256,7 +263,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             if not self.previewing:
                 raise PluginError(str(exc)) from None
             log.error(str(exc))  # the terminal keeps it too
-            self.portal, self.problems = preview.last_good(directory), preview.error_panel(exc, self.t)
+            self.portal = self.last_good.get(directory.resolve(), Portal.empty())
+            self.problems = preview.error_panel(exc, self.t)
             self._set_aside_unchanged(config)
             return
         except ValueError as exc:
@@ -269,7 +277,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if Level.COACH in self.portal.views and len(self.portal.views) > 1 and self.encrypting:
             log.warning("publishing the coach view (interview and session notes) for coach-level readers")
         if self.previewing:
-            preview.remember(directory, self.portal)
+            self.last_good[directory.resolve()] = self.portal
             self._set_aside_unchanged(config)  # before MkDocs empties the site
         if self.encrypting:
             try:
@@ -297,7 +305,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def _start_key_derivation(self, config: MkDocsConfig) -> crypto.Derivations:
         """Start deriving every declared reader's key now, while the engagements load."""
         base_dir = Path(config.config_file_path or ".").parent
-        derivations = crypto.Derivations(crypto.new_salt(), self.config.iterations)
+        derivations = crypto.Derivations(crypto.new_salt(), self.config.iterations, timings=self.timings)
         derivations.start(access.declared_passphrases(self.config.readers, os.environ, base_dir=base_dir))
         return derivations
 
@@ -305,7 +313,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         """Every reader and passphrase checked now (fails closed before any page is built);
         the keys are made in on_env, so that key derivation runs beside MkDocs' own work."""
         try:
-            with timings.step("readers"):
+            with self.timings.step("readers"):
                 passphrases = access.resolve_passphrases(
                     self.config.readers,
                     self.portal.engagements,
@@ -340,6 +348,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 locking.passphrases,
                 iterations=self.config.iterations,
                 derivations=locking.derivations,
+                timings=self.timings,
             )
         except ValueError as exc:  # the iterations
             raise PluginError(prefixed(str(exc))) from None
@@ -530,7 +539,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         sizes: dict[str, int] = {}
         for item in self.sealing:
             sizes[item.slug] = max(sizes.get(item.slug, 0), vault.byte_size(item.html))
-        with timings.step("encrypt"):
+        with self.timings.step("encrypt"):
             for item in self.sealing:
                 size = vault.padded_size(sizes[item.slug])
                 payload = self.vault.payload(item.key, item.page.url, item.html, size)
@@ -550,7 +559,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         source = self.portal.page_of(page.file.src_uri)
         view = Level.parse(source.level) if source else None
-        with timings.step("page hygiene"):
+        with self.timings.step("page hygiene"):
             return self._every_html_page(
                 output, config, f"page {page.file.src_uri!r}", view, self._scan(page)
             )
@@ -634,9 +643,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if self.fingerprints:  # preview
             self.replay.put_back(config.site_dir, self.fingerprints, self.replayed)
         self.published = True
-        timings.add("build", time.perf_counter() - self.started)
-        log.debug(f"seconds per step: {timings.summary()}")
-        timings.write()
+        self.timings.add("build", time.perf_counter() - self.started)
+        log.debug(f"seconds per step: {self.timings.summary()}")
+        self.timings.write()
 
     def _refuse_foreign_stylesheets(self, site: Path, config: MkDocsConfig) -> None:
         """A stylesheet that @imports a web font (or any url() elsewhere) fails the build:

@@ -2,32 +2,17 @@
 
 A failed build under `mkdocs serve` would leave the browser on the old page with the
 error only in the terminal. Instead the preview keeps building with the last
-engagements that loaded, and every page opens with the list of problems (file:line:
+engagements that loaded (the plugin keeps them), and every page opens with the list of problems (file:line:
 column, as in the terminal). The next good build drops the panel; the dev server's
 live reload shows both changes by itself.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from markupsafe import Markup, escape
 
 from ..core.errors import EngagementError
 from ..core.i18n import Translator, english
-from ..render.portal import Portal
-
-# `mkdocs serve` makes a new plugin instance for every rebuild: the last good portal
-# of each engagements directory lives here, for the life of the dev server.
-_LAST_GOOD: dict[Path, Portal] = {}
-
-
-def remember(directory: Path, portal: Portal) -> None:
-    _LAST_GOOD[directory.resolve()] = portal
-
-
-def last_good(directory: Path) -> Portal:
-    return _LAST_GOOD.get(directory.resolve(), Portal.empty())
 
 
 def error_panel(error: EngagementError, t: Translator | None = None) -> str:

@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from ..core import timings
+from ..core.timings import Timings
 
 MIN_ITERATIONS = 600_000  # OWASP 2023 recommendation for PBKDF2-HMAC-SHA256
 MAX_ITERATIONS = 10_000_000  # unlock.js refuses more (MAX_ITERATIONS there): keep them equal
@@ -152,9 +152,17 @@ class Derivations:
     :meth:`keks` waits for the ones it needs and derives any passphrase not started.
     """
 
-    def __init__(self, salt: bytes, iterations: int = MIN_ITERATIONS, *, max_workers: int | None = None):
+    def __init__(
+        self,
+        salt: bytes,
+        iterations: int = MIN_ITERATIONS,
+        *,
+        max_workers: int | None = None,
+        timings: Timings | None = None,
+    ):
         check_iterations(iterations)
         self.salt, self.iterations = salt, iterations
+        self.timings = timings or Timings()
         self._pool = ThreadPoolExecutor(
             max_workers=max_workers or _cores(), thread_name_prefix="coachportal-kdf"
         )
@@ -165,7 +173,7 @@ class Derivations:
             self._futures[passphrase] = self._pool.submit(self._derive, passphrase)
 
     def _derive(self, passphrase: str) -> bytes:
-        with timings.step("key derivation"):  # summed over the threads: CPU, not wall
+        with self.timings.step("key derivation"):  # summed over the threads: CPU, not wall
             return derive_kek(passphrase, self.salt, self.iterations)
 
     def keks(self, passphrases: Mapping[str, str]) -> dict[str, bytes]:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core import timings
+from ..core.timings import Timings
 from . import crypto
 
 PAD_TO = 256  # the smallest padded size: every plaintext is padded to at least this many bytes
@@ -62,6 +62,7 @@ class Vault:
         *,
         max_workers: int | None = None,
         derivations: crypto.Derivations | None = None,
+        timings: Timings | None = None,
     ) -> Vault:
         """Derive every needed reader's KEK (in parallel) and wrap a new content key per engagement.
 
@@ -76,7 +77,7 @@ class Vault:
         except ValueError as exc:
             raise ValueError(f"iterations: {exc}") from None
         needed = {r: passphrases[r] for readers in access.values() for r in readers}
-        with timings.step("key derivation (waiting)"):
+        with (timings or Timings()).step("key derivation (waiting)"):
             if derivations is not None and derivations.iterations == iterations:
                 salt, keks = derivations.salt, derivations.keks(needed)
             else:

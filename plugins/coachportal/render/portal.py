@@ -1,7 +1,8 @@
 """The core pipeline, free of MkDocs: engagement files -> redacted models -> pages.
 
-load -> model -> redact -> derive/render. The plugin calls `build_portal` once
-per build and hands the result to MkDocs; `vault` and `hygiene` run later on the HTML.
+load -> model -> redact -> derive/render. The plugin asks its :class:`PortalBuilder` for
+one :class:`Portal` per build and hands it to MkDocs; the vault and the page hygiene run
+later on the HTML.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from ..core.models import Engagement, Level
 from ..core.pages import PageSource, url, view_prefix
 from ..core.parallel import SERIAL, Workers
 from ..core.redact import redact
-from ..core.timings import step
-from ..derive.changes import News, news_by_id
-from ..load.loader import load_engagements
+from ..core.timings import Timings
+from ..derive.changes import News, PreviousVersions, news_by_id, report
+from ..load.history import histories
+from ..load.loader import Loader, Source, engagement_files
 from . import dashboard
 from .engagement import outline, render_engagement
 
@@ -33,11 +35,11 @@ class Portal:  # not slotted: cached_property needs __dict__
     pages: tuple[PageSource, ...]  # every view's
     views: tuple[Level, ...] = (Level.SPONSOR,)  # most public first
     by_view: Mapping[Level, tuple[Engagement, ...]] = field(default_factory=dict)  # redacted per view
-    pages: tuple[PageSource, ...]
     today: dt.date | None = None  # the build's date (statuses, overdue, next key dates)
     news: Mapping[str, News] = field(default_factory=dict)  # by engagement id: last update
     # Pages still being rendered (see `build_portal`'s ``defer``): their HTML comes from here.
     rendering: Rendering | None = field(default=None, repr=False, compare=False)
+    sources: tuple[Source, ...] = field(default=(), repr=False)  # the validated engagements and their files
 
     @classmethod
     def empty(cls) -> Portal:
@@ -84,6 +86,155 @@ def today(environ: Mapping[str, str] = os.environ) -> dt.date:
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
+_Redaction = tuple[Engagement, Engagement, str]  # validated, redacted, digest of the redacted
+_RenderJob = tuple[Engagement, str, dt.date, "News | None", str, str]  # e, view, on, news, prefix, language
+_RenderKey = tuple[str, str, dt.date, "News | None", str, str]
+
+
+class PortalBuilder:
+    """Builds portals, keeping what a later build in this process may reuse.
+
+    `mkdocs serve` rebuilds again and again in one process: the builder keeps the loader
+    (parses and validations, :class:`load.loader.Loader`), the previous versions of "Since
+    the last update", the redactions and the rendered pages of the latest build, so that a
+    rebuild redoes only what changed. A build that keeps nothing (``reuse=False``) leaves
+    the builder as empty as it found it. The plugin holds one builder for its lifetime.
+    """
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.loader = Loader(cache_dir)
+        self.previous = PreviousVersions(self.loader)
+        # Redactions by the validated model and view they came from: the loader hands a
+        # rebuild the same model object for a file that did not change, so its redaction
+        # (and the digest its pages are cached under) is reused too.
+        self._redactions: dict[tuple[int, Level], _Redaction] = {}
+        # Pages by what they are made of (everything render_engagement reads).
+        self._rendered: dict[_RenderKey, list[PageSource]] = {}
+
+    @property
+    def kept(self) -> int:
+        """How many validated files and rendered engagements this builder holds for the next build."""
+        return len(self.loader) + len(self._rendered)
+
+    def use_cache_dir(self, directory: Path | None) -> None:
+        """Parsed files also go to ``directory`` (``$COACHPORTAL_CACHE_DIR``); another
+        directory starts a new loader."""
+        if directory != self.loader.parses.directory:
+            self.loader = Loader(directory)
+            self.previous = PreviousVersions(self.loader)
+
+    def uncached(self, directory: Path) -> int:
+        """How many engagement files of ``directory`` the next build loads anew."""
+        return self.loader.uncached(engagement_files(directory) if directory.is_dir() else [])
+
+    def build(
+        self,
+        engagements_dir: Path,
+        views: Level | Sequence[Level],
+        on: dt.date,
+        readers: Collection[str] | None = None,
+        t: Translator | None = None,
+        workers: Workers = SERIAL,
+        reuse: bool = True,
+        defer: bool = False,
+        timings: Timings | None = None,
+    ) -> Portal:
+        """Load and validate every engagement of ``engagements_dir`` once, read their git
+        history once, then redact and render them for each view (an audience, or several).
+
+        ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name;
+        ``t``: the portal's language (English by default); ``workers``: where files are
+        loaded and pages rendered (:mod:`core.parallel`); ``reuse``: keep what a later build
+        may reuse (`mkdocs serve`); ``defer`` (with ``workers``, without ``reuse``): return
+        while the workers render, the pages holding no HTML yet (``Portal.html_of`` waits
+        for it), so that the caller's own work runs beside the rendering. The workers must
+        stay open until it is finished. Raises ``EngagementError`` listing every problem.
+        """
+        t = t or english()
+        timings = timings or Timings()
+        levels = tuple(sorted({views} if isinstance(views, Level) else set(views)))
+        loader = self.loader if reuse else Loader(self.loader.parses.directory, keep=False)
+        previous = self.previous if reuse else PreviousVersions(loader)
+        with timings.step("load"):
+            sources = loader.sources(engagements_dir, readers, workers)
+        with timings.step("history"):
+            found = histories(engagements_dir, [s.path for s in sources])
+            report(found)
+        paths = {s.engagement.id: s.path for s in sources}
+        base = levels[0]
+        by_view: dict[Level, tuple[Engagement, ...]] = {}
+        last_news: Mapping[str, News] = {}
+        jobs: list[_RenderJob] = []
+        digests: list[str] = []  # of each job's engagement, when pages are reused (`reuse`)
+        redactions: dict[tuple[int, Level], _Redaction] = {}
+        for view in levels:
+            with timings.step("load"):
+                redacted = [self._redact(s.engagement, view, redactions, reuse) for s in sources]
+                engagements = by_view[view] = tuple(r for r, _ in redacted)
+                digests += [digest for _, digest in redacted]
+            with timings.step("history"):  # "Since the last update"
+                news = news_by_id(paths, found, engagements, view, previous, t)
+            last_news = last_news or news
+            prefix = view_prefix(view.label, base.label)
+            jobs += [(e, view.label, on, news.get(e.id), prefix, t.language) for e in engagements]
+        previous.forget_unused()
+        self._redactions = redactions  # empty without reuse
+        rendering = None
+        with timings.step("render"):
+            if reuse:
+                pages = self._render_all(jobs, digests, workers)
+            elif defer and workers.count > 1:
+                rendering = Rendering(workers.imap(_render_job, jobs), timings)
+                pages = [
+                    p
+                    for e, view, _, _, prefix, lang in jobs
+                    for p in outline(e.id, view, translator(lang), prefix)
+                ]
+            else:
+                self._rendered = {}
+                pages = [p for pages_of in workers.map(_render_job, jobs) for p in pages_of]
+        return Portal(
+            base,
+            by_view[base],
+            tuple(pages),
+            levels,
+            by_view,
+            today=on,
+            news=last_news,
+            rendering=rendering,
+            sources=tuple(sources),
+        )
+
+    def _redact(
+        self, e: Engagement, view: Level, fresh: dict[tuple[int, Level], _Redaction], reuse: bool
+    ) -> tuple[Engagement, str]:
+        """``e`` redacted for ``view``, and the digest its pages are cached under ("" without
+        ``reuse``: a build that keeps nothing neither looks pages up nor pays for the digest)."""
+        if not reuse:
+            return redact(e, view), ""
+        known = self._redactions.get((id(e), view))
+        if known is None or known[0] is not e:  # the id of a model gone may be taken by a new one
+            redacted = redact(e, view)
+            # repr: every field, the excluded ones too (model_dump_json leaves those out)
+            known = (e, redacted, hashlib.sha256(repr(redacted).encode("utf-8")).hexdigest())
+        fresh[(id(e), view)] = known
+        return known[1], known[2]
+
+    def _render_all(self, jobs: list[_RenderJob], digests: list[str], workers: Workers) -> list[PageSource]:
+        """Every job's pages, in order: the latest build's pages where nothing changed, the
+        rest rendered (by the workers, when there are any); remembered for the next build."""
+        # the language too: a News compares without its translator
+        keys = [
+            (view, prefix, on, news, language, digest)
+            for (_, view, on, news, prefix, language), digest in zip(jobs, digests, strict=True)
+        ]
+        missing = [i for i, key in enumerate(keys) if key not in self._rendered]
+        rendered = dict(zip(missing, workers.map(_render_job, [jobs[i] for i in missing]), strict=True))
+        kept = self._rendered
+        self._rendered = {key: rendered[i] if i in rendered else kept[key] for i, key in enumerate(keys)}
+        return [page for key in keys for page in self._rendered[key]]
+
+
 def build_portal(
     engagements_dir: Path,
     views: Level | Sequence[Level],
@@ -91,71 +242,21 @@ def build_portal(
     readers: Collection[str] | None = None,
     t: Translator | None = None,
     workers: Workers = SERIAL,
-    reuse: bool = True,
-    defer: bool = False,
 ) -> Portal:
-    """Load and validate every engagement of ``engagements_dir`` once, then redact and
-    render it for each view (an audience, or several: ``views``).
-
-    ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name;
-    ``t``: the portal's language (English by default); ``workers``: where files are
-    loaded and pages rendered (:mod:`parallel`); ``reuse``: keep what a later build in this
-    process may reuse (`mkdocs serve`): validated files, redactions, rendered pages;
-    ``defer`` (with ``workers``, without ``reuse``): return while the workers render, the
-    pages holding no HTML yet (``Portal.html_of`` waits for it), so that the caller's own
-    work runs beside the rendering. The workers must stay open until it is finished.
-    Raises ``errors.EngagementError`` listing every problem of every file.
-    """
-    t = t or english()
-    levels = tuple(sorted({views} if isinstance(views, Level) else set(views)))
-    with step("load"):
-        loaded = load_engagements(engagements_dir, readers, workers, reuse)
-    base = levels[0]
-    by_view: dict[Level, tuple[Engagement, ...]] = {}
-    last_news: Mapping[str, News] = {}
-    jobs: list[_RenderJob] = []
-    digests: list[str] = []  # of each job's engagement, when pages are reused (`reuse`)
-    redactions: dict[tuple[int, Level], _Redaction] = {}
-    for view in levels:
-        with step("load"):
-            redacted = [_redact(e, view, redactions, reuse) for e in loaded]
-            engagements = by_view[view] = tuple(r for r, _ in redacted)
-            digests += [digest for _, digest in redacted]
-        with step("history"):
-            news = news_by_id(engagements_dir, engagements, view, t)  # "Since the last update"
-        last_news = last_news or news
-        prefix = view_prefix(view.label, base.label)
-        jobs += [(e, view.label, on, news.get(e.id), prefix, t.language) for e in engagements]
-    _redactions.clear()
-    _redactions.update(redactions)  # empty without reuse
-    rendering = None
-    with step("render"):
-        if reuse:
-            pages = _render_all(jobs, digests, workers)
-        elif defer and workers.count > 1:
-            rendering = Rendering(workers.imap(_render_job, jobs))
-            pages = [
-                p
-                for e, view, _, _, prefix, lang in jobs
-                for p in outline(e.id, view, translator(lang), prefix)
-            ]
-        else:
-            _rendered.clear()
-            pages = [p for pages_of in workers.map(_render_job, jobs) for p in pages_of]
-    return Portal(
-        base, by_view[base], tuple(pages), levels, by_view, today=on, news=last_news, rendering=rendering
-    )
+    """One portal, keeping nothing for later (:meth:`PortalBuilder.build`)."""
+    return PortalBuilder().build(engagements_dir, views, on, readers, t, workers, reuse=False)
 
 
 class Rendering:
     """Pages rendered by worker processes while the build goes on, arriving in order."""
 
-    def __init__(self, results: Iterator[list[PageSource]]) -> None:
+    def __init__(self, results: Iterator[list[PageSource]], timings: Timings) -> None:
         self._results = results
+        self._timings = timings
         self._done: dict[str, str] = {}  # src_uri -> HTML
 
     def html(self, src_uri: str) -> str:
-        with step("render (waiting)"):
+        with self._timings.step("render (waiting)"):
             while src_uri not in self._done:
                 try:
                     pages = next(self._results)
@@ -163,52 +264,6 @@ class Rendering:
                     raise KeyError(f"coachportal: no page {src_uri!r} was rendered") from None
                 self._done.update((p.src_uri, p.html) for p in pages)
         return self._done[src_uri]
-
-
-# The latest build's redactions, by the validated model and view they came from: the
-# loader hands a `mkdocs serve` rebuild the same model object for a file that did not
-# change, so its redaction (and the digest its pages are cached under) is reused too.
-_Redaction = tuple[Engagement, Engagement, str]  # validated, redacted, digest of the redacted
-_redactions: dict[tuple[int, Level], _Redaction] = {}
-
-
-def _redact(
-    e: Engagement, view: Level, fresh: dict[tuple[int, Level], _Redaction], reuse: bool
-) -> tuple[Engagement, str]:
-    """``e`` redacted for ``view``, and the digest its pages are cached under ("" without
-    ``reuse``: a build that keeps nothing neither looks pages up nor pays for the digest)."""
-    if not reuse:
-        return redact(e, view), ""
-    known = _redactions.get((id(e), view))
-    if known is None or known[0] is not e:  # the id of a model gone may be taken by a new one
-        redacted = redact(e, view)
-        # repr: every field, the excluded ones too (model_dump_json leaves those out)
-        known = (e, redacted, hashlib.sha256(repr(redacted).encode("utf-8")).hexdigest())
-    fresh[(id(e), view)] = known
-    return known[1], known[2]
-
-
-# The pages of the latest build, by what they are made of: `mkdocs serve` rebuilds render
-# only the engagements that changed. Keyed by everything render_engagement reads.
-_RenderJob = tuple[Engagement, str, dt.date, "News | None", str, str]  # e, view, on, news, prefix, language
-_RenderKey = tuple[str, str, dt.date, "News | None", str, str]
-_rendered: dict[_RenderKey, list[PageSource]] = {}
-
-
-def _render_all(jobs: list[_RenderJob], digests: list[str], workers: Workers) -> list[PageSource]:
-    """Every job's pages, in order: this process's earlier pages where nothing changed,
-    the rest rendered (by the workers, when there are any); remembered for the next build."""
-    # the language too: a News compares without its translator
-    keys = [
-        (view, prefix, on, news, language, digest)
-        for (_, view, on, news, prefix, language), digest in zip(jobs, digests, strict=True)
-    ]
-    missing = [i for i, key in enumerate(keys) if key not in _rendered]
-    rendered = dict(zip(missing, workers.map(_render_job, [jobs[i] for i in missing]), strict=True))
-    fresh = {key: rendered[i] if i in rendered else _rendered[key] for i, key in enumerate(keys)}
-    _rendered.clear()
-    _rendered.update(fresh)
-    return [page for key in keys for page in fresh[key]]
 
 
 def _render_job(job: _RenderJob) -> list[PageSource]:

@@ -18,7 +18,7 @@ from coachportal.derive.changes import News
 from coachportal.load.loader import load_engagements
 from coachportal.protect import vault
 from coachportal.render import dashboard
-from coachportal.render.portal import Portal, build_portal, summary
+from coachportal.render.portal import Portal, PortalBuilder, summary
 from tmpportal import EXAMPLES
 
 TODAY = dt.date(2026, 6, 20)
@@ -144,7 +144,7 @@ def test_portal_summaries_use_the_build_date_and_last_update(tmp_path: Path) -> 
         path.write_text((EXAMPLES / name).read_text(encoding="utf-8"), encoding="utf-8")
         noon = time.mktime(dt.datetime(2026, 5, 4, 12).timetuple())
         os.utime(path, (noon, noon))  # not in git: the modification time
-    portal = build_portal(tmp_path, Level.SPONSOR, TODAY)
+    portal = PortalBuilder().build(tmp_path, Level.SPONSOR, TODAY, reuse=False)
     summaries = portal.summaries()
     assert set(summaries) == {"nw-ops-2026", "fin-cfo-2025"}
     assert all('<time datetime="2026-05-04">4 May 2026</time>' in s["row"] for s in summaries.values())

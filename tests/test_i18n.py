@@ -424,11 +424,11 @@ def test_a_rebuild_in_another_language_renders_again(tmp_path: Path) -> None:
     """`mkdocs serve` reuses the pages of unchanged engagements: never across languages."""
     import shutil
 
-    from coachportal.render.portal import build_portal
+    from coachportal.render.portal import PortalBuilder
 
     shutil.copy(EXAMPLES / "engagement.yml", tmp_path / "engagement.yml")
-    german = build_portal(tmp_path, Level.SPONSOR, TODAY, t=translator("de"))
-    english = build_portal(tmp_path, Level.SPONSOR, TODAY)
+    german = PortalBuilder().build(tmp_path, Level.SPONSOR, TODAY, t=translator("de"), reuse=False)
+    english = PortalBuilder().build(tmp_path, Level.SPONSOR, TODAY, reuse=False)
     assert [p.title for p in german.pages][:2] == ["Übersicht", "Sensibilisierung"]
     assert [p.title for p in english.pages][:2] == ["Overview", "Awareness"]
     assert "Aktuelle Phase" in german.pages[0].html and "Current stage" in english.pages[0].html

@@ -37,7 +37,7 @@ class Portal:  # not slotted: cached_property needs __dict__
     by_view: Mapping[Level, tuple[Engagement, ...]] = field(default_factory=dict)  # redacted per view
     today: dt.date | None = None  # the build's date (statuses, overdue, next key dates)
     news: Mapping[str, News] = field(default_factory=dict)  # by engagement id: last update
-    # Pages still being rendered (see `build_portal`'s ``defer``): their HTML comes from here.
+    # Pages still being rendered (see `PortalBuilder.build`'s ``defer``): their HTML comes from here.
     rendering: Rendering | None = field(default=None, repr=False, compare=False)
     sources: tuple[Source, ...] = field(default=(), repr=False)  # the validated engagements and their files
 
@@ -233,18 +233,6 @@ class PortalBuilder:
         kept = self._rendered
         self._rendered = {key: rendered[i] if i in rendered else kept[key] for i, key in enumerate(keys)}
         return [page for key in keys for page in self._rendered[key]]
-
-
-def build_portal(
-    engagements_dir: Path,
-    views: Level | Sequence[Level],
-    on: dt.date,
-    readers: Collection[str] | None = None,
-    t: Translator | None = None,
-    workers: Workers = SERIAL,
-) -> Portal:
-    """One portal, keeping nothing for later (:meth:`PortalBuilder.build`)."""
-    return PortalBuilder().build(engagements_dir, views, on, readers, t, workers, reuse=False)
 
 
 class Rendering:

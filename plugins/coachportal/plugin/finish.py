@@ -1,0 +1,76 @@
+"""What every HTML page gets on its way out, and what no page or stylesheet may do.
+
+Every page: noindex, a Content-Security-Policy (not in the preview, where MkDocs injects
+its live-reload script), no repository API call, the idle-lock setting and unlock.js's
+words, and a small note of which view it belongs to (every page of a one-view portal).
+A page or stylesheet that would load anything from another origin fails the build.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from ..core.i18n import Translator
+from ..core.log import prefixed
+from ..core.models import VISIBILITY_LABELS, Level
+from ..render import locked
+from . import hygiene, preview
+from .origins import foreign_css_resources, foreign_resources
+
+FOOTER = '<div class="md-footer-meta__inner md-grid">'
+THIRD_PARTIES = "(a private portal loads nothing from third parties)"
+
+
+def view_note(view: Level, t: Translator) -> str:
+    label = t.label(VISIBILITY_LABELS, view.label)
+    title = escape(t("What this page shows: the {view}", view=label), quote=True)
+    return f'<div class="coachportal-view" title="{title}">{escape(label)}</div>'
+
+
+def finish_page(
+    output: str,
+    *,
+    where: str,
+    view: Level | None,
+    site_url: str | None,
+    scan: bool,
+    problems: str,
+    idle_lock_minutes: float,
+    previewing: bool,
+    t: Translator,
+) -> str:
+    """``output`` ready to publish (``where`` names it in an error; ``scan``: look for loads
+    from other origins; ``problems``: the preview's panel of a broken file's problems)."""
+    if view is not None:
+        note = view_note(view, t)
+        if FOOTER in output:
+            output = output.replace(FOOTER, FOOTER + note, 1)
+        else:
+            output = output.replace("</body>", note + "</body>", 1)
+    foreign = foreign_resources(output, site_url) if scan else []
+    if foreign:
+        loads = ", ".join(sorted(set(foreign)))
+        raise PluginError(prefixed(f"{where} would load from another origin {THIRD_PARTIES}: {loads}"))
+    if problems:
+        output = preview.with_panel(output, problems)
+    idle = f'<meta name="coachportal:idle-lock-minutes" content="{idle_lock_minutes:g}">'
+    idle += locked.strings_element(t)
+    output = hygiene.without_repository_stats(hygiene.add_noindex(output))
+    output = output.replace(hygiene.ROBOTS_META, hygiene.ROBOTS_META + idle, 1)
+    return output if previewing else hygiene.add_csp(output)
+
+
+def refuse_foreign_stylesheets(site: Path, site_url: str | None) -> None:
+    """A stylesheet that @imports a web font (or any url() elsewhere) fails the build:
+    the CSP would block it anyway, leaving a page that looks broken for no clear reason."""
+    problems = [
+        f"stylesheet {css.relative_to(site).as_posix()!r} would load from another"
+        f" origin {THIRD_PARTIES}: {', '.join(foreign)}"
+        for css in sorted(site.rglob("*.css"))
+        if (foreign := foreign_css_resources(css.read_text(encoding="utf-8", errors="replace"), site_url))
+    ]
+    if problems:
+        raise PluginError(prefixed(*problems))

@@ -1,0 +1,137 @@
+"""An encrypted build's keys and pages: readers checked before any page is built, keys
+derived while the engagements load, every page padded to its kind's size and sealed.
+
+Order in a build: :func:`start_derivation` (on_pre_build, before loading) ->
+:func:`check_access` (on_pre_build, after loading: fails closed) -> pages wait as
+:class:`Sealing` (on_page_content) -> :func:`open_vault` and :func:`seal` (on_env, when the
+largest page of each kind is known). The plaintext never leaves memory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.pages import Page
+
+from ..core import access
+from ..core.i18n import Translator
+from ..core.log import prefixed
+from ..core.models import Level
+from ..core.timings import Timings
+from ..protect import crypto, vault
+from ..render import locked
+from ..render.portal import Portal
+
+
+@dataclass
+class Sealing:
+    """An engagement page's content, waiting in memory to be padded and encrypted."""
+
+    page: Page
+    key: str  # the content key: one per engagement and view (PageSource.key)
+    slug: str  # the page's kind (pages.ENGAGEMENT_PAGES): pages of one kind share a size
+    html: str = field(repr=False)
+
+
+@dataclass
+class Locking:
+    """What on_env needs to make the build's keys: checked in on_pre_build, derived meanwhile."""
+
+    keys: dict[str, list[str]]  # content key -> readers it is wrapped for
+    portfolio_readers: dict[str, list[str]]
+    summaries: dict[str, dict[str, str]] = field(repr=False)
+    passphrases: dict[str, str] = field(repr=False)
+    derivations: crypto.Derivations | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        if self.derivations is not None:
+            self.derivations.close()
+
+
+def start_derivation(
+    readers: Mapping[str, Any], iterations: int, base_dir: Path, timings: Timings
+) -> crypto.Derivations:
+    """Start deriving every declared reader's key now, while the engagements load."""
+    derivations = crypto.Derivations(crypto.new_salt(), iterations, timings=timings)
+    derivations.start(access.declared_passphrases(readers, os.environ, base_dir=base_dir))
+    return derivations
+
+
+def check_access(
+    readers: Mapping[str, Any],
+    portal: Portal,
+    *,
+    base_dir: Path,
+    site_name: str,
+    directory_urls: bool,
+    derivations: crypto.Derivations | None,
+    t: Translator,
+    timings: Timings,
+) -> Locking:
+    """Every reader and passphrase checked now (fails closed before any page is built);
+    the keys are made in on_env, so that key derivation runs beside MkDocs' own work."""
+    try:
+        with timings.step("readers"):
+            passphrases = access.resolve_passphrases(
+                readers,
+                portal.engagements,
+                os.environ,
+                base_dir=base_dir,
+                site_name=site_name,
+                audience=portal.audience,
+            )
+    except (access.AccessError, ValueError) as exc:
+        raise PluginError(str(exc)) from None
+    keys, portfolio_readers = _keys(readers, portal)
+    return Locking(keys, portfolio_readers, portal.summaries(directory_urls, t), passphrases, derivations)
+
+
+def _keys(readers: Mapping[str, Any], portal: Portal) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Per (engagement, view): its readers, and who finds it in their portfolio (each reader
+    in the most private view they may open)."""
+    views = portal.views
+    keys: dict[str, list[str]] = {}
+    portfolio: dict[str, list[str]] = {}
+    for view in views:
+        prefix = portal.prefix(view)
+        for e in portal.engagements_of(view):
+            key = prefix + e.id
+            keys[key] = access.view_readers(e, view, readers)
+            levels = {r: access.reader_level(readers[r]) or Level.SPONSOR for r in keys[key]}
+            portfolio[key] = [r for r in keys[key] if access.top_view(levels[r], views) == view]
+    return keys, portfolio
+
+
+def open_vault(locking: Locking, iterations: int, timings: Timings) -> tuple[vault.Vault, str]:
+    """The build's vault (waiting for the keys still being derived) and its portfolio's JSON."""
+    try:
+        made = vault.Vault.create(
+            locking.keys,
+            locking.passphrases,
+            iterations=iterations,
+            derivations=locking.derivations,
+            timings=timings,
+        )
+    except ValueError as exc:  # the iterations
+        raise PluginError(prefixed(str(exc))) from None
+    finally:
+        locking.close()
+    return made, made.portfolio(locking.summaries, locking.portfolio_readers)
+
+
+def seal(sealed: vault.Vault, pages: list[Sealing], t: Translator, timings: Timings) -> None:
+    """Every waiting page encrypted in place, padded to the size of the largest page of its
+    kind, inside the locked page shell."""
+    sizes: dict[str, int] = {}
+    for item in pages:
+        sizes[item.slug] = max(sizes.get(item.slug, 0), vault.byte_size(item.html))
+    with timings.step("encrypt"):
+        for item in pages:
+            size = vault.padded_size(sizes[item.slug])
+            payload = sealed.payload(item.key, item.page.url, item.html, size)
+            item.page.content = locked.locked_fragment(payload, t)

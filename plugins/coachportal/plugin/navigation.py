@@ -1,0 +1,61 @@
+"""The files the plugin adds to a build, and each engagement's navigation of its own pages."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Link, Navigation
+from mkdocs.structure.pages import Page
+
+from ..core.i18n import Translator
+from ..render.portal import Portal
+from . import hygiene, scripts
+from .collisions import ASSET_DIR
+
+ASSETS = Path(__file__).parents[1] / "assets"
+CSS = ("portal.css", "coachportal.css", "unlock.css")
+JS = (scripts.MODULE, "print.js")
+
+
+def add_files(files: Files, portal: Portal, replayed: Collection[str], config: MkDocsConfig) -> None:
+    """A stub per engagement page (on_page_content replaces its empty HTML with the page's
+    own, so engagement text never meets the site's Markdown extensions), our assets, and
+    robots.txt. Pages the preview kept as they were (``replayed``) are left out."""
+    for page in portal.pages:
+        if page.key in replayed:
+            continue
+        stub = f"---\ntitle: {page.title}\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n"
+        files.append(File.generated(config, page.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV))
+    for name in (*CSS, *JS):
+        files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
+    classic = scripts.classic_copy((ASSETS / scripts.MODULE).read_text(encoding="utf-8"))
+    files.append(File.generated(config, f"{ASSET_DIR}/{scripts.CLASSIC}", content=classic))
+    files.append(File.generated(config, "robots.txt", content=hygiene.ROBOTS_TXT))
+
+
+def add_assets_to(config: MkDocsConfig) -> None:
+    """Our styles and scripts before the site's own, on every page."""
+    config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
+    ours = [*scripts.extra_scripts(ASSET_DIR), f"{ASSET_DIR}/print.js"]
+    config.extra_javascript = [*ours, *config.extra_javascript]
+
+
+def local_navs(portal: Portal, nav: Navigation, files: Files, t: Translator) -> dict[str, Navigation]:
+    """By page (src_uri): a navigation of its own engagement's pages only, per view."""
+    by_engagement: dict[str, list[Page]] = {}
+    for source in portal.pages:  # in ENGAGEMENT_PAGES order
+        file = files.get_file_from_path(source.src_uri)
+        if file is not None and file.page is not None:  # add_files added every one
+            by_engagement.setdefault(source.key, []).append(file.page)
+    out: dict[str, Navigation] = {}
+    for pages in by_engagement.values():
+        for before, after in zip(pages, pages[1:], strict=False):
+            before.next_page, after.previous_page = after, before
+        home = Link(t("← All my engagements"), (nav.homepage.url if nav.homepage else "") or "./")
+        local = Navigation([home, *pages], pages)
+        local.homepage = nav.homepage
+        out.update((page.file.src_uri, local) for page in pages)
+    return out

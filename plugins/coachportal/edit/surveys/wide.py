@@ -66,11 +66,15 @@ def find_group_column(sheet: Sheet, options: Options, problems: Problems) -> Col
             )
             return None
         return named[0]
-    found = []
+    found, mostly = [], []
     for column in candidates:
         answers = [cell for _row, cell in _answers(sheet, column) if cell.strip()]
-        if answers and all(group_of(cell) for cell in answers):
+        named = sum(1 for cell in answers if group_of(cell))
+        if answers and named == len(answers):
             found.append(column)
+        elif answers and named * 2 > len(answers):
+            mostly.append(column)  # its other answers are then reported as unknown groups
+    found = found or mostly
     if len(found) == 1:
         return found[0]
     if not found:

@@ -71,9 +71,17 @@ def test_a_good_export_becomes_round_2(engagement: Path) -> None:
 def test_column_names_and_semicolons_of_another_tool(engagement: Path) -> None:
     export = "\ufeffGoal;Role;Score;Comment\nG3;Manager;3;Great\nG3;peers;0;\n"  # Excel: BOM and ';'
     (engagement.parent / "forms.csv").write_text(export, encoding="utf-8")
+    args = ["--columns", "goal=Goal,group=Role,rating=Score,comment=Comment"]
+    guessed = coachportal(
+        "survey", engagement.name, "forms.csv", "--round", "2", "--sent", "2026-09-01", *args,
+        cwd=engagement.parent,
+    )  # fmt: skip
+    assert (
+        guessed.returncode == 1 and "cannot tell which survey tool" in guessed.stderr
+    )  # ';' is never guessed
     result = coachportal(
-        "survey", engagement.name, "forms.csv", "--round", "2", "--sent", "2026-09-01",
-        "--columns", "goal=Goal,group=Role,rating=Score,comment=Comment", cwd=engagement.parent,
+        "survey", engagement.name, "forms.csv", "--round", "2", "--sent", "2026-09-01", *args,
+        "--delimiter", "semicolon", cwd=engagement.parent,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     result_g3 = load_engagement(engagement).stages.achievement.surveys[-1].results[0]
@@ -81,7 +89,7 @@ def test_column_names_and_semicolons_of_another_tool(engagement: Path) -> None:
 
 
 def test_every_bad_row_is_reported_and_nothing_is_written(engagement: Path) -> None:
-    bad = "goal,group,rating\nG1,manager,2\nG9,manager,1\nG1,peer,4\nG2,peers,x\n"
+    bad = "goal,group,rating\nG1,manager,2\nG9,manager,1\nG1,intern,4\nG2,peers,x\n"
     (engagement.parent / "bad.csv").write_text(bad, encoding="utf-8")
     before = engagement.read_text(encoding="utf-8")
     result = coachportal(
@@ -89,17 +97,17 @@ def test_every_bad_row_is_reported_and_nothing_is_written(engagement: Path) -> N
     )
     assert result.returncode == 1
     assert "bad.csv: 4 problems; nothing was imported" in result.stderr
-    assert "bad.csv:3: unknown goal 'G9'" in result.stderr
-    assert "bad.csv:4: unknown group 'peer'; did you mean 'peers'?" in result.stderr
-    assert "bad.csv:4: rating 4 is outside the scale (expected -3..+3)" in result.stderr
-    assert "bad.csv:5: rating 'x' is not a whole number" in result.stderr
+    assert "bad.csv:3:1 (goal): unknown goal 'G9'" in result.stderr
+    assert "bad.csv:4:2 (group): unknown rater group 'intern'" in result.stderr
+    assert "bad.csv:4:3 (rating): rating 4 is outside the scale (expected -3..+3)" in result.stderr
+    assert "bad.csv:5:3 (rating): 'x' is not a rating" in result.stderr
     assert engagement.read_text(encoding="utf-8") == before
 
 
 @pytest.mark.parametrize(
     ("csv_text", "args", "message"),
     [
-        ("Goal,Role,Score\nG1,manager,1\n", [], "missing column(s) 'goal', 'group', 'rating'"),
+        ("Goal,Role,Score\nG1,manager,1\n", ["--format", "long"], "missing column(s) 'group', 'rating'"),
         ("goal,group,rating\n", [], "no ratings in the file"),
         ("goal,group,rating\nG1,manager,1\n", ["--columns", "goal"], "is not NAME=COLUMN"),
         ("goal,group,rating\nG1,manager,1\n", ["--round", "1"], "survey round 1 is already in the file"),

@@ -235,15 +235,19 @@ def _stage(args: argparse.Namespace) -> int:
 
 def _survey(args: argparse.Namespace) -> int:
     from ..edit.operations import add_survey, apply
-    from ..edit.survey_import import parse_columns, read_results
+    from ..edit.surveys.cli import options_from
 
-    columns = parse_columns(args.columns)
-    csv_path = Path(args.results)
+    options = options_from(args)
+    export = Path(args.results)
     closed = _date(args.closed) if args.closed else None
-    edit = add_survey(
-        args.round, _date(args.sent), closed, lambda goals: read_results(csv_path, goals, columns)
-    )
-    return _report(Path(args.file), apply(Path(args.file), edit).summary)
+    from ..edit.surveys import read_export
+
+    edit = add_survey(args.round, _date(args.sent), closed, lambda goals: read_export(export, goals, options))
+    change = apply(Path(args.file), edit, write=not args.dry_run)
+    if args.dry_run:
+        print(change.summary + "\n(dry run: nothing was written)")
+        return 0
+    return _report(Path(args.file), change.summary)
 
 
 # --- readers ----------------------------------------------------------------------------------------
@@ -331,16 +335,9 @@ def _parser() -> argparse.ArgumentParser:
     stage.add_argument("stage", choices=STAGE_NAMES)
     stage.set_defaults(run=_stage)
 
-    survey = commands.add_parser("survey", help="import a mini-survey round from a CSV export")
-    survey.add_argument("file", metavar="FILE")
-    survey.add_argument("results", metavar="RESULTS.csv")
-    survey.add_argument("--round", required=True, type=int)
-    survey.add_argument("--sent", required=True, metavar="DATE")
-    survey.add_argument("--closed", metavar="DATE")
-    survey.add_argument(
-        "--columns", metavar="MAP", help="e.g. goal=Goal,group=Role,rating=Score,comment=Comment"
-    )
-    survey.set_defaults(run=_survey)
+    from ..edit.surveys.cli import add_survey_arguments
+
+    add_survey_arguments(commands).set_defaults(run=_survey)
 
     reader = commands.add_parser("reader", help="declare readers and issue passphrases")
     reader_commands = reader.add_subparsers(dest="reader_command", required=True, metavar="add|rotate")

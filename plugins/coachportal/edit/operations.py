@@ -24,7 +24,7 @@ from ..core.suggest import suggestion
 from ..load.loader import Loader, load_engagement
 from .errors import EditError
 from .roundtrip import Document, block_map, flow_map, flow_seq, open_document, write_atomic
-from .survey_import import Result, plan_goals
+from .surveys import Imported
 
 STATUSES: tuple[str, ...] = get_args(ActionStatus)
 MODES: tuple[str, ...] = get_args(SessionMode)
@@ -39,8 +39,11 @@ class Change:
     rewrites: set[str] = field(default_factory=set)
 
 
-def apply(path: Path, edit: Callable[[Any], Change]) -> Change:
-    """Run ``edit`` on the file's data, check and validate the result, write it atomically."""
+def apply(path: Path, edit: Callable[[Any], Change], write: bool = True) -> Change:
+    """Run ``edit`` on the file's data, check and validate the result, write it atomically.
+
+    With ``write=False`` (``--dry-run``) everything is checked and nothing is written.
+    """
     document = open_document(path)
     if not isinstance(document.data, CommentedMap):
         raise EditError(f"{path}: expected a mapping of engagement fields; run `coachportal validate {path}`")
@@ -48,7 +51,8 @@ def apply(path: Path, edit: Callable[[Any], Change]) -> Change:
     text = document.dump()
     _only_intended_lines(document, text, change)
     _validate(text, path)  # before anything is written
-    write_atomic(path, text)
+    if write:  # else a dry run: checked, not written
+        write_atomic(path, text)
     return change
 
 
@@ -238,19 +242,30 @@ def add_session(
     return edit
 
 
+def plan_goal_texts(data: Any) -> dict[str, str]:
+    """The plan's goals (id -> goal text) in a round-trip loaded engagement."""
+    try:
+        goals = data["stages"]["analysis"]["plan"]["goals"] or []
+    except (KeyError, TypeError):
+        return {}
+    return {str(g["id"]): str(g.get("goal") or "") for g in goals if isinstance(g, dict) and "id" in g}
+
+
 def add_survey(
-    round_: int, sent: dt.date, closed: dt.date | None, results_for: Callable[[list[str]], list[Result]]
+    round_: int, sent: dt.date, closed: dt.date | None, read: Callable[[dict[str, str]], Imported]
 ) -> Callable[[CommentedMap], Change]:
-    """Append a survey round; ``results_for(plan goal ids)`` reads the ratings (survey_import)."""
+    """Append a survey round; ``read(plan goals)`` reads the export (edit.surveys)."""
+    if closed is not None and closed < sent:
+        raise EditError(f"--closed {closed} is before --sent {sent}: a survey closes after it is sent")
 
     def edit(data: CommentedMap) -> Change:
-        results = results_for(plan_goals(data))
+        imported = read(plan_goal_texts(data))
         surveys = _list(_block(_block(data, "stages"), "achievement"), "surveys")
         rounds = [s.get("round") for s in surveys if isinstance(s, dict)]
         if round_ in rounds:
             raise EditError(f"survey round {round_} is already in the file (rounds: {rounds})")
         entries = CommentedSeq()
-        for result in results:
+        for result in imported.results:
             groups = block_map({g: flow_seq(r) for g, r in result.groups.items()})
             entry = block_map({"goal": result.goal, "groups": groups})
             if result.comments:
@@ -260,9 +275,9 @@ def add_survey(
         if closed is not None:
             head["closed"] = closed
         surveys.append(block_map({**head, "results": entries}))
-        raters = sum(len(r) for result in results for r in result.groups.values())
-        return Change(
-            f"survey round {round_}: {len(results)} goal(s), {raters} rating(s) imported", {"surveys"}
-        )
+        ratings = sum(len(r) for result in imported.results for r in result.groups.values())
+        summary = "\n".join(imported.report())
+        summary += f"\nsurvey round {round_}: {len(imported.results)} goal(s), {ratings} rating(s) imported"
+        return Change(summary, {"surveys"})
 
     return edit

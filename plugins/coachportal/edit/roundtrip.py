@@ -107,7 +107,11 @@ def _first_difference(before: str, after: str) -> tuple[int, str]:
 
 
 def write_atomic(
-    path: Path, text: str, check: Callable[[Path], None] | None = None, mode: int | None = None
+    path: Path,
+    text: str,
+    check: Callable[[Path], None] | None = None,
+    mode: int | None = None,
+    keep: bool = False,
 ) -> None:
     """Write ``text`` to ``path`` through a temporary file beside it.
 
@@ -127,7 +131,8 @@ def write_atomic(
             os.chmod(temp, 0o644)
         if check is not None:
             check(temp)
-        os.replace(temp, path)
+        if not keep:  # keep: a dry run, checked and not written
+            os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
 

@@ -1,0 +1,110 @@
+"""The long format: one row per rater and goal (``goal,group,rating[,comment]``).
+
+Column names can be mapped (``--columns goal=Goal,group=Role,rating=Score,comment=Comment``).
+"""
+
+from __future__ import annotations
+
+from ...core.suggest import suggestion
+from ..errors import EditError
+from .result import Imported, Options, Problems, Result
+from .table import Table
+from .values import read_rating
+from .vocabulary import GROUPS, group_of, normalise
+
+NAME = "long (goal, group, rating)"
+COLUMNS = ("goal", "group", "rating", "comment")
+REQUIRED = ("goal", "group", "rating")
+
+
+def parse_columns(spec: str | None) -> dict[str, str]:
+    """``goal=Goal,group=Role`` -> our column -> the export's column name."""
+    mapping = {name: name for name in COLUMNS}
+    if not spec:
+        return mapping
+    for part in spec.split(","):
+        ours, sep, theirs = part.partition("=")
+        ours, theirs = ours.strip(), theirs.strip()
+        if not sep or ours not in COLUMNS or not theirs:
+            raise EditError(
+                f"--columns: {part.strip()!r} is not NAME=COLUMN with NAME one of {', '.join(COLUMNS)}"
+                " (e.g. goal=Goal,group=Role,rating=Score,comment=Comment)"
+            )
+        mapping[ours] = theirs
+    return mapping
+
+
+def _positions(table: Table, columns: dict[str, str]) -> dict[str, int]:
+    header = [normalise(h) for h in table.rows[0].cells] if table.rows else []
+    return {
+        ours: header.index(normalise(theirs))
+        for ours, theirs in columns.items()
+        if normalise(theirs) in header
+    }
+
+
+def matches(table: Table, columns: dict[str, str]) -> bool:
+    return all(name in _positions(table, columns) for name in REQUIRED)
+
+
+def read_long(table: Table, goals: dict[str, str], options: Options) -> Imported:
+    columns = options.columns or parse_columns(None)
+    where = _positions(table, columns)
+    problems = Problems(table.path)
+    header = table.rows[0].cells if table.rows else []
+    missing = [f"{columns[c]!r}" for c in REQUIRED if c not in where]
+    if missing:
+        raise EditError(
+            f"{table.path}:1: missing column(s) {', '.join(missing)} "
+            f"(columns in the file: {', '.join(header)};"
+            " map them with --columns goal=...,group=...,rating=...)"
+        )
+    results: dict[str, Result] = {}
+    imported = Imported(table.path, NAME, table.encoding, [])
+    for row in table.rows[1:]:
+        goal, label, rating = (row.cell(where[c]).strip() for c in REQUIRED)
+        comment = row.cell(where["comment"]) if "comment" in where else ""
+        if not (goal or label or rating or comment.strip()):
+            continue
+        found = len(problems.lines)
+        if goal not in goals:
+            known = ", ".join(goals) or "none: the plan has no goals yet"
+            problems.add(
+                row.number,
+                where["goal"],
+                header[where["goal"]],
+                f"unknown goal {goal!r}{suggestion(goal, goals)} (plan goals: {known})",
+            )
+        group = group_of(label)
+        if group is None:
+            problems.add(
+                row.number,
+                where["group"],
+                header[where["group"]],
+                f"unknown rater group {label!r}{suggestion(label, GROUPS)}"
+                f" (expected {', '.join(GROUPS)} or their usual names)",
+            )
+        reading = read_rating(rating, options.offset)
+        if rating and reading.value is None:
+            problems.add(
+                row.number,
+                where["rating"],
+                header[where["rating"]],
+                reading.problem or f"{rating!r} is not a rating",
+            )
+        if len(problems.lines) > found or group is None:
+            continue
+        imported.raters += 1
+        result = results.setdefault(goal, Result(goal))
+        if reading.value is None:
+            imported.blanks += 1
+        else:
+            result.groups.setdefault(group, []).append(reading.value)
+        if comment.strip():
+            result.comments.append({"group": group, "text": comment})
+    problems.raise_any()
+    imported.results = list(results.values())
+    if not imported.results:
+        raise EditError(f"{table.path}: no ratings in the file (expected one row per rater and goal)")
+    imported.roles = [f"{where[c] + 1} {header[where[c]]!r}: {c}" for c in COLUMNS if c in where]
+    return imported

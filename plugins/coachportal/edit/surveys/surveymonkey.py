@@ -1,0 +1,44 @@
+"""SurveyMonkey: "All individual responses" as CSV or .xlsx, with two header rows.
+
+Row 1 names each question once (the columns after it that belong to the same question
+are blank there); row 2 says what each column holds: ``Response``, ``Open-Ended
+Response``, or a matrix row's label. The first columns (``Respondent ID, Collector ID,
+Start Date, End Date, IP Address, Email Address, First Name, Last Name, Custom Data 1``)
+are SurveyMonkey's own.
+"""
+
+from __future__ import annotations
+
+from .sheet import ANSWER, META, TEXT, Column, Sheet, header_cells
+from .table import Table
+from .vocabulary import SURVEYMONKEY_META, is_one_of, normalise
+
+NAME = "SurveyMonkey"
+OPEN = ("open-ended response", "other (please specify)", "other please specify")
+PLAIN = ("response",)
+
+
+def matches(table: Table) -> bool:
+    first = [normalise(h) for h in header_cells(table, 0)[:3]]
+    return first[:2] == ["respondent id", "collector id"]
+
+
+def sheet(table: Table) -> Sheet:
+    questions, subs = header_cells(table, 0), header_cells(table, 1)
+    columns = []
+    question = ""
+    for index in range(max(len(questions), len(subs))):
+        heading = questions[index] if index < len(questions) else ""
+        question = heading if heading.strip() else question
+        sub = subs[index] if index < len(subs) else ""
+        if is_one_of(question, SURVEYMONKEY_META):
+            kind = META
+        elif is_one_of(sub, OPEN):
+            kind = TEXT
+        else:
+            kind = ANSWER
+        label = sub if sub.strip() and not is_one_of(sub, PLAIN + OPEN) else ""
+        shown = f"{question} [{label}]" if label else question
+        texts = (label, question) if label else (question,)
+        columns.append(Column(index, shown, texts, kind))
+    return Sheet(NAME, table, table.rows[0].number, columns, table.rows[2:])

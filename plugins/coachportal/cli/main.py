@@ -6,6 +6,7 @@ coachportal validate [PATH...]       the build's checks (alias: check)
 coachportal action|session|stage|survey FILE ...   edits that keep comments and layout
 coachportal reader add|rotate ID     readers in mkdocs.yml, passphrases in the secrets file
 coachportal schema                   engagement.schema.json for editor completion
+coachportal verify [SITE_DIR]        audit a built site before deploying it
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from ..core.errors import EngagementError, Problem
 from ..core.models import Level
 from ..load.project import CliError, PortalConfig, find_config, load_portal_config
+from . import verify
 
 DEFAULT_ENGAGEMENTS = "engagements"
 
@@ -350,6 +352,8 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="write the engagement JSON Schema (for editor completion)")
     schema.add_argument("-o", "--output", default="engagement.schema.json")
     schema.set_defaults(run=_schema)
+
+    verify.register(commands)
     return parser
 
 

@@ -47,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         print("coachportal: the engagement files have problems: the site cannot be verified", file=sys.stderr)
         return 1
-    shown = Path(os.path.relpath(site)) if site.is_absolute() else site
+    # as the user named it, else as seen from the current directory
+    shown = Path(args.site) if args.site else Path(os.path.relpath(site))
     findings = audit(site, expected)
     for finding in findings:
         print(finding.line(shown), file=sys.stderr)

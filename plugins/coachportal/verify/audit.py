@@ -7,6 +7,7 @@ would, and compares it with what the build was asked to write.
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import stat
 from collections import Counter
@@ -90,11 +91,11 @@ def _engagement_pages(site: Path, expected: Expected) -> list[Finding]:
     findings: list[Finding] = []
     sizes: dict[str, dict[ExpectedPage, int]] = {}
     for page in expected.pages:
-        html = _read(site, page.file)
-        if html is None:
+        text = _read(site, page.file)
+        if text is None:
             findings.append(Finding(page.file, "missing", page))
             continue
-        problems, size = locked_problems(html, expected.t)
+        problems, size = locked_problems(text, expected.t)
         findings += [Finding(page.file, p, page) for p in problems]
         if size is not None:
             sizes.setdefault(page.kind, {})[page] = size
@@ -114,11 +115,11 @@ def _html_pages(site: Path, files: list[str], expected: Expected) -> list[Findin
     for rel in files:
         if not rel.endswith((".html", ".htm")):
             continue
-        html = _read(site, rel)
-        if html is None:
+        text = _read(site, rel)
+        if text is None:
             findings.append(Finding(rel, "not readable as UTF-8 HTML", pages.get(rel)))
             continue
-        findings += [Finding(rel, p, pages.get(rel)) for p in head_problems(html, expected.site_url)]
+        findings += [Finding(rel, p, pages.get(rel)) for p in head_problems(text, expected.site_url)]
     return findings
 
 
@@ -169,9 +170,9 @@ def _leaks(site: Path, files: list[str], expected: Expected) -> list[Finding]:
 
 
 def _searchable(rel: str, text: str) -> str:
-    """A JSON file's strings (its escapes undone); any other file as it is."""
+    """A JSON file's strings, any other file's text, with their escapes undone."""
     if not rel.endswith(".json"):
-        return text
+        return html.unescape(text)  # character references: `Dana&nbsp;Whitfield` is the name
     try:
         data = json.loads(text)
     except ValueError:

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 from clirun import coachportal
-from demosite import ENGAGEMENTS, PAGES
-from sitebuild import build, demo_copy, site_copy
-
 from coachportal.protect.vault import payload_of
 from coachportal.render.locked import locked_fragment
+from demosite import ENGAGEMENTS, PAGES
+from sitebuild import build, demo_copy, site_copy
 
 ACTIONS = "nw-ops-2026/actions/index.html"
 
@@ -181,7 +180,8 @@ def test_uneven_ciphertext_sizes_fail(demo: Path, tmp_path: Path) -> None:
 def test_engagement_text_in_the_404_page_fails(demo: Path, tmp_path: Path) -> None:
     site = tampered(demo, tmp_path)
     page = site / "404.html"
-    page.write_text(page.read_text("utf-8").replace("</article>", "<p>Dana&nbsp;Whitfield</p></article>"), "utf-8")
+    leak = "<p>Dana&nbsp;Whitfield</p></article>"  # the client's name, as HTML writes it
+    page.write_text(page.read_text("utf-8").replace("</article>", leak), "utf-8")
     result = verify(demo, site)
     assert result.returncode == 1
     assert "404.html: holds the text of engagement nw-ops-2026 in plaintext (client.name)" in result.stderr

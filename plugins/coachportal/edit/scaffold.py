@@ -102,7 +102,7 @@ secrets.yaml
 """
 
 WORKFLOW = """\
-# Validate, build (encrypted with the readers' passphrases) and deploy to GitHub Pages.
+# Validate, build (encrypted with the readers' passphrases), verify and deploy to GitHub Pages.
 # Settings -> Pages -> Source: GitHub Actions. Passphrases are repository secrets named
 # COACHPORTAL_PASSPHRASE_<READER_ID> (`coachportal reader add` prints the command).
 name: portal
@@ -137,6 +137,8 @@ jobs:
           env = {**os.environ, **wanted}
           subprocess.run(["mkdocs", "build", "--strict"], env=env, check=True)
           PY
+      - name: Verify the built site (nothing is deployed unless it passes)
+        run: coachportal verify
       - uses: actions/configure-pages@v5
       - uses: actions/upload-pages-artifact@v3
         with: {path: site}
@@ -164,7 +166,7 @@ coachportal validate                             # every problem as file:line:co
 export COACHPORTAL_SECRETS=secrets.yml && mkdocs serve   # preview (not encrypted)
 ```
 
-Pushing to `main` validates, builds and deploys the portal to GitHub Pages
+Pushing to `main` validates, builds, verifies (`coachportal verify`) and deploys the portal to GitHub Pages
 (`.github/workflows/portal.yml`; Settings → Pages → Source: GitHub Actions), and it
 rebuilds daily. Passphrases live in repository secrets and in the git-ignored
 `secrets.yml`, never in the repository. Day to day: `coachportal action`, `session`,

@@ -92,5 +92,6 @@ class Text:
             return False
         return f" {phrase.text} " in self._joined
 
-    def found(self, phrases: Iterable[Phrase]) -> list[Phrase]:
-        return [p for p in phrases if self.holds(p)]
+    def found(self, phrases: Iterable[Phrase], single_words: bool = True) -> list[Phrase]:
+        """The phrases this text holds; one-word names only with ``single_words``."""
+        return [p for p in phrases if (single_words or len(p.words) > 1) and self.holds(p)]

@@ -5,30 +5,29 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
+from html.parser import HTMLParser
 from typing import Any
 
 from ..core.i18n import Translator
 from ..plugin import hygiene
 from ..plugin.origins import foreign_resources
 from ..protect import crypto
-from ..protect.vault import payload_of
 from ..render.locked import locked_fragment
 
 CHARSET_LIMIT = 1024  # the HTML standard: the charset declaration within the first 1024 bytes
 _META = re.compile(r"<meta\b[^>]*>", re.I)
 _ATTR = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _LOADS = re.compile(r"<(script|link|style)\b", re.I)
-_HEADING = re.compile(r"<h[1-6]\b", re.I)
-_LOCKED = re.compile(r'<div class="coachportal-locked"[^>]*>')
 # What only a page still being built, a preview or an unlocked page holds.
-MARKERS = {
-    '<div class="coachportal-locked"></div>': "the placeholder of a page that was never encrypted",
+MARKER_CLASSES = {
     "coachportal-portfolio-pending": "the placeholder of a portfolio that was never encrypted",
-    "<!-- coachportal:engagements -->": "the home page's engagement marker (not replaced by the plugin)",
-    'class="coachportal-preview"': "the preview banner (a `mkdocs serve` page)",
-    'class="coachportal-unlocked"': "decrypted content",
+    "coachportal-preview": "the preview banner (a `mkdocs serve` page)",
+    "coachportal-unlocked": "decrypted content",
 }
+MARKERS_EMPTY = "the placeholder of a page that was never encrypted"
+MARKER_COMMENT = "the home page's engagement marker (not replaced by the plugin)"
 
 
 def _attrs(tag: str) -> dict[str, str]:
@@ -61,8 +60,7 @@ def head_problems(html: str, site_url: str | None) -> list[str]:
     foreign = sorted(set(foreign_resources(html, site_url)))
     if foreign:
         problems.append(f"loads from another origin: {', '.join(foreign)}")
-    problems += [f"holds {why}" for marker, why in MARKERS.items() if marker in html]
-    return problems
+    return problems + marker_problems(html)
 
 
 def _payload_problems(payload: dict[str, Any], kid: str) -> list[str]:
@@ -92,27 +90,103 @@ def _bytes(value: object) -> bytes | None:
         return None
 
 
+Token = tuple[str, ...]
+
+
+class _Page(HTMLParser):
+    """A page as tokens: those of its locked blocks apart, the rest's headings and classes counted.
+
+    Compared as parsed HTML, not as text: a minifier (mkdocs-minify-plugin) or a plugin
+    that re-serialises pages (mkdocs-glightbox) changes quoting and spacing, not content.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[list[Token]] = []  # every locked block's tokens
+        self.kids: list[str] = []
+        self.payloads: list[str] = []  # the text of each block's payload template
+        self.headings = 0  # outside the locked blocks
+        self.classes: set[str] = set()
+        self.comments: list[str] = []
+        self._depth = 0  # of open elements inside the current locked block (0: outside)
+        self._in_payload = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        classes = values.get("class", "").split()
+        self.classes.update(classes)
+        opens = not self._depth and tag == "div" and "coachportal-locked" in classes
+        if opens:
+            self.blocks.append([])
+            self.kids.append(values.get("data-coachportal-kid", ""))
+            self.payloads.append("")
+        if self._depth or opens:
+            if tag not in _VOID:
+                self._depth += 1
+            self.blocks[-1].append(("start", tag, *sorted(f"{k}={v}" for k, v in values.items())))
+            self._in_payload = tag == "template" and "coachportal-payload" in classes
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.headings += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth and tag not in _VOID:
+            self.blocks[-1].append(("end", tag))
+            self._depth -= 1
+            self._in_payload = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_payload:
+            self.payloads[-1] += data
+        elif self._depth and data.split():
+            self.blocks[-1].append(("text", " ".join(data.split())))
+
+    def handle_comment(self, data: str) -> None:
+        self.comments.append(data.strip())
+
+
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+
+def _parsed(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+def marker_problems(html: str) -> list[str]:
+    """What only a page still being built, a preview or an unlocked page holds."""
+    page = _parsed(html)
+    found = [why for name, why in MARKER_CLASSES.items() if name in page.classes]
+    if "coachportal-locked" in page.classes and any(not block[1:-1] for block in page.blocks):
+        found.append(MARKERS_EMPTY)
+    if "coachportal:engagements" in page.comments:
+        found.append(MARKER_COMMENT)
+    return [f"holds {why}" for why in found]
+
+
 def locked_problems(html: str, t: Translator) -> tuple[list[str], int | None]:
     """Whether an engagement page holds exactly the locked shell around one payload;
     the problems, and the ciphertext's size in bytes (None without a sound payload)."""
-    shells = _LOCKED.findall(html)
-    if not shells:
+    page = _parsed(html)
+    if not page.blocks:
         return ["holds no ciphertext (not encrypted by coachportal)"], None
-    if len(shells) > 1:
-        return [f"holds {len(shells)} locked blocks (expected one)"], None
+    if len(page.blocks) > 1:
+        return [f"holds {len(page.blocks)} locked blocks (expected one)"], None
     try:
-        payload = payload_of(html)
+        payload = json.loads(page.payloads[0])
     except ValueError:
         return ["holds no readable payload in its locked block"], None
-    kid = _attrs(shells[0]).get("data-coachportal-kid", "")
-    problems = _payload_problems(payload, kid) if isinstance(payload, dict) else ["payload is not an object"]
+    if not isinstance(payload, dict):
+        return ["holds no readable payload in its locked block"], None
+    problems = _payload_problems(payload, page.kids[0])
     if problems:
         return problems, None
-    shell = locked_fragment(payload, t)
-    if shell not in html:
+    if _parsed(locked_fragment(payload, t)).blocks != page.blocks:
         return ["its locked block differs from the portal's unlock shell"], None
-    rest = html.replace(shell, "", 1)
-    if _HEADING.search(rest):
+    if page.headings:
         problems.append("holds a heading beyond the locked shell")
     ct = _bytes(payload["ct"])
     return problems, len(ct) if ct is not None else None

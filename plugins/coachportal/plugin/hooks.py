@@ -39,7 +39,7 @@ from ..protect import crypto, vault
 from ..render import locked as protect
 from ..render.engagement import render_engagement_list, render_view_switcher
 from ..render.portal import Portal, build_portal, today
-from . import hygiene, preview, replay, scripts
+from . import hygiene, others, preview, replay, scripts
 from .origins import foreign_css_resources, foreign_resources
 from .staging import Staging
 
@@ -154,6 +154,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.serving = False  # set by on_serve: later rebuilds write into the served directory
         self.sealing: list[_Sealing] = []  # engagement pages waiting for on_env to encrypt them
         self.scanned_kinds: set[str] = set()  # kinds of generated page already scanned (_scan)
+        self.seen_html: set[str] = set()
         self.mkdocs_config: MkDocsConfig | None = None
         self.started = time.perf_counter()
         # Preview only: finished engagement pages, kept from one `mkdocs serve` rebuild to the next.
@@ -187,6 +188,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         self.problems = ""
         self.local_navs, self.published, self.sealing = {}, False, []
         self.scanned_kinds: set[str] = set()
+        self.seen_html: set[str] = set()  # site-relative paths of the pages MkDocs wrote
+        if unsafe := others.unsafe_plugins(dict(config.plugins)):
+            raise PluginError("\n".join(unsafe))
         self._private_by_default(config)
         self.t = self._translator(config)
         config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
@@ -363,6 +367,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     # --- files and navigation ---------------------------------------------------
 
+    # After mkdocs-static-i18n (-100), which rebuilds every file from a source file in docs_dir:
+    # generated pages have none.
+    @event_priority(-110)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._refuse_collisions(files)
         for page in self.portal.pages:
@@ -370,15 +377,19 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                 continue
             # A stub: on_page_content replaces its (empty) HTML with the page's own, so
             # engagement text never meets the site's Markdown extensions.
-            stub = f"---\ntitle: {page.title}\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n"
-            files.append(
-                File.generated(config, page.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV)
-            )
+            # draft: feeds (mkdocs-rss-plugin) skip it, which would name the engagement.
+            stub = f"---\ntitle: {page.title}\nsearch:\n  exclude: true\nhide:\n  - toc\ndraft: true\n---\n"
+            file = File.generated(config, page.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV)
+            file.abs_src_path = others.generated_page_path(config.docs_dir, page.src_uri)
+            files.append(file)
         for name in (*CSS, *JS):
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
         classic = scripts.classic_copy((ASSETS / scripts.MODULE).read_text(encoding="utf-8"))
-        files.append(File.generated(config, f"{ASSET_DIR}/{scripts.CLASSIC}", content=classic))
-        files.append(File.generated(config, "robots.txt", content=hygiene.ROBOTS_TXT))
+        texts = ((f"{ASSET_DIR}/{scripts.CLASSIC}", classic), ("robots.txt", hygiene.ROBOTS_TXT))
+        for name, content in texts:
+            file = File.generated(config, name, content=content)
+            file.abs_src_path = others.generated_page_path(config.docs_dir, name)
+            files.append(file)
         return files
 
     def _set_aside_unchanged(self, config: MkDocsConfig) -> None:
@@ -548,6 +559,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         source = self.portal.page_of(page.file.src_uri)
         view = Level.parse(source.level) if source else None
+        self.seen_html.add(page.file.dest_uri)
         with timings.step("page hygiene"):
             return self._every_html_page(
                 output, config, f"page {page.file.src_uri!r}", view, self._scan(page)
@@ -570,6 +582,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if template_name == "sitemap.xml":
             return hygiene.filter_sitemap(output_content, self._engagement_urls(), config.site_url)
         if template_name.endswith(".html"):
+            self.seen_html.add(template_name)
             return self._every_html_page(output_content, config, f"template {template_name!r}")
         return output_content
 
@@ -623,6 +636,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             text = index.read_text(encoding="utf-8")
             index.write_text(hygiene.filter_search_index(text, self._engagement_urls()), encoding="utf-8")
         self._refuse_foreign_stylesheets(site, config)
+        for path in others.unseen_html(site, self.seen_html):  # another plugin's (redirect pages)
+            text = _text(path)
+            if hygiene.ROBOTS_META not in text:  # not a page of ours a preview kept from the last build
+                where = f"file {path.relative_to(site).as_posix()!r}"
+                path.write_text(self._every_html_page(text, config, where), encoding="utf-8")
         if self.portfolio_json is not None:
             portfolio = site / PORTFOLIO
             portfolio.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,13 @@ def test_init_writes_a_portal_that_builds_at_once(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     home = (root / "site" / "index.html").read_text()
     assert "Confidential coaching portal" in home and "Made with" not in home and "Northstar: portal" in home
+    # a tool that does not run the plugin stops, naming what it needs
+    zensical = subprocess.run(
+        [str(Path(sys.executable).parent / "zensical"), "build"], cwd=tmp_path / "portal",
+        env=clean_env(), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert zensical.returncode != 0
+    assert "coachportal_needs_mkdocs_or_properdocs" in zensical.stdout + zensical.stderr
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:

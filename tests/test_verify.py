@@ -122,9 +122,19 @@ def test_a_site_built_with_enabled_false_fails(demo: Path, tmp_path: Path) -> No
     assert "the coachportal plugin is not listed under plugins: (or has enabled: false)" in result.stderr
 
 
-def test_a_site_built_by_zensical_fails(demo: Path, tmp_path: Path) -> None:
-    """Zensical reads the same mkdocs.yml, says "No issues found" and writes no engagement page."""
+def test_zensical_stops_at_the_portal_template(tmp_path: Path) -> None:
+    """The demo's (and `coachportal init`'s) overrides/main.html stops a tool that is not MkDocs."""
     root = demo_copy(tmp_path / "zensical")
+    result = build(root, "zensical", check=False)
+    assert result.returncode != 0
+    assert "coachportal_needs_mkdocs_or_properdocs" in result.stdout + result.stderr
+    assert not (root / "site" / "index.html").exists()
+
+
+def test_a_site_built_by_zensical_fails(demo: Path, tmp_path: Path) -> None:
+    """Without that template Zensical reads the same mkdocs.yml, says "No issues found" and
+    writes no engagement page: verify refuses what it built."""
+    root = demo_copy(tmp_path / "zensical", ("  custom_dir: overrides\n", ""))
     result = build(root, "zensical")
     assert "No issues found" in result.stdout + result.stderr  # what the coach is told
     verdict = verify(demo, root / "site")

@@ -67,6 +67,14 @@ OVERRIDE_MAIN = """\
 {% block announce %}
   Confidential coaching portal — please do not forward links or passphrases.
 {% endblock %}
+
+{#- Only a tool that runs the coachportal plugin (MkDocs, ProperDocs) may build this portal:
+    any other (Zensical today) would publish it without its engagement pages, their
+    encryption and its privacy settings, so its build stops here, naming what is needed. -#}
+{% block extrahead %}
+  {%- if mkdocs_version is not defined -%}{{ coachportal_needs_mkdocs_or_properdocs() }}{%- endif -%}
+  {{ super() }}
+{% endblock %}
 """
 
 INDEX_MD = """\

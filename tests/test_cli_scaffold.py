@@ -63,6 +63,9 @@ def test_init_writes_a_portal_that_builds_at_once(tmp_path: Path) -> None:
     )  # fmt: skip
     assert zensical.returncode != 0
     assert "coachportal_needs_mkdocs_or_properdocs" in zensical.stdout + zensical.stderr
+    # the demo's template stops it the same way
+    demo = (Path(__file__).parents[1] / "overrides" / "main.html").read_text()
+    assert demo[demo.index("{#- Only a tool") :] in (root / "overrides" / "main.html").read_text()
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:

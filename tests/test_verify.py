@@ -46,26 +46,29 @@ def test_a_good_build_passes(demo: Path) -> None:
     assert "3 engagement(s), 18 encrypted page(s)" in result.stdout
 
 
-def test_every_view_of_a_multi_view_build_passes(tmp_path: Path) -> None:
+def test_every_view_of_a_multi_view_build_passes_and_a_missing_page_is_named(tmp_path: Path) -> None:
     root = demo_copy(tmp_path, ("audience: sponsor", "views: [sponsor, client]"))
     build(root)
     assert (root / "site" / "client" / "nw-ops-2026" / "actions" / "index.html").is_file()
     result = verify(root)
     assert result.returncode == 0, result.stderr
     assert "36 encrypted page(s)" in result.stdout
-
-
-def test_a_missing_client_view_page_is_named(tmp_path: Path) -> None:
-    root = demo_copy(tmp_path, ("audience: sponsor", "views: [sponsor, client]"))
-    build(root)
     (root / "site" / "client" / "ar-eng-2026" / "progress" / "index.html").unlink()
     result = verify(root)
     assert result.returncode == 1
-    assert any(
+    assert lines(result)[0].endswith(
         "client/ar-eng-2026/progress/index.html: engagement ar-eng-2026, progress page (client view): missing"
-        in line
-        for line in lines(result)
     ), result.stderr
+
+
+def test_a_site_built_with_encryption_false_fails(tmp_path: Path) -> None:
+    root = demo_copy(tmp_path, ("audience: sponsor", "audience: sponsor\n      encryption: false"))
+    build(root)
+    result = verify(root)
+    assert result.returncode == 1
+    assert "site: mkdocs.yml has encryption: false: the engagement pages are plaintext" in result.stderr
+    overview = "nw-ops-2026/index.html: engagement nw-ops-2026, overview page (sponsor view)"
+    assert f"{overview}: holds no ciphertext" in result.stderr
 
 
 def test_a_page_swapped_for_a_plaintext_copy_fails(demo: Path, tmp_path: Path) -> None:
@@ -244,3 +247,13 @@ def test_every_page_starts_its_head_with_the_charset(demo: Path) -> None:
     for page in (demo / "site").rglob("*.html"):
         head = page.read_text("utf-8").split("<head>", 1)[1]
         assert head.lstrip().startswith('<meta charset="utf-8">'), page
+
+
+def test_a_stylesheet_loading_a_web_font_fails(demo: Path, tmp_path: Path) -> None:
+    site = tampered(demo, tmp_path)
+    css = site / "coachportal" / "portal.css"
+    css.write_text('@import "https://fonts.googleapis.com/css?family=Roboto";\n' + css.read_text("utf-8"))
+    result = verify(demo, site)
+    assert result.returncode == 1
+    font = "https://fonts.googleapis.com/css?family=Roboto"
+    assert f"coachportal/portal.css: loads from another origin: {font}" in result.stderr

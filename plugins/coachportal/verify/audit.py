@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..plugin.origins import foreign_css_resources
 from .expected import Expected, ExpectedPage
 from .pages import head_problems, locked_problems
 from .phrases import Phrase, Text, words
@@ -114,6 +115,8 @@ def _html_pages(site: Path, files: list[str], expected: Expected) -> list[Findin
     pages = expected.by_file
     findings = []
     for rel in files:
+        if rel.endswith(".css"):
+            findings += _stylesheet(site, rel, expected.site_url)
         if not rel.endswith((".html", ".htm")):
             continue
         text = _read(site, rel)
@@ -122,6 +125,12 @@ def _html_pages(site: Path, files: list[str], expected: Expected) -> list[Findin
             continue
         findings += [Finding(rel, p, pages.get(rel)) for p in head_problems(text, expected.site_url)]
     return findings
+
+
+def _stylesheet(site: Path, rel: str, site_url: str | None) -> list[Finding]:
+    css = _read(site, rel)
+    foreign = sorted(set(foreign_css_resources(css, site_url))) if css is not None else []
+    return [Finding(rel, f"loads from another origin: {', '.join(foreign)}")] if foreign else []
 
 
 def _portfolio(site: Path, expected: Expected) -> list[Finding]:

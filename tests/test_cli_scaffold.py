@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,10 +44,28 @@ def test_init_writes_a_portal_that_builds_at_once(tmp_path: Path) -> None:
 
     jobs = YAML(typ="safe", pure=True).load(workflow)["jobs"]
     assert set(jobs) == {"build", "deploy"} and jobs["deploy"]["needs"] == "build"
+    # verify runs after the build and before anything is uploaded for the deploy
+    steps = [step.get("run") or step.get("uses") for step in jobs["build"]["steps"]]
+    build, verify = (
+        next(i for i, s in enumerate(steps) if '"build", "--strict"' in s),
+        steps.index("coachportal verify"),
+    )
+    upload = steps.index("actions/upload-pages-artifact@v3")
+    assert build < verify < upload
     built = _build(root)
     assert built.returncode == 0, built.stderr
     home = (root / "site" / "index.html").read_text()
     assert "Confidential coaching portal" in home and "Made with" not in home and "Northstar: portal" in home
+    # a tool that does not run the plugin stops, naming what it needs
+    zensical = subprocess.run(
+        [str(Path(sys.executable).parent / "zensical"), "build"], cwd=tmp_path / "portal",
+        env=clean_env(), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert zensical.returncode != 0
+    assert "coachportal_needs_mkdocs_or_properdocs" in zensical.stdout + zensical.stderr
+    # the demo's template stops it the same way
+    demo = (Path(__file__).parents[1] / "overrides" / "main.html").read_text()
+    assert demo[demo.index("{#- Only a tool") :] in (root / "overrides" / "main.html").read_text()
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -78,6 +97,9 @@ def test_init_reader_add_new_then_an_encrypted_build(tmp_path: Path) -> None:
     assert "1 engagement(s), sponsor view, encrypted" in built.stderr
     overview = (root / "site" / "acme-ops-2026" / "index.html").read_text()
     assert "Client name" not in overview  # encrypted
+    # the workflow's check before the deploy passes the site the build wrote
+    verified = coachportal("verify", cwd=root)
+    assert verified.returncode == 0, verified.stderr
 
 
 def test_new_scaffold_validates_as_written_and_covers_every_stage(tmp_path: Path) -> None:

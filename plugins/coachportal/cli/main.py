@@ -6,6 +6,7 @@ coachportal validate [PATH...]       the build's checks (alias: check)
 coachportal action|session|stage|survey FILE ...   edits that keep comments and layout
 coachportal reader add|rotate ID     readers in mkdocs.yml, passphrases in the secrets file
 coachportal schema                   engagement.schema.json for editor completion
+coachportal verify [SITE_DIR]        audit a built site before deploying it
 """
 
 from __future__ import annotations
@@ -23,11 +24,8 @@ from ..core.log import prefixed
 from ..core.models import Level
 from ..edit.errors import EditError
 from ..load.project import ConfigError, PortalConfig, find_config, load_portal_config
-
-
-class CliError(Exception):
-    """A problem with the command as typed (exit 1, one message, never a traceback)."""
-
+from . import verify
+from .errors import CliError
 
 DEFAULT_ENGAGEMENTS = "engagements"
 
@@ -354,6 +352,8 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="write the engagement JSON Schema (for editor completion)")
     schema.add_argument("-o", "--output", default="engagement.schema.json")
     schema.set_defaults(run=_schema)
+
+    verify.register(commands)
     return parser
 
 

@@ -67,6 +67,14 @@ OVERRIDE_MAIN = """\
 {% block announce %}
   Confidential coaching portal — please do not forward links or passphrases.
 {% endblock %}
+
+{#- Only a tool that runs the coachportal plugin (MkDocs, ProperDocs) may build this portal:
+    any other (Zensical today) would publish it without its engagement pages, their
+    encryption and its privacy settings, so its build stops here, naming what is needed. -#}
+{% block extrahead %}
+  {%- if mkdocs_version is not defined -%}{{ coachportal_needs_mkdocs_or_properdocs() }}{%- endif -%}
+  {{ super() }}
+{% endblock %}
 """
 
 INDEX_MD = """\
@@ -102,7 +110,7 @@ secrets.yaml
 """
 
 WORKFLOW = """\
-# Validate, build (encrypted with the readers' passphrases) and deploy to GitHub Pages.
+# Validate, build (encrypted with the readers' passphrases), verify and deploy to GitHub Pages.
 # Settings -> Pages -> Source: GitHub Actions. Passphrases are repository secrets named
 # COACHPORTAL_PASSPHRASE_<READER_ID> (`coachportal reader add` prints the command).
 name: portal
@@ -137,6 +145,8 @@ jobs:
           env = {**os.environ, **wanted}
           subprocess.run(["mkdocs", "build", "--strict"], env=env, check=True)
           PY
+      - name: Verify the built site (nothing is deployed unless it passes)
+        run: coachportal verify
       - uses: actions/configure-pages@v5
       - uses: actions/upload-pages-artifact@v3
         with: {path: site}
@@ -164,7 +174,7 @@ coachportal validate                             # every problem as file:line:co
 export COACHPORTAL_SECRETS=secrets.yml && mkdocs serve   # preview (not encrypted)
 ```
 
-Pushing to `main` validates, builds and deploys the portal to GitHub Pages
+Pushing to `main` validates, builds, verifies (`coachportal verify`) and deploys the portal to GitHub Pages
 (`.github/workflows/portal.yml`; Settings → Pages → Source: GitHub Actions), and it
 rebuilds daily. Passphrases live in repository secrets and in the git-ignored
 `secrets.yml`, never in the repository. Day to day: `coachportal action`, `session`,

@@ -28,10 +28,25 @@ class PortalConfig:
     engagements_dir: Path
     encryption: bool
     readers: dict[str, dict[str, Any]]
+    # What `coachportal verify` compares a built site with (the build's own settings).
+    site: SiteSettings | None = None
 
     @property
     def root(self) -> Path:
         return self.path.parent
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """The settings that decide where a build writes which page, and in what language."""
+
+    site_dir: Path
+    site_url: str | None
+    use_directory_urls: bool
+    audience: str
+    views: tuple[str, ...]  # empty: the single `audience`
+    language: str | None  # the plugin's `language`, else theme.language
+    iterations: int
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -78,8 +93,19 @@ def load_portal_config(path: Path) -> tuple[PortalConfig, list[str]]:
         logger.removeHandler(collect)
     plugin = config.plugins.get(PLUGIN)
     if plugin is None:
-        raise ConfigError(f"{path}: the {PLUGIN} plugin is not listed under plugins:")
+        raise ConfigError(f"{path}: the {PLUGIN} plugin is not listed under plugins: (or has enabled: false)")
     options = plugin.config
     readers = {rid: {"name": r.name, "level": r.level} for rid, r in options.readers.items()}
-    portal = PortalConfig(path, path.parent / options.engagements_dir, bool(options.encryption), readers)
+    site = SiteSettings(
+        Path(config.site_dir),
+        config.site_url or None,
+        bool(config.use_directory_urls),
+        options.audience,
+        tuple(options.views or ()),
+        options.language or config.theme.get("language"),
+        options.iterations,
+    )
+    portal = PortalConfig(
+        path, path.parent / options.engagements_dir, bool(options.encryption), readers, site
+    )
     return portal, [f"{path}: {m}" for m in collect.messages]

@@ -36,12 +36,12 @@ from ..core.models import Level
 from ..core.redact import audience_from
 from ..render import locked
 from ..render.portal import Portal, PortalBuilder, today
-from . import locking, navigation, preview, replay
+from . import locking, navigation, others, preview, replay
 from .collisions import ASSET_DIR, collisions
 from .config import CACHE_ENV, CoachPortalConfig, ReaderConfig, cache_dir
 from .finish import finish_page, refuse_foreign_stylesheets
 from .home import PORTFOLIO_PENDING, home_content, preview_banner, view_switcher
-from .hygiene import filter_search_index, filter_sitemap
+from .hygiene import ROBOTS_META, filter_search_index, filter_sitemap
 from .staging import Staging
 from .state import Build
 
@@ -93,6 +93,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         parallel.gc_thaw()  # a `mkdocs serve` rebuild: the last build's engagements may go
         self.build.close()
         self.build = Build(t=self._translator(config))
+        if unsafe := others.unsafe_plugins(dict(config.plugins)):
+            raise PluginError("\n".join(unsafe))
         self._private_by_default(config)
         navigation.add_assets_to(config)
         if self.command in ("build", "gh-deploy") and not self.serving:
@@ -243,6 +245,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
 
     # --- files and navigation ---------------------------------------------------
 
+    # After mkdocs-static-i18n (-100), which rebuilds every file from a source file in docs_dir:
+    # generated pages have none.
+    @event_priority(-110)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         problems = collisions({e.id for e in self.portal.engagements}, (f.src_uri for f in files))
         if problems:
@@ -328,6 +333,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         # pages, the first of each kind (the theme wraps each the same way).
         scan = source is None or self.build.first_of_kind(source.slug)
         view = Level.parse(source.level) if source else None
+        self.build.seen_html.add(page.file.dest_uri)
         with self.build.timings.step("page hygiene"):
             return self._finish(output, config, f"page {page.file.src_uri!r}", view, scan)
 
@@ -335,6 +341,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if template_name == "sitemap.xml":
             return filter_sitemap(output_content, self._engagement_urls(), config.site_url)
         if template_name.endswith(".html"):
+            self.build.seen_html.add(template_name)
             return self._finish(output_content, config, f"template {template_name!r}")
         return output_content
 
@@ -370,6 +377,11 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             text = index.read_text(encoding="utf-8")
             index.write_text(filter_search_index(text, self._engagement_urls()), encoding="utf-8")
         refuse_foreign_stylesheets(site, config.site_url)
+        for path in others.unseen_html(site, build.seen_html):  # another plugin's (redirect pages)
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if ROBOTS_META not in text:  # not a page of ours a preview kept from the last build
+                where = f"file {path.relative_to(site).as_posix()!r}"
+                path.write_text(self._finish(text, config, where), encoding="utf-8")
         if build.portfolio_json is not None:
             portfolio = site / PORTFOLIO
             portfolio.parent.mkdir(parents=True, exist_ok=True)

@@ -30,9 +30,10 @@ def add_noindex(html: str) -> str:
     """Make sure the page carries ``<meta name="robots" content="noindex, nofollow">``."""
     if _ROBOTS_RE.search(html):
         return _ROBOTS_RE.sub(ROBOTS_META, html)
-    match = _HEAD_RE.search(html)
-    if match:
-        return html[: match.end()] + "\n  " + ROBOTS_META + html[match.end() :]
+    if _HEAD_RE.search(html):
+        # After <meta charset>, which must stay within the page's first 1024 bytes.
+        position = _csp_position(html)
+        return html[:position] + "\n  " + ROBOTS_META + html[position:]
     return ROBOTS_META + "\n" + html
 
 

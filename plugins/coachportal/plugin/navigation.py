@@ -12,7 +12,7 @@ from mkdocs.structure.pages import Page
 
 from ..core.i18n import Translator
 from ..render.portal import Portal
-from . import hygiene, scripts
+from . import hygiene, others, scripts
 from .collisions import ASSET_DIR
 
 ASSETS = Path(__file__).parents[1] / "assets"
@@ -27,13 +27,18 @@ def add_files(files: Files, portal: Portal, replayed: Collection[str], config: M
     for page in portal.pages:
         if page.key in replayed:
             continue
-        stub = f"---\ntitle: {page.title}\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n"
-        files.append(File.generated(config, page.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV))
+        # draft: feeds (mkdocs-rss-plugin) skip it, which would name the engagement.
+        stub = f"---\ntitle: {page.title}\nsearch:\n  exclude: true\nhide:\n  - toc\ndraft: true\n---\n"
+        file = File.generated(config, page.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV)
+        file.abs_src_path = others.generated_page_path(config.docs_dir, page.src_uri)
+        files.append(file)
     for name in (*CSS, *JS):
         files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
     classic = scripts.classic_copy((ASSETS / scripts.MODULE).read_text(encoding="utf-8"))
-    files.append(File.generated(config, f"{ASSET_DIR}/{scripts.CLASSIC}", content=classic))
-    files.append(File.generated(config, "robots.txt", content=hygiene.ROBOTS_TXT))
+    for name, content in ((f"{ASSET_DIR}/{scripts.CLASSIC}", classic), ("robots.txt", hygiene.ROBOTS_TXT)):
+        file = File.generated(config, name, content=content)
+        file.abs_src_path = others.generated_page_path(config.docs_dir, name)  # i18n, rss read it
+        files.append(file)
 
 
 def add_assets_to(config: MkDocsConfig) -> None:

@@ -82,6 +82,8 @@ class Staging:
         try:
             _remove_leftovers(site_dir)
             path = Path(tempfile.mkdtemp(prefix=site_dir.name + ".coachportal-staging-", dir=site_dir.parent))
+            # mkdtemp makes it 0700; published, it is the site a web server's user must read.
+            path.chmod(0o777 & ~_umask())
         except BaseException:
             lock.release()
             raise
@@ -104,6 +106,13 @@ class Staging:
             shutil.rmtree(old, ignore_errors=True)
         finally:
             self.lock.release()
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _remove_leftovers(site_dir: Path) -> None:

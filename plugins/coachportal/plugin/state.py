@@ -37,6 +37,7 @@ class Build:
     home: Page | None = None  # an encrypted build's home page, waiting for its portfolio
     local_navs: dict[str, Navigation] = field(default_factory=dict)  # by page src_uri
     scanned_kinds: set[str] = field(default_factory=set)  # generated page kinds already scanned
+    seen_html: set[str] = field(default_factory=set)  # site-relative paths of the pages MkDocs wrote
     fingerprints: dict[str, str] = field(default_factory=dict)  # preview: content key -> pages' digest
     replayed: set[str] = field(default_factory=set)  # preview: content keys whose pages are kept
     staging: Staging | None = None  # where this build writes until it is published

@@ -39,7 +39,7 @@ from ..protect import crypto, vault
 from ..render import locked as protect
 from ..render.engagement import render_engagement_list, render_view_switcher
 from ..render.portal import Portal, build_portal, today
-from . import hygiene, preview, replay, scripts
+from . import hygiene, preview, replay, scripts, theme_a11y
 from .origins import foreign_css_resources, foreign_resources
 from .staging import Staging
 
@@ -598,6 +598,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             )
         if self.problems:
             output = preview.with_panel(output, self.problems)
+        output = theme_a11y.name_dialogs(output, self.t)
         idle = f'<meta name="coachportal:idle-lock-minutes" content="{self.config.idle_lock_minutes:g}">'
         idle += protect.strings_element(self.t)
         output = hygiene.without_repository_stats(hygiene.add_noindex(output))

@@ -32,8 +32,12 @@ $(TSTAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
+# `make site LANG=de`: the demo in one of the portal's languages. LANG is also the
+# shell's locale (C.UTF-8, en_US.UTF-8...): only a bare language code counts.
+SITE_LANG := $(or $(filter en de fr es nl,$(LANG)),en)
+
 site: $(STAMP)
-	@NO_MKDOCS_2_WARNING=1 $(DEMO_PASSPHRASES) $(BIN)/mkdocs build --strict
+	@NO_MKDOCS_2_WARNING=1 LANG=C.UTF-8 COACHPORTAL_LANGUAGE=$(SITE_LANG) $(DEMO_PASSPHRASES) $(BIN)/mkdocs build --strict
 	@echo
 	@echo "Built the demo portal into site/."
 	@echo "Open it with:  make serve-site   then http://127.0.0.1:8000/"
@@ -44,7 +48,7 @@ serve-site: site
 	$(BIN)/python -m http.server --directory site --bind 127.0.0.1 8000
 
 serve: $(STAMP)
-	@NO_MKDOCS_2_WARNING=1 $(DEMO_PASSPHRASES) $(BIN)/mkdocs serve
+	@NO_MKDOCS_2_WARNING=1 LANG=C.UTF-8 COACHPORTAL_LANGUAGE=$(SITE_LANG) $(DEMO_PASSPHRASES) $(BIN)/mkdocs serve
 
 test: $(TSTAMP) $(YTS_STAMP)
 	$(BIN)/python -m pytest -n auto

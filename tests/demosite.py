@@ -18,8 +18,9 @@ PASSPHRASES = DEMO_READER_PASSPHRASES  # the README's fictional demo passphrases
 READER_OF = {"nw-ops-2026": "northwind-hr", "fin-cfo-2025": "harbor-hr", "ar-eng-2026": "acme-hr"}
 
 
-def build_demo(root: Path, audience: str = "sponsor", encrypted: bool = False) -> Path:
-    """Build a copy of the demo portal under ``root``; returns its site directory."""
+def build_demo(root: Path, audience: str = "sponsor", encrypted: bool = False, language: str = "en") -> Path:
+    """Build a copy of the demo portal under ``root`` (in ``language``, as `make site LANG=..`
+    does); returns its site directory."""
     root.mkdir(parents=True, exist_ok=True)
     copy_demo(root)
     config = root / "mkdocs.yml"
@@ -29,7 +30,12 @@ def build_demo(root: Path, audience: str = "sponsor", encrypted: bool = False) -
     assert count == 1, "the demo's mkdocs.yml names its audience once"
     config.write_text(text, encoding="utf-8")
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("COACHPORTAL_")}
-    env = {**inherited, "COACHPORTAL_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
+    env = {
+        **inherited,
+        "COACHPORTAL_TODAY": TODAY,
+        "NO_MKDOCS_2_WARNING": "1",
+        "COACHPORTAL_LANGUAGE": language,
+    }
     if encrypted:
         env.update(
             {f"COACHPORTAL_PASSPHRASE_{r.upper().replace('-', '_')}": p for r, p in PASSPHRASES.items()}

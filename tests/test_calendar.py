@@ -7,6 +7,7 @@ import base64
 import datetime as dt
 import html
 import re
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 from coachportal.core.cadence import parse_cadence
 from coachportal.core.models import Engagement, Level
 from coachportal.core.redact import redact
-from coachportal.derive.calendar_export import FILENAME, PRODID, calendar, call_dates
+from coachportal.derive.calendar_export import PRODID, calendar, call_dates
 from coachportal.load.loader import load_engagement
 from coachportal.render import locked
 from icalendar import Calendar
@@ -93,14 +94,14 @@ def test_call_dates(tmp_path: Path) -> None:
 def test_the_ics_holds_upcoming_calls_and_key_dates(tmp_path: Path) -> None:
     e = engagement(tmp_path)
     made = calendar(e, TODAY)
-    assert made is not None and made.filename == FILENAME == "engagement.ics"
+    assert made is not None and made.filename == "nw-ops-2026.ics"  # one file per engagement
     assert made.text == "7 coaching calls and 1 key date ahead, as an .ics file"
     events = read_back(made.ics)
     assert [(ev["start"], ev["summary"]) for ev in events] == [
-        *((d, "Coaching call (video) — Operations leadership programme") for d in UPCOMING_CALLS),
-        (D(2026, 11, 30), "Planned end — Operations leadership programme"),
+        *((d, "Coaching call (video) — Dana Whitfield") for d in UPCOMING_CALLS),
+        (D(2026, 11, 30), "Planned end — Dana Whitfield"),
     ]
-    for ev in events:  # all-day events: dates, not times; one day long
+    for ev in events:  # no time given: all-day events, dates, not times; one day long
         assert type(ev["start"]) is dt.date and ev["end"] == ev["start"] + dt.timedelta(days=1)
         assert ev["stamp"] == dt.datetime(2026, 6, 20, tzinfo=dt.UTC)
     uids = [ev["uid"] for ev in events]
@@ -109,9 +110,9 @@ def test_the_ics_holds_upcoming_calls_and_key_dates(tmp_path: Path) -> None:
     assert calendar(e, TODAY).ics == made.ics  # stable: the same build date gives the same file
     later = read_back(calendar(e, D(2026, 7, 20)).ics)
     assert {ev["uid"] for ev in later} < set(uids)  # a later build keeps the UIDs of what remains
-    # nothing from the file but the title: no names, no goals
+    # nothing from the file but the client's name (every view shows it): no goals, no one else
     text = made.ics.decode()
-    for private in ("Dana", "Whitfield", "Northwind", "Priya", "Marcus", "delegat", "G1"):
+    for private in ("Northwind", "Priya", "Marcus", "delegat", "G1"):
         assert private not in text
 
 
@@ -126,7 +127,7 @@ def test_unknown_cadence_gives_only_key_dates(tmp_path: Path) -> None:
     e = with_calls(tmp_path, "{cadence: when needed, mode: video, first: 2026-03-12}")
     made = calendar(e, TODAY)
     assert made.calls == 0 and made.text == "1 key date ahead, as an .ics file"
-    assert [ev["summary"] for ev in read_back(made.ics)] == ["Planned end — Operations leadership programme"]
+    assert [ev["summary"] for ev in read_back(made.ics)] == ["Planned end — Dana Whitfield"]
 
 
 def test_the_first_call_is_not_listed_twice(tmp_path: Path) -> None:
@@ -150,6 +151,83 @@ def test_hidden_calls_are_not_in_the_sponsors_calendar(tmp_path: Path) -> None:
     assert calendar(engagement(tmp_path, coach_only, Level.COACH), TODAY).calls == 7
 
 
+TIMED = 'cadence: every 2 weeks, mode: video, first: 2026-03-12, until: 2026-09-30, time: "14:00"'
+
+
+def _timed(tmp_path: Path, zone: str | None, session: str = "") -> Engagement:
+    text = EXAMPLE.replace(CALLS_LINE, "calls: {" + TIMED + "}")
+    if zone:
+        text = text.replace("\nstages:", f"\ntimezone: {zone}\nstages:", 1)
+    if session:
+        text, count = re.subn(r"(?m)^    sessions:\n", "    sessions:\n" + session, text)
+        assert count == 1
+    return engagement(tmp_path, text)
+
+
+def test_a_call_with_a_time_is_a_timed_event_in_its_time_zone(tmp_path: Path) -> None:
+    made = calendar(_timed(tmp_path, "Europe/Berlin"), TODAY)
+    cal = Calendar.from_ical(made.ics)
+    zones = cal.walk("VTIMEZONE")
+    assert [str(z["TZID"]) for z in zones] == ["Europe/Berlin"]
+    events = read_back(made.ics)
+    calls = [ev for ev in events if ev["summary"].startswith("Coaching call")]
+    assert [ev["start"].date() for ev in calls] == UPCOMING_CALLS
+    first = calls[0]["start"]
+    assert first == dt.datetime(2026, 7, 2, 14, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    assert first.utcoffset() == dt.timedelta(hours=2)  # summer time in Berlin
+    assert calls[0]["end"] - first == dt.timedelta(minutes=60)
+    assert "DTSTART;TZID=Europe/Berlin:20260702T140000" in made.ics.decode()
+    # the key date keeps its whole day
+    end = [ev for ev in events if ev["summary"].startswith("Planned end")][0]
+    assert type(end["start"]) is dt.date
+
+
+def test_a_time_without_a_time_zone_is_floating_local_time(tmp_path: Path) -> None:
+    events = read_back(calendar(_timed(tmp_path, None), TODAY).ics)
+    assert events[0]["start"] == dt.datetime(2026, 7, 2, 14, 0) and events[0]["start"].tzinfo is None
+    assert "VTIMEZONE" not in calendar(_timed(tmp_path, None), TODAY).ics.decode()
+
+
+def test_an_upcoming_session_with_a_time_is_in_the_calendar(tmp_path: Path) -> None:
+    session = '      - {date: 2026-07-09, time: "09:30", mode: in-person, minutes: 90}\n'
+    made = calendar(_timed(tmp_path, "America/New_York", session), TODAY)
+    events = read_back(made.ics)
+    held = [ev for ev in events if ev["summary"] == "Coaching session (in person) — Dana Whitfield"]
+    assert len(held) == 1
+    assert held[0]["start"] == dt.datetime(2026, 7, 9, 9, 30, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    assert held[0]["end"] - held[0]["start"] == dt.timedelta(minutes=90)
+    assert held[0]["uid"] == "nw-ops-2026-session-20260709@coachportal"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("time: 14:00", None),  # YAML 1.2: a string as written
+        ("time: '2pm'", "'2pm' is not a time of day"),
+        ("time: '24:00'", "'24:00' is not a time of day"),
+        ("time: 1400", "1400 is not a time of day"),
+    ],
+)
+def test_times_are_checked(tmp_path: Path, line: str, message: str | None) -> None:
+    from coachportal.core.errors import EngagementError
+
+    text = EXAMPLE.replace(CALLS_LINE, CALLS_LINE[:-1] + ", " + line + "}")
+    if message is None:
+        assert engagement(tmp_path, text).stages.analysis.calls.time == "14:00"
+        return
+    with pytest.raises(EngagementError) as raised:
+        engagement(tmp_path, text)
+    assert message in str(raised.value) and "stages.analysis.calls.time" in str(raised.value)
+
+
+def test_an_unknown_time_zone_is_refused(tmp_path: Path) -> None:
+    from coachportal.core.errors import EngagementError
+
+    with pytest.raises(EngagementError) as raised:
+        _timed(tmp_path, "Europe/Atlantis")
+    assert "'Europe/Atlantis' is not a time zone" in str(raised.value) and "timezone" in str(raised.value)
+
+
 def test_nothing_upcoming_gives_no_calendar(tmp_path: Path) -> None:
     closed = engagement(tmp_path, (EXAMPLES / "engagement-closed.yml").read_text(encoding="utf-8"))
     assert calendar(closed, TODAY) is None
@@ -168,7 +246,7 @@ ICS_SIGNS = (
     "VEVENT",
     "text/calendar",
     "Coaching call (video)",
-    "engagement.ics",
+    ".ics",
 )
 
 
@@ -178,7 +256,7 @@ def test_unencrypted_build_has_the_download_link(tmp_path: Path) -> None:
     portal.build()
     overview = (portal.site / "nw-ops-2026" / "index.html").read_text(encoding="utf-8")
     link = re.search(
-        r'<a class="md-button" download="engagement.ics" href="([^"]+)">Add to calendar</a>', overview
+        r'<a class="md-button" download="nw-ops-2026.ics" href="([^"]+)">Add to calendar</a>', overview
     )
     assert link is not None
     data = html.unescape(link.group(1)).split("base64,", 1)[1]
@@ -204,7 +282,7 @@ def test_no_calendar_in_site_outside_the_ciphertext(tmp_path: Path) -> None:
     page = (portal.site / "nw-ops-2026" / "index.html").read_text(encoding="utf-8")
     opened = locked.decrypt_page(page, PASSPHRASES["marcus-lee"], "nw-ops-2026/")
     href = re.search(
-        r'download="engagement.ics" href="data:text/calendar;charset=utf-8;base64,([^"]+)"', opened
+        r'download="nw-ops-2026.ics" href="data:text/calendar;charset=utf-8;base64,([^"]+)"', opened
     )
     assert href is not None
     events = read_back(base64.b64decode(href.group(1)))
@@ -213,7 +291,7 @@ def test_no_calendar_in_site_outside_the_ciphertext(tmp_path: Path) -> None:
 
 @pytest.mark.browser
 def test_add_to_calendar_downloads_the_ics_in_chromium(tmp_path: Path, browser: Any, serve_site: Any) -> None:
-    """Unlocked in a real browser, under the portal's own CSP: the button saves engagement.ics."""
+    """Unlocked in a real browser, under the portal's own CSP: the button saves nw-ops-2026.ics."""
     portal = new_portal(tmp_path, plugin={"readers": READERS})
     portal.add_example("engagement.yml")
     portal.env = {f"COACHPORTAL_PASSPHRASE_{r.upper().replace('-', '_')}": p for r, p in PASSPHRASES.items()}
@@ -229,7 +307,7 @@ def test_add_to_calendar_downloads_the_ics_in_chromium(tmp_path: Path, browser: 
         with page.expect_download() as info:
             page.get_by_role("link", name="Add to calendar").click()
         download = info.value
-        assert download.suggested_filename == "engagement.ics"
+        assert download.suggested_filename == "nw-ops-2026.ics"
         events = read_back(Path(download.path()).read_bytes())
         assert [ev["start"] for ev in events][:7] == UPCOMING_CALLS
         assert ctx.foreign_requests(server.origin) == []

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from browser import Browser, serve
+from coachportal.core.i18n import Translator, translator
 from coachportal.derive import timeline
 from coachportal.load.loader import load_engagement
 from demosite import ENGAGEMENTS, PASSPHRASES, READER_OF, TODAY, build_demo, engagement_urls
@@ -187,7 +188,22 @@ def test_checklist_is_a_card_per_action_on_a_phone(browser: Browser, sites: dict
         assert " ".join(figures.inner_text().split()) == (
             "Manager (n=1) +2.0 Direct reports (n=3) +1.7 Peers (n=3) +1.3 All raters (n=7) +1.6"
         )
-        assert figures.get_attribute("aria-hidden") == "true"  # the chart's aria-label has them
+        # ...instead of the chart, whose labels would shrink below 12 px: every text of the
+        # chart's figure that shows is at least 12 CSS px, for the eye and for screen readers
+        assert not page.locator("svg.cp-chart__svg").first.is_visible()
+        assert figures.get_attribute("aria-hidden") is None
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll('.cp-chart *')].filter((el) => {
+                const r = el.getBoundingClientRect();
+                const text = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+                return r.width > 0 && r.height > 0 && text;
+              }).map((el) => {
+                const scale = el instanceof SVGElement && el.getScreenCTM() ? el.getScreenCTM().a : 1;
+                const size = parseFloat(getComputedStyle(el).fontSize);
+                return [el.textContent.trim().slice(0, 30), size * scale];
+              })"""
+        )
+        assert sizes and all(size >= 12 for _, size in sizes), sizes
 
 
 @pytest.mark.browser
@@ -234,32 +250,56 @@ def test_desktop_keeps_the_tables(browser: Browser, sites: dict[str, str]) -> No
 # --- the timeline's axis on a narrow screen (no browser) ------------------------------------------
 
 
-def ticks_of(months: int) -> tuple[timeline.Tick, ...]:
+def ticks_of(months: int, t: Translator | None = None) -> tuple[timeline.Tick, ...]:
     start = dt.date(2025, 10, 1)
     end = dt.date(2025 + (9 + months) // 12, (9 + months) % 12 + 1, 1) - dt.timedelta(days=1)
     axis = timeline.Timeline(start, end, (), "action", start, ())
-    return timeline._ticks(start, end, axis.pct)
+    return timeline._ticks(start, end, axis.pct, t)
 
 
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
 @pytest.mark.parametrize("months", [3, 6, 10, 13, 14, 20, 26, 40, 80, 140])
-def test_a_narrow_axis_shows_about_six_labels_each_with_room(months: int) -> None:
-    ticks = ticks_of(months)
-    shown = [i for i, t in enumerate(ticks) if not t.minor]
-    labels = [t.label for t in ticks]
-    assert shown[0] == 0 and labels[0].endswith(" 2025")  # the first label, with its year
-    if len(ticks) <= timeline.NARROW_LABELS:
-        assert shown == list(range(len(ticks))), labels  # room for all: nothing left out
-    else:
-        step = -(-len(ticks) // timeline.NARROW_LABELS)
-        assert all(b - a >= step for a, b in zip(shown, shown[1:], strict=False)), labels
-        assert len(shown) <= timeline.NARROW_LABELS + 1, labels
-    # where a year label is left out, the next label shown names the year, or is less
-    # than a year after the label before it (so the order of the months tells the year)
-    for i, t in enumerate(ticks):
-        before, after = [j for j in shown if j < i], [j for j in shown if j > i]
-        if t.minor and " " in t.label and after:
-            nxt, prev = ticks[after[0]], ticks[before[-1]]
-            assert " " in nxt.label or (nxt.date - prev.date).days < 365, labels
+def test_each_axis_names_its_first_month_and_the_years(months: int, language: str) -> None:
+    ticks = ticks_of(months, translator(language))
+    for tier in ("narrow", "wide"):
+        shown = [t for t in ticks if getattr(t, tier)]
+        labels = [getattr(t, tier) for t in shown]
+        assert shown[0] is ticks[0] and labels[0].endswith(" 2025"), labels  # the first, with its year
+        assert len(shown) >= min(len(ticks), 3), labels  # an axis with labels to read
+        for before, label, tick in zip(shown, labels[1:], shown[1:], strict=False):
+            assert label.endswith(f" {tick.date.year}") == (tick.date.year != before.date.year), labels
+    assert sum(1 for t in ticks if t.narrow) <= sum(1 for t in ticks if t.wide)  # the wider axis: as many
+
+
+AXIS_WIDTHS = (360, 768, 1280, 1600)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_timeline_axis_labels_never_overlap_from_360_to_1600_px(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory, language: str
+) -> None:
+    """Measured from the rendered boxes: the four named widths, and every 20 px between."""
+    site = build_demo(tmp_path_factory.mktemp(f"axis-{language}"), "sponsor", language=language)
+    widths = sorted({*AXIS_WIDTHS, *range(360, 1601, 20)})
+    found: dict[str, list[str]] = {}
+    with serve(site) as server, browser.context(viewport={"width": 1600, "height": 900}) as ctx:
+        page = ctx.new_page()
+        for engagement in ENGAGEMENTS:
+            page.goto(server.url + f"{engagement}/")
+            assert page.locator(".cp-tl__row--axis text").count() >= 3
+            for width in widths:
+                page.set_viewport_size({"width": width, "height": 900})
+                shown = page.evaluate(
+                    "() => [...document.querySelectorAll('.cp-tl__row--axis text')]"
+                    ".filter((t) => getComputedStyle(t).display !== 'none').length"
+                )
+                problems = [p for p in problems_of(page) if p.startswith("axis label")]
+                if shown < 3:
+                    problems.append(f"only {shown} axis labels")
+                if problems:
+                    found[f"{engagement} at {width} px"] = problems
+    assert found == {}, found
 
 
 def test_axis_labels_at_either_end_hang_inwards() -> None:

@@ -23,7 +23,9 @@ WORKER_USER = "nobody"
 
 pytestmark = [
     # CI installs nginx (.ci/run): there, a missing nginx fails instead of skipping
-    pytest.mark.skipif(not Path(NGINX).exists() and not os.environ.get("CI"), reason="nginx is not installed"),
+    pytest.mark.skipif(
+        not Path(NGINX).exists() and not os.environ.get("CI"), reason="nginx is not installed"
+    ),
     pytest.mark.skipif(os.geteuid() != 0, reason="nginx switches its workers to another user only as root"),
 ]
 

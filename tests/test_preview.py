@@ -108,6 +108,15 @@ def test_the_preview_reloads_with_the_problems_and_without_them(browser: Browser
         panel.wait_for(timeout=60_000)  # live reload brings it in, no click needed
         assert "unknown value 'doign'; did you mean 'doing'?" in panel.inner_text()
         assert panel.get_attribute("role") == "alert"
+        # the page keeps Material's layout around the panel, and no tag shows as text
+        html = http_get(base + "nw-ops-2026/actions/") or ""
+        assert "&lt;article" not in html and "&lt;div" not in html
+        assert "<article" not in page.inner_text("body")
+        assert page.locator("article.md-content__inner > .coachportal-errors").count() == 1
+        assert page.locator("header.md-header").is_visible()
+        header, content = page.locator("header.md-header"), page.locator(".md-content")
+        assert header.bounding_box()["height"] > 0 and content.bounding_box()["width"] > 300
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
         engagement.write_text(good, encoding="utf-8")
         panel.wait_for(state="detached", timeout=60_000)
         assert "Ask directors for their recommendation" in page.inner_text("article")

@@ -12,8 +12,10 @@ import pytest
 from coachportal.core.models import Engagement, Level
 from coachportal.core.pages import ENGAGEMENT_PAGES
 from coachportal.core.redact import redact
+from coachportal.derive import survey_view
 from coachportal.load.loader import load_engagement
 from coachportal.render.engagement import render_engagement, render_engagement_list
+from markupsafe import escape
 from ruamel.yaml import YAML
 
 REPO = Path(__file__).resolve().parent.parent
@@ -268,7 +270,9 @@ def test_group_labels_are_escaped_exactly_once() -> None:
         assert "<title>A &amp; co</title>" in md_text, audience
         assert "A &amp; co (n=3)<title>A &amp; co</title>" in md_text, audience
         assert "X&lt;y team (n=3)<title>X&lt;y team</title>" in md_text, audience
-        assert "Research &amp; developmen\u2026 (n=3)<title>" in md_text, audience
+        shown = survey_view.truncate(long_name.capitalize(), survey_view.LABEL_CHARS - len(" (n=3)"))
+        assert str(escape(shown)) + " (n=3)<title>" in md_text, audience
+        assert shown.endswith("\u2026") and len(shown) < len(long_name), shown
         assert "<title>Research &amp; development &lt;lab&gt;</title>" in md_text, audience
         text = visible_text(md_text)
         assert "A & co (n=3)" in text and "X<y team (n=3)" in text, audience

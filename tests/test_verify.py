@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from clirun import coachportal
-from coachportal.render.locked import payload_of
-from coachportal.render.locked import locked_fragment
+from coachportal.render.locked import locked_fragment, payload_of
 from demosite import ENGAGEMENTS, PAGES
 from sitebuild import build, demo_copy, site_copy
 

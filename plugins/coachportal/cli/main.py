@@ -138,7 +138,7 @@ def _init(args: argparse.Namespace) -> int:
     from ..edit.scaffold import init_portal
 
     directory = Path(args.directory)
-    written = init_portal(directory, args.site_name)
+    written = init_portal(directory, args.site_name, args.language)
     print(f"A new portal in {directory}:")
     for path in written:
         print(f"  {path}")
@@ -278,6 +278,7 @@ def _reader(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from ..core.i18n import SUPPORTED
     from ..edit.operations import MODES, STAGE_NAMES, STATUSES
 
     parser = argparse.ArgumentParser(
@@ -287,7 +288,8 @@ def _parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="create a new portal in DIR (refuses to overwrite files)")
     init.add_argument("directory", metavar="DIR")
-    init.add_argument("--site-name", default="Coaching portal", help="the portal's title")
+    init.add_argument("--site-name", help="the portal's title (default: 'Coaching portal' in the language)")
+    init.add_argument("--language", default="en", choices=SUPPORTED, help="theme.language: %(choices)s")
     init.set_defaults(run=_init)
 
     new = commands.add_parser("new", help="write engagements/ID.yml, a commented scaffold")

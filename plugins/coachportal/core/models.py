@@ -20,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .clock import TimeOfDay, TimeZoneName
 from .i18n import N_, NC_
 from .surveys import SurveyAggregate, aggregate_groups
 
@@ -443,6 +444,9 @@ class Calls(Item):
     until: Date | None = Field(
         None, description="Calls are planned until this date, YYYY-MM-DD. Example: 2026-09-30"
     )
+    time: TimeOfDay | None = Field(
+        None, description='Time of day of the calls, "HH:MM" (24-hour). Example: "14:00"'
+    )
 
 
 class Analysis(Model):
@@ -526,6 +530,7 @@ class ActionItem(Item):
 class Session(Item):
     date: Date = Field(description="Date of the coaching session, YYYY-MM-DD. Example: 2026-03-12")
     mode: SessionMode = Field(description="video, phone or in-person. Example: video")
+    time: TimeOfDay | None = Field(None, description='Start time, "HH:MM" (24-hour). Example: "14:00"')
     minutes: Annotated[int, Field(ge=1, le=24 * 60)] = Field(
         description="Length in minutes, 1 to 1440. Example: 60"
     )
@@ -778,5 +783,9 @@ class Engagement(Model):
             "Reader ids (declared under readers: in mkdocs.yml) who may unlock this"
             " engagement. Example: [northwind-hr, marcus-lee]"
         ),
+    )
+    timezone: TimeZoneName | None = Field(
+        None,
+        description="Time zone of the times in this file (IANA name). Example: Europe/Berlin",
     )
     stages: Stages = Field(Stages(), description="The four stages: awareness, analysis, action, achievement")

@@ -1,10 +1,14 @@
 """The "Add to calendar" download: upcoming coaching calls and key dates as an RFC 5545 file.
 
 Built with the ``icalendar`` package from the (already redacted) engagement. Every
-event is an all-day event with a stable UID (engagement id, kind and date, so a
-re-import updates instead of duplicating), a DTSTAMP of the build date (reproducible
-with ``COACHPORTAL_TODAY``) and a summary made of a generic label and the engagement's
-title — never names, goals or other free text.
+event has a stable UID (engagement id, kind and date, so a re-import updates instead of
+duplicating), a DTSTAMP of the build date (reproducible with ``COACHPORTAL_TODAY``) and
+a summary of what it is and whose engagement: "Coaching call (video) — Dana Whitfield"
+(the client's name, which every view shows; never goals or other free text). A call or
+an upcoming session with a ``time:`` is a timed event — in the engagement's
+``timezone:`` with its VTIMEZONE, else in floating local time — anything else an
+all-day event. The download is named after the engagement's id (``nw-ops-2026.ics``),
+which the host sees in the URL anyway, so a sponsor's three engagements are three files.
 
 The file never exists in ``site/``: the page carries it as a ``data:`` link
 (:attr:`CalendarFile.href`) inside its HTML, which is encrypted with the rest of the
@@ -23,17 +27,18 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 
 from icalendar import Calendar, Event
 
 from ..core.cadence import parse_cadence
+from ..core.clock import time_of_day
 from ..core.i18n import NC_, Translator, english
 from ..core.models import Engagement
 from .timeline import key_dates
 
 PRODID = "-//coachportal//Coaching engagement calendar//EN"
-FILENAME = "engagement.ics"  # generic: the download's name says nothing about the client
 MAX_CALLS = 200  # a weekly cadence over four years; beyond that the schedule is a typo
 
 
@@ -55,11 +60,16 @@ def call_dates(e: Engagement) -> list[dt.date]:
     return out
 
 
+CALL_MINUTES = 60  # a timed call's length: the calls block gives no length
+
+
 @dataclass(frozen=True)
 class CalendarEvent:
     date: dt.date
-    label: str  # generic: "Coaching call (video)", "Planned end"
-    kind: str  # part of the UID: "call", "planned-end"
+    label: str  # what it is: "Coaching call (video)", "Planned end"
+    kind: str  # part of the UID: "call", "session", "planned-end"
+    time: dt.time | None = None  # a timed event's start, in the engagement's time zone
+    minutes: int = CALL_MINUTES
 
 
 # A call's mode inside its title: "Coaching call (video)".
@@ -77,7 +87,9 @@ def events(e: Engagement, today: dt.date, t: Translator | None = None) -> list[C
     calls = e.stages.analysis.calls
     mode = t.label(MODE_IN_SENTENCE, calls.mode) if calls else ""
     upcoming_calls = [d for d in call_dates(e) if d >= today]
-    out = [CalendarEvent(d, t("Coaching call ({mode})", mode=mode), "call") for d in upcoming_calls]
+    at = time_of_day(calls.time) if calls and calls.time else None
+    out = [CalendarEvent(d, t("Coaching call ({mode})", mode=mode), "call", at) for d in upcoming_calls]
+    out += _sessions(e, today, t)
     scheduled = set(call_dates(e))
     for k, shown in zip(key_dates(e, today), key_dates(e, today, t), strict=True):
         if k.date < today:
@@ -89,11 +101,35 @@ def events(e: Engagement, today: dt.date, t: Translator | None = None) -> list[C
     return sorted(out, key=lambda ev: (ev.date, ev.kind != "call", ev.label))
 
 
+def _sessions(e: Engagement, today: dt.date, t: Translator) -> list[CalendarEvent]:
+    """Sessions already entered for a day still to come (the view's own, redaction done)."""
+    out = []
+    for x in e.stages.action.sessions:
+        if x.date >= today:
+            label = t("Coaching session ({mode})", mode=t.label(MODE_IN_SENTENCE, x.mode))
+            at = time_of_day(x.time) if x.time else None
+            out.append(CalendarEvent(x.date, label, "session", at, x.minutes))
+    return out
+
+
+def _timing(item: Event, ev: CalendarEvent, zone: zoneinfo.ZoneInfo | None) -> None:
+    """DTSTART/DTEND: a timed event in ``zone`` (floating without one), else a whole day."""
+    if ev.time is None:
+        item.add("dtstart", ev.date)
+        item.add("dtend", ev.date + dt.timedelta(days=1))
+        item.add("transp", "TRANSPARENT")  # an all-day reminder does not block the day
+        return
+    start = dt.datetime.combine(ev.date, ev.time, tzinfo=zone)
+    item.add("dtstart", start)
+    item.add("dtend", start + dt.timedelta(minutes=ev.minutes))
+
+
 @dataclass(frozen=True)
 class CalendarFile:
     ics: bytes
     calls: int
     key_dates: int
+    engagement_id: str
     t: Translator = field(default_factory=english, repr=False, compare=False)
 
     @property
@@ -103,7 +139,7 @@ class CalendarFile:
 
     @property
     def filename(self) -> str:
-        return FILENAME
+        return f"{self.engagement_id}.ics"
 
     @property
     def text(self) -> str:
@@ -129,6 +165,7 @@ def calendar(e: Engagement, today: dt.date, t: Translator | None = None) -> Cale
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     stamp = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)
+    zone = zoneinfo.ZoneInfo(e.timezone) if e.timezone else None
     seen: set[str] = set()
     for ev in upcoming:
         uid = f"{e.id}-{ev.kind}-{ev.date:%Y%m%d}@coachportal"
@@ -138,10 +175,12 @@ def calendar(e: Engagement, today: dt.date, t: Translator | None = None) -> Cale
         item = Event()
         item.add("uid", uid)
         item.add("dtstamp", stamp)
-        item.add("dtstart", ev.date)
-        item.add("dtend", ev.date + dt.timedelta(days=1))
-        item.add("summary", f"{ev.label} — {e.title}")
-        item.add("transp", "TRANSPARENT")  # an all-day reminder does not block the day
+        _timing(item, ev, zone)
+        item.add("summary", t("{what} — {client}", what=ev.label, client=e.client.name))
         cal.add_component(item)
-    calls = sum(1 for ev in upcoming if ev.kind == "call")
-    return CalendarFile(cal.to_ical(), calls, len(seen) - calls, t)
+    if zone is not None:
+        # the VTIMEZONE of the TZID, with the rules of the years the events span
+        first, last = upcoming[0].date, upcoming[-1].date
+        cal.add_missing_timezones(dt.date(first.year, 1, 1), dt.date(last.year + 1, 12, 31))
+    calls = sum(1 for ev in upcoming if ev.kind in ("call", "session"))
+    return CalendarFile(cal.to_ical(), calls, len(seen) - calls, e.id, t)

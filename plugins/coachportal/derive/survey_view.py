@@ -44,8 +44,12 @@ def truncate(value: object, length: int = 22) -> str:
 
 ROW_HEIGHT = 26
 TOP = 8
-LABEL_RIGHT = 170  # labels end here, bars start at the scale's −3
-UNIT = 65  # one scale point
+LABEL_RIGHT = 200  # labels end here, bars start at the scale's −3
+UNIT = 60  # one scale point
+# 13-unit text (the chart's CSS) averages under 7.5 units a character, bold included:
+# a label's characters up to the gap before the axis (German group names are long).
+UNITS_PER_CHAR = 7.5
+LABEL_CHARS = int((LABEL_RIGHT - 12 - 4) / UNITS_PER_CHAR)
 ZERO = LABEL_RIGHT + 3 * UNIT
 WIDTH = 640
 
@@ -113,7 +117,7 @@ def _bar(figures: Figures, index: int, total: bool, t: Translator) -> ChartBar:
     negative = figures.mean < 0
     name = group_label(figures.label, t)
     return ChartBar(
-        label=f"{truncate(name, 22)} (n={figures.n})",
+        label=f"{truncate(name, LABEL_CHARS - len(f' (n={figures.n})'))} (n={figures.n})",
         full_label=" ".join(name.split()),
         n=figures.n,
         y=TOP + index * ROW_HEIGHT,

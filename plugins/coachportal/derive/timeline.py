@@ -7,10 +7,11 @@ key dates) and the "actual" bar of each stage: a field with a date is listed onc
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..core.i18n import Translator, english
 from ..core.models import STAGE_BLURBS, STAGE_LABELS, STAGE_NAMES, STAGES, Engagement, Period
+from . import axis
 from .actions import overdue
 from .formatting import fmt_date
 
@@ -136,14 +137,19 @@ class StageView:
 @dataclass(frozen=True)
 class Tick:
     date: dt.date
-    label: str
     pct: float
-    minor: bool = False  # its label is left out where the axis is narrow (phones)
+    narrow: str | None = None  # its label on a phone's axis (None: none there)
+    wide: str | None = None  # its label on a wider axis
 
     @property
     def anchor(self) -> str:
-        """Where a narrow axis hangs the label from its tick, so that it stays on the axis."""
-        return "start" if self.pct <= 5 else "end" if self.pct >= 94 else "middle"
+        """Where the label hangs from the tick, so that it stays on the axis."""
+        return axis.anchor(self.pct)
+
+    @property
+    def dx(self) -> float:
+        """A label at either end stands off the axis's edge (a glyph such as "j" reaches past its origin)."""
+        return {"start": axis.END_INSET_PX, "end": -axis.END_INSET_PX}.get(self.anchor, 0)
 
 
 @dataclass(frozen=True)
@@ -194,45 +200,25 @@ class Timeline:
 
 
 def _ticks(start: dt.date, end: dt.date, timeline_pct, t: Translator | None = None) -> tuple[Tick, ...]:
+    """A tick on the first of every month (every 2nd, 3rd... on long engagements), each
+    labelled where its label has room (:mod:`axis`)."""
     t = t or english()
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     step = 1 if months <= 13 else 2 if months <= 26 else 3 if months <= 40 else 6 if months <= 80 else 12
-    ticks: list[Tick] = []
+    dates: list[dt.date] = []
     year, month = start.year, start.month
     if start.day != 1:  # first tick on the first of the next month
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     index = 0
-    previous_year = None
     while dt.date(year, month, 1) <= end:
-        date = dt.date(year, month, 1)
         if index % step == 0:
-            label = t.month(date)
-            if previous_year != year:
-                label += f" {year}"
-                previous_year = year
-            ticks.append(Tick(date, label, timeline_pct(date)))
+            dates.append(dt.date(year, month, 1))
         index += 1
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return _thinned(ticks)
-
-
-NARROW_LABELS = 6  # axis labels that fit a phone's width
-
-
-def _thinned(ticks: list[Tick]) -> tuple[Tick, ...]:
-    """Mark labels to leave out on a narrow axis, so that each one shown has room.
-
-    Labels shown are at least k ticks apart (k keeps about six): first those that carry
-    a year (the first label always does), then every k-th of the others.
-    """
-    step = max(1, -(-len(ticks) // NARROW_LABELS))
-    kept: list[int] = []
-    for i, t in enumerate(ticks):
-        if " " in t.label and all(i - k >= step for k in kept):
-            kept.append(i)
-    years = list(kept)
-    kept += [i for i in range(0, len(ticks), step) if all(abs(i - y) >= step for y in years)]
-    return tuple(replace(t, minor=i not in kept) for i, t in enumerate(ticks))
+    pcts = [timeline_pct(d) for d in dates]
+    narrow = axis.fit(dates, pcts, t.month, axis.NARROW_TRACK_PX)
+    wide = axis.fit(dates, pcts, t.month, axis.WIDE_TRACK_PX)
+    return tuple(Tick(d, p, n, w) for d, p, n, w in zip(dates, pcts, narrow, wide, strict=True))
 
 
 def _stage_view(

@@ -8,179 +8,17 @@ import os
 from importlib import metadata
 from pathlib import Path
 
+from ..core import i18n
 from ..core.checks import id_problem
+from ..core.i18n import DEFAULT_LANGUAGE
 from ..core.models import ID_MAX_LENGTH, STAGES
 from ..core.schema import engagement_json_schema
+from . import init_files
 from .errors import EditError
 
 SCHEMA_FILE = "engagement.schema.json"
 MAX_ID = ID_MAX_LENGTH
 PLACEHOLDER_INSTALL = "coachportal @ git+https://github.com/<your-org>/coachportal@main"
-
-MKDOCS_YML = """\
-# A private coaching portal built with coachportal: `coachportal --help` lists the commands.
-site_name: {site_name}
-docs_dir: content
-site_dir: site
-
-theme:
-  name: material
-  custom_dir: overrides    # the confidentiality line above the header (overrides/main.html)
-  font: false              # no Google Fonts: no request leaves the portal's origin
-  features:
-    - navigation.instant
-    - navigation.footer
-  palette:
-    - media: "(prefers-color-scheme: light)"
-      scheme: default
-      primary: indigo
-      accent: teal
-      toggle: {{icon: material/weather-night, name: Switch to dark mode}}
-    - media: "(prefers-color-scheme: dark)"
-      scheme: slate
-      primary: indigo
-      accent: teal
-      toggle: {{icon: material/weather-sunny, name: Switch to light mode}}
-
-plugins:
-  - search
-  - coachportal:
-      engagements_dir: engagements
-      audience: sponsor        # what the portal may show: sponsor | client | coach
-      # Who may unlock engagements; `coachportal reader add ID --name NAME` adds one.
-      readers: {{}}
-
-markdown_extensions:
-  - admonition
-  - attr_list
-  - md_in_html
-  - tables
-
-extra:
-  generator: false         # no "Made with Material" link in the footer
-"""
-
-OVERRIDE_MAIN = """\
-{% extends "base.html" %}
-
-{#- A confidentiality line above the header of every page. -#}
-{% block announce %}
-  Confidential coaching portal — please do not forward links or passphrases.
-{% endblock %}
-
-{#- Only a tool that runs the coachportal plugin (MkDocs, ProperDocs) may build this portal:
-    any other (Zensical today) would publish it without its engagement pages, their
-    encryption and its privacy settings, so its build stops here, naming what is needed. -#}
-{% block extrahead %}
-  {%- if mkdocs_version is not defined -%}{{ coachportal_needs_mkdocs_or_properdocs() }}{%- endif -%}
-  {{ super() }}
-{% endblock %}
-"""
-
-INDEX_MD = """\
----
-title: Welcome
----
-
-# Your coaching programme portal
-
-This portal shows how the executive-coaching engagements you sponsor are
-progressing: the plan agreed at the start, the actions under way, what stakeholders
-report, and the final report. It is **read-only** and **private**: every engagement
-is encrypted, and only the people named for it can open it with their passphrase.
-
-## Open your engagements
-
-Enter the passphrase you received from your coach. Your browser unlocks only the
-engagements you are named for; nothing you type leaves this page.
-
-<!-- coachportal:engagements -->
-"""
-
-GITIGNORE = """\
-# Built site and the build's staging copies
-site/
-site.*/
-.cache/
-# Passphrases: never commit them (CI reads repository secrets)
-secrets.yml
-secrets.yaml
-*.secrets.yml
-.env
-"""
-
-WORKFLOW = """\
-# Validate, build (encrypted with the readers' passphrases), verify and deploy to GitHub Pages.
-# Settings -> Pages -> Source: GitHub Actions. Passphrases are repository secrets named
-# COACHPORTAL_PASSPHRASE_<READER_ID> (`coachportal reader add` prints the command).
-name: portal
-on:
-  push: {branches: [main]}
-  workflow_dispatch:
-  schedule: [{cron: "0 5 * * *"}]   # daily: overdue flags and "as of" dates stay current
-permissions: {contents: read, pages: write, id-token: write}
-concurrency: {group: pages, cancel-in-progress: false}
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with: {fetch-depth: 0}   # the full history: "since the last update" reads it
-      - uses: actions/setup-python@v5
-        with: {python-version: "3.11"}
-      - run: pip install -r requirements.txt
-      - name: Validate engagement files
-        run: coachportal validate
-      - name: Build
-        env:
-          # Every repository secret, filtered below to COACHPORTAL_PASSPHRASE_*: a new
-          # reader needs no change to this file, only `gh secret set`.
-          ALL_SECRETS: ${{ toJSON(secrets) }}
-          NO_MKDOCS_2_WARNING: "1"
-        run: |
-          python - <<'PY'
-          import json, os, subprocess
-          secrets = json.loads(os.environ.pop("ALL_SECRETS"))
-          wanted = {k: v for k, v in secrets.items() if k.startswith("COACHPORTAL_PASSPHRASE_")}
-          env = {**os.environ, **wanted}
-          subprocess.run(["mkdocs", "build", "--strict"], env=env, check=True)
-          PY
-      - name: Verify the built site (nothing is deployed unless it passes)
-        run: coachportal verify
-      - uses: actions/configure-pages@v5
-      - uses: actions/upload-pages-artifact@v3
-        with: {path: site}
-  deploy:
-    needs: build
-    runs-on: ubuntu-latest
-    environment: {name: github-pages, url: "${{ steps.deployment.outputs.page_url }}"}
-    steps:
-      - id: deployment
-        uses: actions/deploy-pages@v4
-"""
-
-README_MD = """\
-# {site_name}
-
-A private coaching portal built with coachportal: one YAML file per engagement in
-`engagements/`, published by committing. The site is encrypted: each reader unlocks
-their engagements with their own passphrase.
-
-```sh
-pip install -r requirements.txt
-coachportal reader add acme-hr --name "Acme HR"  # a reader and their passphrase
-coachportal new acme-ops-2026 --access acme-hr   # a new engagement file
-coachportal validate                             # every problem as file:line:column
-export COACHPORTAL_SECRETS=secrets.yml && mkdocs serve   # preview (not encrypted)
-```
-
-Pushing to `main` validates, builds, verifies (`coachportal verify`) and deploys the portal to GitHub Pages
-(`.github/workflows/portal.yml`; Settings → Pages → Source: GitHub Actions), and it
-rebuilds daily. Passphrases live in repository secrets and in the git-ignored
-`secrets.yml`, never in the repository. Day to day: `coachportal action`, `session`,
-`stage` and `survey` edit an engagement file and keep its comments
-(`coachportal --help`).
-"""
 
 
 def _install_line() -> str:
@@ -196,28 +34,30 @@ def _install_line() -> str:
     return PLACEHOLDER_INSTALL
 
 
-def portal_files(site_name: str) -> dict[str, str]:
-    """Every file of a new portal, by relative path."""
+def portal_files(site_name: str | None = None, language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Every file of a new portal, by relative path, in ``language``."""
+    t = i18n.translator(language)
+    site_name = site_name or init_files.default_site_name(t)
     install = _install_line()
     requirements = f"{install}\n"
     if install == PLACEHOLDER_INSTALL:
-        requirements = "# Replace <your-org> with where your copy of coachportal lives.\n" + requirements
+        requirements = init_files.requirements_note(t) + requirements
     return {
-        "mkdocs.yml": MKDOCS_YML.format(site_name=json.dumps(site_name, ensure_ascii=False)),
-        "overrides/main.html": OVERRIDE_MAIN,
-        "content/index.md": INDEX_MD,
+        "mkdocs.yml": init_files.mkdocs_yml(t, site_name),
+        "overrides/main.html": init_files.override_main(t),
+        "content/index.md": init_files.index_md(t),
         "engagements/.gitkeep": "",
-        ".gitignore": GITIGNORE,
-        ".github/workflows/portal.yml": WORKFLOW,
+        ".gitignore": init_files.gitignore(t),
+        ".github/workflows/portal.yml": init_files.workflow_yml(t),
         "requirements.txt": requirements,
-        "README.md": README_MD.format(site_name=site_name),
+        "README.md": init_files.readme_md(t, site_name),
         SCHEMA_FILE: json.dumps(engagement_json_schema(), indent=2) + "\n",
     }
 
 
-def init_portal(directory: Path, site_name: str) -> list[Path]:
+def init_portal(directory: Path, site_name: str | None, language: str = DEFAULT_LANGUAGE) -> list[Path]:
     """Write a new portal into ``directory``; refuse (listing them) if any file exists."""
-    files = portal_files(site_name)
+    files = portal_files(site_name, language)
     existing = sorted(str(directory / rel) for rel in files if (directory / rel).exists())
     if existing:
         raise EditError(

@@ -1,8 +1,9 @@
 """What every HTML page gets on its way out, and what no page or stylesheet may do.
 
-Every page: noindex, a Content-Security-Policy (not in the preview, where MkDocs injects
-its live-reload script), no repository API call, the idle-lock setting and unlock.js's
-words, and a small note of which view it belongs to (every page of a one-view portal).
+Every page: noindex, a name for the theme's search dialog, a Content-Security-Policy (not
+in the preview, where MkDocs injects its live-reload script), no repository API call, the
+idle-lock setting and unlock.js's words, and a small note of which view it belongs to
+(every page of a one-view portal).
 A page or stylesheet that would load anything from another origin fails the build.
 """
 
@@ -17,7 +18,7 @@ from ..core.i18n import Translator
 from ..core.log import prefixed
 from ..core.models import VISIBILITY_LABELS, Level
 from ..render import locked
-from . import hygiene, preview
+from . import hygiene, preview, theme_a11y
 from .origins import foreign_css_resources, foreign_resources
 
 FOOTER = '<div class="md-footer-meta__inner md-grid">'
@@ -56,6 +57,7 @@ def finish_page(
         raise PluginError(prefixed(f"{where} would load from another origin {THIRD_PARTIES}: {loads}"))
     if problems:
         output = preview.with_panel(output, problems)
+    output = theme_a11y.name_dialogs(output, t)
     idle = f'<meta name="coachportal:idle-lock-minutes" content="{idle_lock_minutes:g}">'
     idle += locked.strings_element(t)
     output = hygiene.without_repository_stats(hygiene.add_noindex(output))

@@ -33,7 +33,11 @@ _ANCHORS = ('<article class="md-content__inner md-typeset">', "<body>")
 
 
 def with_panel(html: str, panel: str) -> str:
-    """The page with ``panel`` at the top of its content (or of its body)."""
+    """The page with ``panel`` at the top of its content (or of its body).
+
+    Plain ``str`` on both sides: ``anchor + Markup(...)`` would be Markup's ``__radd__``,
+    which escapes the anchor and shows its tag as text on every page."""
+    panel = str(panel)
     for anchor in _ANCHORS:
         if anchor in html:
             return html.replace(anchor, anchor + panel, 1)

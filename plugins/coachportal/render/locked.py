@@ -157,7 +157,9 @@ def _unlock_form(
         f'<{heading} class="coachportal-unlock__title">{title}</{heading}>\n'
         f'<p class="coachportal-unlock__intro">{intro}</p>\n'
         '<fieldset class="coachportal-unlock__fields" disabled>\n'
-        f'<label class="coachportal-unlock__label" for="{field_id}">{label}</label>\n'
+        # The legend names the fieldset (axe, pa11y); the label inside it names the field.
+        f'<legend class="coachportal-unlock__legend"><label class="coachportal-unlock__label"'
+        f' for="{field_id}">{label}</label></legend>\n'
         '<span class="coachportal-unlock__row">'
         f'<input class="coachportal-unlock__input" id="{field_id}" name="passphrase" type="password"'
         ' autocomplete="current-password" autocapitalize="off" spellcheck="false" required>'

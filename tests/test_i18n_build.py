@@ -25,10 +25,18 @@ AS_OF = {"de": "20. Juni 2026", "fr": "20 juin 2026", "es": "20 jun 2026", "nl":
 UNLOCK_TIMEOUT = 15_000
 
 
+class _Loader(yaml.SafeLoader):
+    """The demo's mkdocs.yml as MkDocs reads it with no environment: ``!ENV [NAME, default]``
+    gives the default (the language, replaced below)."""
+
+
+_Loader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+
+
 def build_demo(root: Path, language: str) -> Path:
     """An unencrypted copy of the demo with ``theme.language: <language>``; returns site/."""
     copy_demo(root)
-    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), _Loader)  # noqa: S506
     config["theme"]["language"] = language
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "coachportal" in plugin:

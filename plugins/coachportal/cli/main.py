@@ -82,6 +82,8 @@ def _validate(args: argparse.Namespace) -> int:
         _print_problems(problems)
     if problems or reader_problems:
         return 1
+    for warning in _contract_warnings([Path(p) for p in args.paths] or [default]):
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"{len(names)} engagement file(s) OK" + (f": {', '.join(names)}" if names else ""))
     return 0
 
@@ -103,6 +105,15 @@ def _load_all(targets: list[Path], readers: set[str] | None) -> tuple[list[str],
         except EngagementError as exc:
             problems.extend(exc.problems)
     return names, problems
+
+
+def _contract_warnings(targets: list[Path]) -> list[Problem]:
+    """Contracts used beyond what was bought, or ending before the engagement (not errors)."""
+    from ..load.loader import engagement_files, load_engagement
+    from ..load.warnings import contract_problems
+
+    paths = [f for t in targets for f in (engagement_files(t) if t.is_dir() else [t])]
+    return contract_problems(paths, [load_engagement(p) for p in paths])
 
 
 def _print_problems(problems: list[Problem]) -> None:

@@ -35,6 +35,7 @@ from ..core.models import VISIBILITY_LABELS, Level
 from ..core.pages import PageSource, url
 from ..core.redact import audience_from
 from ..load import loader
+from ..load.warnings import contract_problems
 from ..protect import crypto, vault
 from ..render import locked as protect
 from ..render.engagement import render_engagement_list, render_view_switcher
@@ -265,6 +266,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             f"{len(self.portal.engagements)} engagement(s), {names} view{'s' if len(views) > 1 else ''}"
             + (", encrypted" if self.encrypting else "")
         )
+        # Info, not warning: under --strict (the deploy workflow) an extra session must not stop a deploy.
+        for problem in contract_problems(loader.engagement_files(directory), self.portal.engagements):
+            log.info(f"warning: {problem}")
         if Level.COACH in self.portal.views and len(self.portal.views) > 1 and self.encrypting:
             log.warning("publishing the coach view (interview and session notes) for coach-level readers")
         if self.previewing:

@@ -20,12 +20,14 @@ Python, the same for the text it holds.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 from dataclasses import dataclass, field
 
 from ..core.i18n import N_, Translator, english
-from ..core.models import Engagement
-from ..derive import timeline
+from ..core.models import STAGES, Engagement
+from ..core.pages import ENGAGEMENT_PAGES, url
+from ..derive import programme, timeline
 from ..derive.actions import completion
 from .engagement import render_fragment
 
@@ -33,11 +35,26 @@ from .engagement import render_fragment
 # English message ids, translated where they are rendered (row_html, skeleton).
 COLUMNS: tuple[str, ...] = (
     N_("Client"),
+    N_("Coach"),
     N_("Stage"),
     N_("Actions done"),
+    N_("Sessions used"),
+    N_("Last session"),
+    N_("Next date"),
     N_("Overdue"),
-    N_("Next key date"),
     N_("Last update"),
+)
+# The sort key of each column (data-sort on its cells), in COLUMNS' order: programme.js sorts by it.
+SORTS: tuple[str, ...] = (
+    "client",
+    "coach",
+    "stage",
+    "done",
+    "sessions",
+    "last",
+    "next",
+    "overdue",
+    "updated",
 )
 CAPTION = N_(
     "What needs attention comes first: overdue actions, then stages behind schedule,"
@@ -72,7 +89,56 @@ class Row:
     next_date: dt.date | None
     next_label: str | None
     last_updated: dt.date | None
+    coach: str = ""
+    programme: str | None = None
+    usage: programme.Usage | None = None
+    last_session: dt.date | None = None
+    next_detail: str | None = None  # YAML text the next date is about (an action's title)
     t: Translator = field(default_factory=english, repr=False, compare=False)
+
+    @property
+    def sessions_text(self) -> str:
+        u = self.usage
+        if u is None:
+            return ""
+        parts = [
+            self.t("{used} of {contracted}", used=u.sessions, contracted=u.contracted_sessions)
+            if u.contracted_sessions is not None
+            else str(u.sessions)
+        ]
+        if u.contracted_hours is not None:
+            parts.append(
+                self.t("{used} of {contracted} h", used=f"{u.hours:g}", contracted=f"{u.contracted_hours:g}")
+            )
+        return " · ".join(parts)
+
+    @property
+    def over_contract_label(self) -> str | None:
+        return self.t("Over contract") if self.usage is not None and self.usage.over else None
+
+    @property
+    def stage_rank(self) -> int:
+        return STAGES.index(self.stage) if self.stage in STAGES else len(STAGES)
+
+    def cell_sort(self, column: str) -> str:
+        """The ``data-sort`` value of a column's cell: plain string order sorts it (programme.js)."""
+        u = self.usage
+
+        def date(d: dt.date | None) -> str:
+            return d.isoformat() if d else _NO_DATE
+
+        values = {
+            "client": collation_text(self.client),
+            "coach": collation_text(self.coach),
+            "stage": str(self.stage_rank),
+            "done": f"{self.done:05d}",
+            "sessions": f"{u.sessions if u else 0:05d}",
+            "last": date(self.last_session),
+            "next": date(self.next_date),
+            "overdue": f"{self.overdue:05d}",
+            "updated": date(self.last_updated),
+        }
+        return values[column]
 
     @property
     def closed(self) -> bool:
@@ -133,7 +199,8 @@ def row(
     e: Engagement, today: dt.date, url: str, last_updated: dt.date | None = None, t: Translator | None = None
 ) -> Row:
     t = t or english()
-    status = timeline.status(e, today, t)  # overdue count, schedule and the next of timeline.key_dates
+    status = timeline.status(e, today, t)  # overdue count and schedule
+    nearest = programme.next_date(e, today, t)  # calls, due dates, survey rounds, planned ends
     tally = completion(e, t)
     return Row(
         id=e.id,
@@ -147,9 +214,14 @@ def row(
         done=tally.done,
         total=tally.total,
         overdue=status.overdue,
-        next_date=status.next_date.date if status.next_date else None,
-        next_label=status.next_date.label if status.next_date else None,
+        next_date=nearest.date if nearest else None,
+        next_label=nearest.what if nearest else None,
         last_updated=last_updated,
+        coach=e.coach.name,
+        programme=e.programme,
+        usage=programme.usage(e),
+        last_session=programme.last_session(e, today),
+        next_detail=nearest.detail if nearest else None,
         t=t,
     )
 
@@ -157,7 +229,9 @@ def row(
 def row_html(r: Row, t: Translator | None = None) -> str:
     """The row's ``<tr>``, every value escaped (see the module's contract with unlock.js)."""
     t = t or r.t
-    return render_fragment("_dashboard_row.html", t, row=r, columns=[t.gettext(c) for c in COLUMNS])
+    return render_fragment(
+        "_dashboard_row.html", t, row=r, columns=[t.gettext(c) for c in COLUMNS]
+    )
 
 
 def skeleton(t: Translator | None = None) -> str:
@@ -174,3 +248,25 @@ def skeleton(t: Translator | None = None) -> str:
         no_match=t.gettext(NO_MATCH),
         filter_from=FILTER_FROM,
     )
+
+
+def facts(e: Engagement, r: Row, directory_urls: bool = True, view: str = "") -> str:
+    """The figures programme.js adds up per programme and the pages its search opens, as JSON.
+
+    Only what the row already shows (or the reader's own pages list): the programme's
+    summary row is made in the browser from the engagements the reader opened, because
+    the build must not tell one reader about engagements they may not open.
+    """
+    u = r.usage
+    doc = {
+        "programme": r.programme,
+        "stage": r.stage,
+        "stageLabel": r.stage_label,
+        "sessions": u.sessions if u else 0,
+        "contracted": u.contracted_sessions if u else None,
+        "overdue": r.overdue,
+        "surveys": {str(k): v for k, v in programme.survey_means(e).items()},
+        "updated": r.last_updated.isoformat() if r.last_updated else None,
+        "pages": [url(e.id, slug, directory_urls, view) for slug, _ in ENGAGEMENT_PAGES],
+    }
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))

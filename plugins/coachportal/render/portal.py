@@ -240,4 +240,5 @@ def summary(
         "url": link,
         "row": dashboard.row_html(r, t),
         "sort": r.sort_key,
+        "facts": dashboard.facts(engagement, r, directory_urls, view),
     }

@@ -9,6 +9,7 @@ content (encrypt), context (local nav), post_page (noindex) -> on_post_build
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from dataclasses import dataclass, field
@@ -44,12 +45,13 @@ from . import hygiene, preview, replay, scripts
 from .origins import foreign_css_resources, foreign_resources
 from .staging import Staging
 
+TODAY_ENV = "COACHPORTAL_TODAY"
 log = get_plugin_logger(__name__)  # messages read "coachportal: ..."
 
 ASSETS = Path(__file__).parents[1] / "assets"
 ASSET_DIR = "coachportal"  # where assets land in site/
 CSS = ("portal.css", "coachportal.css", "unlock.css")
-JS = (scripts.MODULE, "print.js")
+JS = (scripts.MODULE, scripts.PROGRAMME, "print.js")
 PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 HOME_MARKER = "<!-- coachportal:engagements -->"
 # What an engagement page holds between on_page_content and on_env (where it is encrypted).
@@ -134,6 +136,8 @@ class CoachPortalConfig(base.Config):
     idle_lock_minutes = _Minutes(default=30)
     # The portal's language (en, de, fr, es, nl); by default theme.language.
     language = c.Optional(c.Type(str))
+    # A pinned "today" (the demo: always mid-stream); COACHPORTAL_TODAY still wins.
+    today = c.Optional(c.Type(dt.date))
 
 
 class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
@@ -243,7 +247,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             try:
                 with parallel.gc_paused(uncached):
                     self.portal = build_portal(
-                        directory, views, today(), readers, self.t, workers, reuse, defer=not reuse
+                        directory, views, self._today(), readers, self.t, workers, reuse, defer=not reuse
                     )
             except BaseException:
                 self._close_workers()
@@ -384,6 +388,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         files.append(File.generated(config, f"{ASSET_DIR}/{scripts.CLASSIC}", content=classic))
         files.append(File.generated(config, "robots.txt", content=hygiene.ROBOTS_TXT))
         return files
+
+    def _today(self) -> dt.date:
+        return self.config.today if self.config.today and TODAY_ENV not in os.environ else today()
 
     def _set_aside_unchanged(self, config: MkDocsConfig) -> None:
         """Preview only: the engagements whose pages are unchanged since the last rebuild

@@ -65,6 +65,36 @@ FILTER_HINT = N_("Type part of a name, a stage or a date")
 NO_MATCH = N_("No engagement matches the filter.")
 FILTER_FROM = 6  # the filter box is shown from this many rows on
 
+# The words programme.js shows (filters, the programme summary row, the CSV, search), by its
+# key: English message ids, translated into the skeleton's <template> of JSON. {x} are
+# filled in by the script with numbers, dates or labels the build already translated.
+WORDS: dict[str, str] = {
+    "stage": N_("Stage"),
+    "coach": N_("Coach"),
+    "programme": N_("Programme"),
+    "overdue": N_("Overdue actions"),
+    "all": N_("All"),
+    "withOverdue": N_("With overdue actions"),
+    "noneOverdue": N_("None overdue"),
+    "csv": N_("Download as CSV"),
+    "sortBy": N_("Sort by {column}"),
+    "noProgramme": N_("No programme"),
+    "summary": N_("Programme summary"),
+    "engagements": N_("Engagements: {n}"),
+    "byStage": N_("By stage: {stages}"),
+    "sessionsOf": N_("Sessions used: {used} of {contracted} contracted"),
+    "sessions": N_("Sessions used: {used}"),
+    "withOverdueCount": N_("With overdue actions: {n}"),
+    "surveyRound": N_("Survey round {round}: {mean} on average across {n} engagements"),
+    "surveyHidden": N_("Survey averages are shown across three engagements or more."),
+    "changed": N_("Changed since your last visit"),
+    "search": N_("Search your engagements"),
+    "searchHint": N_("A word from any page you unlocked"),
+    "searching": N_("Reading the pages you unlocked…"),
+    "searchNone": N_("No page you unlocked holds that."),
+    "searchCount": N_("Pages found: {n}"),
+}
+
 # Attention tiers, most urgent first.
 TIER_OVERDUE, TIER_BEHIND, TIER_OPEN, TIER_CLOSED = range(4)
 _SEP = "\x1f"  # below every printable character: "Ann" sorts before "Anna"
@@ -229,9 +259,7 @@ def row(
 def row_html(r: Row, t: Translator | None = None) -> str:
     """The row's ``<tr>``, every value escaped (see the module's contract with unlock.js)."""
     t = t or r.t
-    return render_fragment(
-        "_dashboard_row.html", t, row=r, columns=[t.gettext(c) for c in COLUMNS]
-    )
+    return render_fragment("_dashboard_row.html", t, row=r, columns=[t.gettext(c) for c in COLUMNS])
 
 
 def skeleton(t: Translator | None = None) -> str:
@@ -247,7 +275,14 @@ def skeleton(t: Translator | None = None) -> str:
         filter_hint=t.gettext(FILTER_HINT),
         no_match=t.gettext(NO_MATCH),
         filter_from=FILTER_FROM,
+        sorts=SORTS,
+        words=words_json(t),
     )
+
+
+def words_json(t: Translator) -> str:
+    """:data:`WORDS` translated, as JSON for a <template> (escaped there by Jinja2)."""
+    return json.dumps({k: t.gettext(v) for k, v in WORDS.items()}, ensure_ascii=False, separators=(",", ":"))
 
 
 def facts(e: Engagement, r: Row, directory_urls: bool = True, view: str = "") -> str:

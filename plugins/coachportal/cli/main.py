@@ -6,6 +6,7 @@ coachportal validate [PATH...]       the build's checks (alias: check)
 coachportal action|session|stage|survey FILE ...   edits that keep comments and layout
 coachportal reader add|rotate ID     readers in mkdocs.yml, passphrases in the secrets file
 coachportal schema                   engagement.schema.json for editor completion
+coachportal digest --since DATE      each reader's e-mail of what changed (.eml)
 """
 
 from __future__ import annotations
@@ -357,6 +358,10 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (add, rotate):
         sub.add_argument("-f", "--config-file", dest="config", help="mkdocs.yml (default: the nearest one)")
         sub.set_defaults(run=_reader)
+
+    from .digest import add_parser as add_digest
+
+    add_digest(commands)
 
     schema = commands.add_parser("schema", help="write the engagement JSON Schema (for editor completion)")
     schema.add_argument("-o", "--output", default="engagement.schema.json")

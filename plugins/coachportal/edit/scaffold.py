@@ -147,6 +147,24 @@ jobs:
     steps:
       - id: deployment
         uses: actions/deploy-pages@v4
+  # Weekly digests (optional): uncomment to make each reader's e-mail of what changed in the
+  # last week as a downloadable artifact (no engagement content: see `coachportal digest`).
+  # Runs on the daily schedule above, on Mondays only; set site_url in mkdocs.yml first.
+  # digest:
+  #   if: github.event_name == 'schedule' && startsWith(github.event.schedule, '0 5')
+  #   runs-on: ubuntu-latest
+  #   steps:
+  #     - uses: actions/checkout@v4
+  #       with: {fetch-depth: 0}
+  #     - uses: actions/setup-python@v5
+  #       with: {python-version: "3.11"}
+  #     - run: pip install -r requirements.txt
+  #     - name: Digests of the last week
+  #       run: |
+  #         [ "$(date -u +%u)" = 1 ] || exit 0
+  #         coachportal digest --since "$(date -u -d '7 days ago' +%F)" --out digests
+  #     - uses: actions/upload-artifact@v4
+  #       with: {name: digests, path: digests, retention-days: 7}
 """
 
 README_MD = """\

@@ -28,6 +28,10 @@ class PortalConfig:
     engagements_dir: Path
     encryption: bool
     readers: dict[str, dict[str, Any]]
+    site_url: str | None = None
+    site_name: str = ""
+    language: str = "en"  # the portal's (the plugin's language option, else theme.language)
+    views: tuple[str, ...] = ("sponsor",)
 
     @property
     def root(self) -> Path:
@@ -80,6 +84,20 @@ def load_portal_config(path: Path) -> tuple[PortalConfig, list[str]]:
     if plugin is None:
         raise CliError(f"{path}: the {PLUGIN} plugin is not listed under plugins:")
     options = plugin.config
-    readers = {rid: {"name": r.name, "level": r.level} for rid, r in options.readers.items()}
-    portal = PortalConfig(path, path.parent / options.engagements_dir, bool(options.encryption), readers)
+    readers = {
+        rid: {"name": r.name, "level": r.level, "email": r.email} for rid, r in options.readers.items()
+    }
+    from ..core.i18n import choose
+
+    language, _ = choose(options.language, config.theme.get("language"))
+    portal = PortalConfig(
+        path,
+        path.parent / options.engagements_dir,
+        bool(options.encryption),
+        readers,
+        site_url=config.site_url,
+        site_name=config.site_name,
+        language=language,
+        views=tuple(options.views or [options.audience]),
+    )
     return portal, [f"{path}: {m}" for m in collect.messages]

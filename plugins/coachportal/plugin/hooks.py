@@ -106,6 +106,7 @@ class ReaderConfig(base.Config):
     # The most private view this reader may open: a sponsor's passphrase never
     # unlocks a client or coach portal.
     level = c.Choice(Level.names(), default="sponsor")
+    email = c.Optional(c.Type(str))  # the To: line of `coachportal digest`
 
 
 class Iterations(c.Type):

@@ -143,14 +143,13 @@ def test_contract_fields_are_checked(tmp_path: Path) -> None:
     write(tmp_path, extra="contract: {sessions: 0, hourz: 3}")
     result = coachportal("validate", "p-one.yml", cwd=tmp_path)
     assert result.returncode == 1
-    assert (
-        "p-one.yml:7:" in result.stderr and "contract.sessions" in result.stderr and "hourz" in result.stderr
-    )
+    assert "p-one.yml:8:22: contract.sessions: 0 is out of range (expected 1 or more)" in result.stderr
+    assert "p-one.yml:8:25: contract.hourz: unknown field 'hourz'; did you mean 'hours'?" in result.stderr
 
 
 def test_survey_means_per_round_weighted_by_responses() -> None:
     e = load_engagement(EXAMPLES / "engagement.yml")
-    # round 1: G1 mean 1.2 over 9 ratings... exactly the aggregates' own figures, weighted
+    # the mean of the round's goal totals, weighted by their responses
     figures = [r.aggregate.total for r in e.stages.achievement.surveys[0].results if r.aggregate.total]
     expected = round(sum(f.mean * f.n for f in figures) / sum(f.n for f in figures), 2)
     assert programme.survey_means(e) == {1: expected}

@@ -23,17 +23,11 @@ WITH_CONTENT_WARNING = (
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     sub = commands.add_parser("digest", help="write each reader an e-mail (.eml) of what changed")
-    sub.add_argument(
-        "--since", required=True, metavar="DATE", help="changes on or after this day"
-    )
+    sub.add_argument("--since", required=True, metavar="DATE", help="changes on or after this day")
     sub.add_argument("--reader", metavar="ID", help="only this reader (default: every reader)")
-    sub.add_argument(
-        "--out", metavar="DIR", default="digests", help="where the .eml files go"
-    )
+    sub.add_argument("--out", metavar="DIR", default="digests", help="where the .eml files go")
     sub.add_argument("--from", dest="sender", metavar="ADDRESS", help="the From: line")
-    sub.add_argument(
-        "--with-content", action="store_true", help="add clients' names and headlines"
-    )
+    sub.add_argument("--with-content", action="store_true", help="add clients' names and headlines")
     sub.add_argument("-f", "--config-file", dest="config", help="mkdocs.yml (default: the nearest one)")
     sub.set_defaults(run=run)
 

@@ -101,17 +101,14 @@ def _lines(
     if not entries:
         out.append((t("Nothing you can see has changed since {date}.", date=fmt_date(since, t)), "p"))
     else:
-        out.append(
-            (
-                t.n(
-                    "Since {date}, {n} of your engagements changed:",
-                    "Since {date}, {n} of your engagements changed:",
-                    len(entries),
-                    date=fmt_date(since, t),
-                ),
-                "p",
-            )
+        day = fmt_date(since, t)
+        intro = t.n(
+            "Since {date}, {n} of your engagements changed:",
+            "Since {date}, {n} of your engagements have changed:",
+            len(entries),
+            date=day,
         )
+        out.append((intro, "p"))
     for entry in entries:
         e, news = entry.engagement, entry.news
         head = t("{id}, updated {date}", id=e.id, date=fmt_date(news.last_updated, t))

@@ -157,3 +157,34 @@ def test_search_index_json_holds_no_engagement_text(site: Server) -> None:
     index = (Path(site.directory) / "search" / "search_index.json").read_text(encoding="utf-8")
     for word in ("feedforward", "Dana", "Rahul", "Northwind leadership", "Priya"):
         assert word not in index
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_programme_view_passes_axe_and_fits_a_phone(
+    browser: Browser, site: Server, scheme: str, width: int
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    with browser.context(color_scheme=scheme, viewport={"width": width, "height": 900}) as ctx:
+        page = ctx.new_page()
+        unlock(page, site)
+        page.fill("#coachportal-search-input", "feedforward")
+        page.locator(".coachportal-search__result").first.wait_for(timeout=UNLOCK_TIMEOUT)
+        page.evaluate("() => document.getAnimations().forEach((a) => a.finish())")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        result = Axe().run(page)
+        blocking = [
+            f"{v['id']} {n['target']}"
+            for v in result.response["violations"]
+            if v["impact"] in {"serious", "critical"}
+            for n in v["nodes"]
+        ]
+        assert blocking == []
+        # the filters work from the keyboard: Tab to the stage filter, choose with the arrows
+        page.locator("select[data-filter=overdue]").focus()
+        page.keyboard.press("ArrowDown")  # "With overdue actions"
+        assert sorted(clients(page)) == ["Dana Whitfield", "Lena Fischer"]
+        if width == 360:
+            shoot(page, f"programme-phone-{scheme}")
+        assert ctx.foreign_requests(site.origin) == []

@@ -71,6 +71,13 @@ def shoot(page: Any, name: str) -> None:
         page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)
 
 
+def shoot_element(locator: Any, name: str) -> None:
+    directory = os.environ.get("COACHPORTAL_SHOTS")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        locator.screenshot(path=str(Path(directory) / f"{name}.png"))
+
+
 def test_programme_summary_and_the_three_engagement_rule(ctx: RecordingContext, site: Server) -> None:
     page = ctx.new_page()
     unlock(page, site)
@@ -88,6 +95,7 @@ def test_programme_summary_and_the_three_engagement_rule(ctx: RecordingContext, 
     # the coach-only session of 14 May is counted, not shown: the last session named is 23 April
     assert "5 of 10" in lena.inner_text() and "23 Apr 2026" in lena.inner_text()
     shoot(page, "programme-dashboard")
+    shoot_element(page.locator(".coachportal-dashboard table"), "programme-table")
     # one coach's two engagements: too few for a survey average
     page.select_option("select[data-filter=coach]", "Priya Raman")
     summary = page.locator(".coachportal-dash__summary").inner_text()
@@ -143,9 +151,9 @@ def test_search_finds_words_of_unlocked_pages_until_lock(ctx: RecordingContext, 
     links = page.locator(".coachportal-search__link").all_inner_texts()
     assert "Dana Whitfield — Actions" in links and "Rahul Menon — Actions" in links
     assert "feedforward" in page.locator(".coachportal-search__snippet").first.inner_text().lower()
+    shoot_element(page.locator(".coachportal-search"), "programme-search")
     page.fill("#coachportal-search-input", "zebra-crossing-nowhere")
     page.get_by_text("No page you unlocked holds that.").wait_for()
-    shoot(page, "programme-search")
     page.locator(".coachportal-portfolio [data-coachportal-lock]").click()
     page.wait_for_selector(".coachportal-portfolio.coachportal-ready input[type=password]")
     assert page.locator(".coachportal-search").is_hidden()

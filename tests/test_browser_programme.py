@@ -161,6 +161,37 @@ def test_search_finds_words_of_unlocked_pages_until_lock(ctx: RecordingContext, 
     assert page.evaluate("!!document.querySelector('.coachportal-dashboard').coachportalProgramme") is False
 
 
+def test_changed_since_the_last_visit_is_remembered_in_this_browser(
+    ctx: RecordingContext, site: Server
+) -> None:
+    page = ctx.new_page()
+    unlock(page, site)
+    page.wait_for_function(
+        "() => Object.keys(JSON.parse(localStorage.getItem('coachportal-seen') || '{}')).length === 3"
+    )
+    assert page.locator(".coachportal-dash__changed").count() == 0  # a first visit: nothing to compare with
+    seen = page.evaluate("localStorage.getItem('coachportal-seen')")
+    assert "Dana" not in seen and "nw-ops-2026" not in seen  # hashes only
+    # as if Lena's engagement had shown another last update at the previous visit
+    page.evaluate(
+        """async () => {
+            const hash = async (t) => Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256',
+                new TextEncoder().encode(t))), (b) => b.toString(16).padStart(2, '0')).join('');
+            const seen = JSON.parse(localStorage.getItem('coachportal-seen'));
+            seen[await hash('nw-sales-2026/')] = 'an older version';
+            localStorage.setItem('coachportal-seen', JSON.stringify(seen));
+        }"""
+    )
+    page.goto(site.url)
+    page.wait_for_selector(".coachportal-dash__changed", timeout=UNLOCK_TIMEOUT)
+    flagged = page.locator(".coachportal-dash__row", has=page.locator(".coachportal-dash__changed"))
+    assert flagged.locator("th a").all_inner_texts() == ["Lena Fischer"]
+    assert "Changed since your last visit" in flagged.inner_text()
+    page.reload()  # still flagged in this tab, though the new version is now remembered
+    page.wait_for_selector(".coachportal-dash__changed", timeout=UNLOCK_TIMEOUT)
+    assert page.locator(".coachportal-dash__changed").count() == 1
+
+
 def test_search_index_json_holds_no_engagement_text(site: Server) -> None:
     index = (Path(site.directory) / "search" / "search_index.json").read_text(encoding="utf-8")
     for word in ("feedforward", "Dana", "Rahul", "Northwind leadership", "Priya"):

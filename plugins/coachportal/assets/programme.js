@@ -484,12 +484,18 @@ class Dashboard {
   }
 }
 
+function take(board) {
+  if (board.coachportalProgramme) board.coachportalProgramme.load();
+  else board.coachportalProgramme = new Dashboard(board);
+}
+
 if (typeof document !== "undefined") {
   document.addEventListener("coachportal:dashboard", function (event) {
-    const board = event.detail && event.detail.board;
-    if (!board) return;
-    if (board.coachportalProgramme) board.coachportalProgramme.load();
-    else board.coachportalProgramme = new Dashboard(board);
+    if (event.detail && event.detail.board) take(event.detail.board);
+  });
+  // unlock.js may have filled the dashboard (from this tab's keys) before this module ran
+  document.querySelectorAll(".coachportal-dashboard:not([hidden])").forEach(function (board) {
+    if (board.querySelector("tr.coachportal-dash__row")) take(board);
   });
 }
 

@@ -25,7 +25,7 @@ def test_validate_ok_and_check_alias(tmp_path: Path) -> None:
     for command in ("validate", "check"):
         result = coachportal(command, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
-        assert "3 engagement file(s) OK: ar-eng-2026, fin-cfo-2025, nw-ops-2026" in result.stdout
+        assert "5 engagement file(s) OK: ar-eng-2026, fin-cfo-2025, nw-fin-2026, nw-ops-2026, nw-sales-2026" in result.stdout
         assert result.stderr == ""
 
 

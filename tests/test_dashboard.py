@@ -123,8 +123,8 @@ def test_row_html_escapes_engagement_text() -> None:
 
 def test_skeleton_has_the_headers_and_an_empty_body() -> None:
     html = dashboard.skeleton()
-    for column in dashboard.COLUMNS:
-        assert f'<th scope="col" role="columnheader">{column}</th>' in html
+    for column, key in zip(dashboard.COLUMNS, dashboard.SORTS, strict=True):
+        assert f'<th scope="col" role="columnheader" data-sort-key="{key}">{column}</th>' in html
     assert '<tbody role="rowgroup"></tbody>' in html
     assert f'data-filter-from="{dashboard.FILTER_FROM}"' in html and dashboard.FILTER_LABEL in html
 

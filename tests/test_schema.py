@@ -21,7 +21,7 @@ def test_cli_check_reports_ok_and_problems(tmp_path) -> None:
         capture_output=True,
         text=True,
     )
-    assert ok.returncode == 0 and "3 engagement file(s) OK" in ok.stdout
+    assert ok.returncode == 0 and "5 engagement file(s) OK" in ok.stdout
     (tmp_path / "bad.yml").write_text("id: Bad\n", encoding="utf-8")
     bad = subprocess.run(
         [sys.executable, "-m", "coachportal.cli", "check", str(tmp_path)], capture_output=True, text=True

@@ -12,7 +12,7 @@
  * tell one reader about another's engagements); the CSV is made here (no file on the host
  * holds it); the search index is built here from the decrypted pages, kept in memory only
  * and dropped with the dashboard (Lock reloads the page; an idle lock replaces it).
- * Its words come from the dashboard's <template class="coachportal-dashboard__words">.
+ * Its words come from the dashboard's data-words attribute (JSON, in the portal's language).
  */
 
 import { foldText, matchesFilter, openPage, parsePayload, unb64 } from "./unlock.js";
@@ -137,9 +137,8 @@ function cellText(cell) {
 }
 
 function wordsOf(board) {
-  const node = board.querySelector(".coachportal-dashboard__words");
   try {
-    return JSON.parse(node.content ? node.content.textContent : node.textContent);
+    return JSON.parse(board.getAttribute("data-words"));
   } catch (e) {
     return {};
   }

@@ -66,7 +66,7 @@ NO_MATCH = N_("No engagement matches the filter.")
 FILTER_FROM = 6  # the filter box is shown from this many rows on
 
 # The words programme.js shows (filters, the programme summary row, the CSV, search), by its
-# key: English message ids, translated into the skeleton's <template> of JSON. {x} are
+# key: English message ids, translated into the skeleton's data-words attribute (JSON). {x} are
 # filled in by the script with numbers, dates or labels the build already translated.
 WORDS: dict[str, str] = {
     "stage": N_("Stage"),
@@ -281,7 +281,7 @@ def skeleton(t: Translator | None = None) -> str:
 
 
 def words_json(t: Translator) -> str:
-    """:data:`WORDS` translated, as JSON for a <template> (escaped there by Jinja2)."""
+    """:data:`WORDS` translated, as JSON for an attribute (escaped there by Jinja2)."""
     return json.dumps({k: t.gettext(v) for k, v in WORDS.items()}, ensure_ascii=False, separators=(",", ":"))
 
 

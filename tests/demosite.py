@@ -15,7 +15,13 @@ ENGAGEMENTS = tuple(sorted(p.stem for p in DEMO_ENGAGEMENTS.glob("*.yml")))
 PAGES = ("", "awareness/", "development-plan/", "actions/", "progress/", "final-report/")
 PASSPHRASES = DEMO_READER_PASSPHRASES  # the README's fictional demo passphrases
 # which demo reader opens which engagement
-READER_OF = {"nw-ops-2026": "northwind-hr", "fin-cfo-2025": "harbor-hr", "ar-eng-2026": "acme-hr"}
+READER_OF = {
+    "nw-ops-2026": "northwind-hr",
+    "nw-fin-2026": "northwind-hr",
+    "nw-sales-2026": "northwind-hr",
+    "fin-cfo-2025": "harbor-hr",
+    "ar-eng-2026": "acme-hr",
+}
 
 
 def build_demo(root: Path, audience: str = "sponsor", encrypted: bool = False, language: str = "en") -> Path:

@@ -83,23 +83,26 @@ ENGAGEMENTS: dict[str, tuple[str, dt.date]] = {
     "c12": (_closed("c12", "Ines Park", "solo-hr"), dt.date(2025, 12, 14)),
 }
 
-# What the reader of ten sees, in order: client, stage (and flag), actions, overdue, next key
-# date, last update.
+# What the reader of ten sees, in order: client, coach, stage (and flag), actions, sessions used,
+# last session, next date (the earliest real one: an open action due 30 June, or the fortnightly
+# call of 2 July where that action is overdue), overdue, last update.
+DUE = "30 Jun 2026 Action due: Monthly one-to-one with the finance director"
+PRIYA, LENA, CALL = "Priya Raman", "Lena Brooks", "2 Jul 2026 Coaching call"
 EXPECTED_ALL = [
-    ("Ava Quinn", "Action", "2 of 6", "3", "20 Dec 2026 Planned end", "1 Jun 2026"),
-    ("Ben Ortiz", "Action", "2 of 6", "2", "15 Aug 2026 Planned end", "2 Jun 2026"),
-    ("Cara Lind", "Action", "2 of 6", "2", "30 Nov 2026 Planned end", "3 Jun 2026"),
-    ("Finn Ames", "Analysis Behind schedule", "2 of 6", "0", "20 Sep 2026 Planned end", "7 Jun 2026"),
-    ("Dev Rao", "Action Behind schedule", "2 of 6", "0", "1 Oct 2026 Planned end", "4 Jun 2026"),
-    ("Eli Moss", "Action", "2 of 6", "0", "5 Jul 2026 Planned end", "5 Jun 2026"),
-    (SCRIPT_NAME, "Action", "2 of 6", "0", "9 Sep 2026 Planned end", "6 Jun 2026"),
-    ("Gia Holt", "Action", "2 of 6", "0", "31 Dec 2026 Planned end", "8 Jun 2026"),
-    ("Ana Berg", "Closed", "2 of 2", "0", "—", "13 Dec 2025"),
-    ("Omar Haddad", "Closed", "2 of 2", "0", "—", "12 Dec 2025"),
+    ("Ava Quinn", PRIYA, "Action", "2 of 6", "4", "23 Apr 2026", CALL, "3", "1 Jun 2026"),
+    ("Ben Ortiz", PRIYA, "Action", "2 of 6", "4", "23 Apr 2026", DUE, "2", "2 Jun 2026"),
+    ("Cara Lind", PRIYA, "Action", "2 of 6", "4", "23 Apr 2026", DUE, "2", "3 Jun 2026"),
+    ("Dev Rao", PRIYA, "Action Behind schedule", "2 of 6", "4", "23 Apr 2026", DUE, "0", "4 Jun 2026"),
+    ("Finn Ames", PRIYA, "Analysis Behind schedule", "2 of 6", "4", "23 Apr 2026", DUE, "0", "7 Jun 2026"),
+    (SCRIPT_NAME, PRIYA, "Action", "2 of 6", "4", "23 Apr 2026", DUE, "0", "6 Jun 2026"),
+    ("Eli Moss", PRIYA, "Action", "2 of 6", "4", "23 Apr 2026", DUE, "0", "5 Jun 2026"),
+    ("Gia Holt", PRIYA, "Action", "2 of 6", "4", "23 Apr 2026", DUE, "0", "8 Jun 2026"),
+    ("Ana Berg", LENA, "Closed", "2 of 2", "2", "13 May 2025", "—", "0", "13 Dec 2025"),
+    ("Omar Haddad", LENA, "Closed", "2 of 2", "2", "13 May 2025", "—", "0", "12 Dec 2025"),
 ]
 EXPECTED_SOLO = [
-    ("Hugo Stern", "Action", "2 of 6", "2", "10 Oct 2026 Planned end", "11 Jun 2026"),
-    ("Ines Park", "Closed", "2 of 2", "0", "—", "14 Dec 2025"),
+    ("Hugo Stern", PRIYA, "Action", "2 of 6", "4", "23 Apr 2026", DUE, "2", "11 Jun 2026"),
+    ("Ines Park", LENA, "Closed", "2 of 2", "2", "13 May 2025", "—", "0", "14 Dec 2025"),
 ]
 
 
@@ -189,7 +192,17 @@ def test_reader_of_ten_sees_them_most_urgent_first(ctx: RecordingContext, site: 
     open_dashboard(page, site, PASSPHRASES["hr-all"], len(EXPECTED_ALL))
     assert shown_rows(page) == EXPECTED_ALL
     headers = page.locator(".coachportal-dashboard thead th").all_inner_texts()
-    assert headers == ["Client", "Stage", "Actions done", "Overdue", "Next key date", "Last update"]
+    assert headers == [
+        "Client",
+        "Coach",
+        "Stage",
+        "Actions done",
+        "Sessions used",
+        "Last session",
+        "Next date",
+        "Overdue",
+        "Last update",
+    ]
     text = page.locator(".coachportal-portfolio").inner_text()
     # (not page.content(): the embedded ciphertext's base64 may hold "e11" by chance)
     board = page.locator(".coachportal-dashboard").evaluate("e => e.outerHTML")
@@ -220,7 +233,7 @@ def test_the_twelve_summaries_are_padded_to_one_size(site: Server) -> None:
     sizes = {len(base64.b64decode(entry["ct"])) - 16 for entry in doc["entries"]}  # less the GCM tag
     assert len(sizes) == 1
     (size,) = sizes
-    assert size == 2048  # a power of two above every summary with its row
+    assert size == 4096  # a power of two above every summary with its row and facts
 
 
 def test_client_name_with_a_script_stays_text(ctx: RecordingContext, site: Server) -> None:
@@ -249,7 +262,7 @@ def test_filter_narrows_the_rows(ctx: RecordingContext, site: Server) -> None:
     box.fill("berg")
     assert [r[0] for r in shown_rows(page)] == ["Ana Berg"]
     box.fill("BEHIND")  # case and accents do not matter; every word must match
-    assert [r[0] for r in shown_rows(page)] == ["Finn Ames", "Dev Rao"]
+    assert [r[0] for r in shown_rows(page)] == ["Dev Rao", "Finn Ames"]
     box.fill("zoe action")
     assert [r[0] for r in shown_rows(page)] == [SCRIPT_NAME]
     box.fill("nobody-by-this-name")
@@ -279,7 +292,7 @@ def test_phone_shows_cards_without_sideways_scrolling(browser: Browser, site: Se
         label = page.evaluate(
             "getComputedStyle(document.querySelector('.coachportal-dashboard tbody td'), '::before').content"
         )
-        assert label == '"Stage"'
+        assert label == '"Coach"'
         assert shown_rows(page) == EXPECTED_ALL
         shoot(page, f"dashboard-phone-{scheme}")
         page.locator(".coachportal-dashboard__filter").scroll_into_view_if_needed()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from coachportal.core.models import Level
-from coachportal.derive import timeline
+from coachportal.derive import programme
 from coachportal.derive.changes import News
 from coachportal.load.loader import load_engagements
 from coachportal.protect import vault
@@ -39,18 +39,19 @@ def test_row_of_an_engagement_in_the_action_stage(reference) -> None:
     )
     assert (row.stage_label, row.done, row.total, row.actions_text) == ("Action", 2, 6, "2 of 6")
     assert row.overdue == 2  # A2 and A5 were due on 31 May and are still open
-    assert (row.next_date, row.next_label) == (dt.date(2026, 11, 30), "Planned end")
+    # an open action due on 30 June comes before the next fortnightly call (programme.next_date)
+    assert (row.next_date, row.next_label) == (dt.date(2026, 6, 30), "Action due")
+    assert (row.coach, row.usage.sessions, row.last_session) == ("Priya Raman", 4, dt.date(2026, 4, 23))
     assert row.last_updated == dt.date(2026, 6, 18)
     assert (row.tier, row.state, row.schedule_label) == (dashboard.TIER_OVERDUE, "overdue", None)
 
 
-def test_next_key_date_is_the_first_of_timeline_key_dates_after_today(reference) -> None:
+def test_next_date_is_programme_next_date(reference) -> None:
     e = reference["nw-ops-2026"]
     for today in (dt.date(2026, 1, 1), dt.date(2026, 2, 5), dt.date(2026, 6, 1), dt.date(2026, 6, 18)):
-        upcoming = [k for k in timeline.key_dates(e, today) if k.date > today]
+        nearest = programme.next_date(e, today)
         row = dashboard.row(e, today, "x/")
-        assert (row.next_date, row.next_label) == (upcoming[0].date, upcoming[0].label)
-    assert dashboard.row(e, dt.date(2026, 2, 5), "x/").next_label == "One-on-one"
+        assert (row.next_date, row.next_label) == (nearest.date, nearest.what)
     assert dashboard.row(e, dt.date(2027, 1, 1), "x/").next_date is None  # nothing left
 
 
@@ -123,8 +124,8 @@ def test_row_html_escapes_engagement_text() -> None:
 
 def test_skeleton_has_the_headers_and_an_empty_body() -> None:
     html = dashboard.skeleton()
-    for column in dashboard.COLUMNS:
-        assert f'<th scope="col">{column}</th>' in html
+    for column, key in zip(dashboard.COLUMNS, dashboard.SORTS, strict=True):
+        assert f'<th scope="col" data-sort-key="{key}">{column}</th>' in html
     assert "<tbody></tbody>" in html
     # the table's own elements carry their roles: no ARIA role repeats them (Nu refuses it)
     assert " role=" not in html.split("<table", 1)[1].split("</table>", 1)[0]
@@ -134,10 +135,10 @@ def test_skeleton_has_the_headers_and_an_empty_body() -> None:
 def test_summary_carries_the_row_and_its_sort_key(reference) -> None:
     e = reference["nw-ops-2026"]
     s = summary(e, True, TODAY, dt.date(2026, 6, 18))
-    assert set(s) == {"title", "client", "url", "row", "sort"}
+    assert set(s) == {"title", "client", "url", "row", "sort", "facts"}
     row = dashboard.row(e, TODAY, "nw-ops-2026/", dt.date(2026, 6, 18))
     assert s["row"] == dashboard.row_html(row) and s["sort"] == row.sort_key
-    assert "18 Jun 2026" in s["row"] and "30 Nov 2026" in s["row"]
+    assert "18 Jun 2026" in s["row"] and "30 Jun 2026" in s["row"]
     assert summary(e, False, TODAY)["url"] == "nw-ops-2026/index.html"
 
 

@@ -33,6 +33,8 @@ def _prose(path: Path) -> set[str]:
         comment = re.search(r"(?:^|\s)#\s+(.*)$", line)
         if path.suffix == ".yml" or code:
             text = comment.group(1) if comment else ""
+            if re.match(r"(- |[\w-]+:|\[|coachportal )", text):  # a commented-out line of YAML or shell
+                text = ""
         elif path.suffix == ".html":
             text = "" if line.lstrip().startswith(("{%", "{{")) else line.strip(" {}#-")
         else:

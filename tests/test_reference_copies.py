@@ -19,8 +19,9 @@ def test_demo_ships_the_closed_reference_unchanged() -> None:
     assert (REPO / "engagements" / "fin-cfo-2025.yml").read_bytes() == closed
 
 
-def test_the_active_demo_goes_beyond_the_reference_only_with_a_repeating_action() -> None:
-    """The demo shows newer features (a monthly habit); the reference stays the contract."""
+def test_the_active_demo_goes_beyond_the_reference_only_with_newer_features() -> None:
+    """The demo shows newer features (a monthly habit, a programme and a contract) and one
+    later update (a session on 11 June, A6 started); the reference stays the contract."""
     import difflib
 
     reference = (EXAMPLES / "engagement.yml").read_text(encoding="utf-8").splitlines()
@@ -29,4 +30,10 @@ def test_the_active_demo_goes_beyond_the_reference_only_with_a_repeating_action(
     assert [line for line in changed if line.startswith("-") and not line.startswith("---")] == [
         "-        title: Monthly one-to-one with the finance director",
         "-        due: 2026-06-30",
+        "-        status: todo",
     ]
+    added = [line for line in changed if line.startswith("+") and not line.startswith("+++")]
+    assert "+programme: Northwind leadership 2026" in added
+    assert "+contract: {sessions: 12, hours: 15, until: 2026-11-30}" in added
+    assert "+      - {date: 2026-06-11, mode: video, minutes: 60, topics: [Survey round 1 results]}" in added
+    assert "+        status: doing" in added

@@ -21,7 +21,7 @@ def test_cli_check_reports_ok_and_problems(tmp_path) -> None:
         capture_output=True,
         text=True,
     )
-    assert ok.returncode == 0 and "3 engagement file(s) OK" in ok.stdout
+    assert ok.returncode == 0 and "5 engagement file(s) OK" in ok.stdout
     (tmp_path / "bad.yml").write_text("id: Bad\n", encoding="utf-8")
     bad = subprocess.run(
         [sys.executable, "-m", "coachportal.cli", "check", str(tmp_path)], capture_output=True, text=True
@@ -59,6 +59,6 @@ def test_cli_check_knows_the_readers_of_mkdocs_yml(tmp_path) -> None:
         [sys.executable, "-m", "coachportal.cli", "check"], cwd=tmp_path, capture_output=True, text=True
     )
     assert result.returncode == 1
-    assert "engagements/nw.yml:34:24: access[1]: unknown reader 'marcus-le'; did you mean 'marcus-lee'?" in (
+    assert "engagements/nw.yml:36:24: access[1]: unknown reader 'marcus-le'; did you mean 'marcus-lee'?" in (
         result.stderr
     )

@@ -676,6 +676,7 @@ function startPage() {
     row.querySelectorAll("a").forEach(function (link) {
       link.href = href;
     });
+    row.coachportalSummary = summary; // programme.js reads its facts and key id
     return row;
   }
 
@@ -746,6 +747,7 @@ function startPage() {
       if (!raw) continue;
       try {
         opened[entry.kid] = await openEntry(entry, raw);
+        opened[entry.kid].__kid = entry.kid;
       } catch (e) {
         /* a key of another build */
       }
@@ -765,7 +767,12 @@ function startPage() {
     let doc = null;
     const opened = {};
     const getDoc = async () => doc || (doc = await loadPortfolio(container));
-    const show = () => renderList(container, Object.values(opened), parts.form);
+    const show = () => {
+      renderList(container, Object.values(opened), parts.form);
+      const board = container.querySelector(".coachportal-dashboard");
+      // programme.js groups, sorts, filters, exports and searches what was opened
+      if (board && !board.hidden) document.dispatchEvent(new CustomEvent("coachportal:dashboard", { detail: { board: board } }));
+    };
     container.__coachportalPristine = pristine;
     // Engagements already unlocked in this tab are listed at once.
     if (names().length) {
@@ -802,6 +809,7 @@ function startPage() {
       found.forEach(function (item) {
         storeKey(item.kid, item.raw, doc.salt);
         opened[item.kid] = item.summary;
+        item.summary.__kid = item.kid;
       });
       state.lastUnlockMs = performance.now() - started;
       container.setAttribute("data-coachportal-unlock-ms", String(Math.round(state.lastUnlockMs)));

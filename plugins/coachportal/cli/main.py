@@ -7,6 +7,7 @@ coachportal action|session|stage|survey FILE ...   edits that keep comments and 
 coachportal reader add|rotate ID     readers in mkdocs.yml, passphrases in the secrets file
 coachportal schema                   engagement.schema.json for editor completion
 coachportal verify [SITE_DIR]        audit a built site before deploying it
+coachportal digest --since DATE      each reader's e-mail of what changed (.eml)
 """
 
 from __future__ import annotations
@@ -18,14 +19,19 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import EngagementError, Problem
 from ..core.log import prefixed
 from ..core.models import Level
 from ..edit.errors import EditError
 from ..load.project import ConfigError, PortalConfig, find_config, load_portal_config
-from . import verify
+from . import digest, verify
 from .errors import CliError
+from .portal import config_path
+
+if TYPE_CHECKING:
+    from ..load.loader import Loader, Source
 
 DEFAULT_ENGAGEMENTS = "engagements"
 
@@ -35,20 +41,13 @@ DEFAULT_ENGAGEMENTS = "engagements"
 
 def _portal_for(args: argparse.Namespace) -> tuple[PortalConfig | None, list[str]]:
     """The portal of ``-f``, else of the nearest mkdocs.yml upwards; notes to print."""
-    if args.config:
-        path = Path(args.config)
-        if not path.is_file():
-            raise CliError(f"{path}: no such file (given with -f)")
-    else:
-        found = find_config()
-        if found is None:
-            return None, [
-                f"note: no mkdocs.yml in {Path.cwd()} or any parent: the reader ids in access: are not "
-                "checked (name the portal's configuration with -f)"
-            ]
-        path = found
-    portal, warnings = load_portal_config(path)
-    return portal, warnings
+    path = config_path(args)
+    if path is None:
+        return None, [
+            f"note: no mkdocs.yml in {Path.cwd()} or any parent: the reader ids in access: are not "
+            "checked (name the portal's configuration with -f)"
+        ]
+    return load_portal_config(path)
 
 
 def _annotation(problem: Problem) -> str:
@@ -70,6 +69,7 @@ def _annotation(problem: Problem) -> str:
 
 def _validate(args: argparse.Namespace) -> int:
     from ..core import access
+    from ..load.warnings import contract_problems
 
     portal, notes = _portal_for(args)
     for note in notes:
@@ -79,7 +79,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"note: {portal.path} has encryption: false; access: is not checked", file=sys.stderr)
     # relative to the current directory, so that messages name files as the coach sees them
     default = Path(os.path.relpath(portal.engagements_dir)) if portal else Path(DEFAULT_ENGAGEMENTS)
-    names, problems = _load_all([Path(p) for p in args.paths] or [default], readers)
+    sources, problems, loader = _load_all([Path(p) for p in args.paths] or [default], readers)
+    names = [s.engagement.id for s in sources]
     reader_problems = access.check_readers(portal.readers) if portal else []
     if reader_problems:
         print(prefixed(*reader_problems), file=sys.stderr)
@@ -87,27 +88,31 @@ def _validate(args: argparse.Namespace) -> int:
         _print_problems(problems)
     if problems or reader_problems:
         return 1
+    for warning in contract_problems(sources, loader.parses):
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"{len(names)} engagement file(s) OK" + (f": {', '.join(names)}" if names else ""))
     return 0
 
 
-def _load_all(targets: list[Path], readers: set[str] | None) -> tuple[list[str], list[Problem]]:
-    """The ids of every valid engagement in ``targets`` (files or directories), and every problem."""
-    from ..load.loader import load_engagement, load_engagements
+def _load_all(targets: list[Path], readers: set[str] | None) -> tuple[list[Source], list[Problem], Loader]:
+    """Every valid engagement in ``targets`` (files or directories) with its file, every
+    problem, and the loader that read them (its parses place the warnings)."""
+    from ..load.loader import Loader, Source
 
-    names: list[str] = []
+    loader = Loader()
+    sources: list[Source] = []
     problems: list[Problem] = []
     for target in targets:
         if not target.exists():
             raise CliError(f"{target}: no such file or directory")
         try:
-            found = (
-                load_engagements(target, readers) if target.is_dir() else [load_engagement(target, readers)]
-            )
-            names.extend(e.id for e in found)
+            if target.is_dir():
+                sources.extend(loader.sources(target, readers))
+            else:
+                sources.append(Source(target, loader.load(target, readers)))
         except EngagementError as exc:
             problems.extend(exc.problems)
-    return names, problems
+    return sources, problems, loader
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -350,6 +355,8 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (add, rotate):
         sub.add_argument("-f", "--config-file", dest="config", help="mkdocs.yml (default: the nearest one)")
         sub.set_defaults(run=_reader)
+
+    digest.register(commands)
 
     schema = commands.add_parser("schema", help="write the engagement JSON Schema (for editor completion)")
     schema.add_argument("-o", "--output", default="engagement.schema.json")

@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 from ..core.errors import EngagementError
-from ..load.project import find_config, load_portal_config
-from .errors import CliError
+from .portal import required_portal
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -28,19 +27,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..verify import audit, expected_site
 
-    if args.config:
-        config = Path(args.config)
-        if not config.is_file():
-            raise CliError(f"{config}: no such file (given with -f)")
-    else:
-        found = find_config()
-        if found is None:
-            raise CliError(f"no mkdocs.yml in {Path.cwd()} or any parent (name it with -f)")
-        config = found
-    portal, warnings = load_portal_config(config)
+    portal, warnings = required_portal(args)
     for warning in warnings:
         print(warning, file=sys.stderr)
-    assert portal.site is not None
     site = Path(args.site) if args.site else portal.site.site_dir
     try:
         expected = expected_site(portal)

@@ -238,6 +238,20 @@ class Coach(Model):
     )
 
 
+class Contract(Model):
+    """What was bought: any of sessions, hours and an end date (derive/programme.py counts usage)."""
+
+    sessions: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Coaching sessions contracted, 1 or more. Example: 12"
+    )
+    hours: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="Coaching hours contracted, more than 0. Example: 18"
+    )
+    until: Date | None = Field(
+        None, description="Last day the contract covers, YYYY-MM-DD. Example: 2026-11-30"
+    )
+
+
 class Sponsor(Model):
     name: Text = Field(description="The sponsoring executive's full name. Example: Marcus Lee")
     role: Text | None = Field(None, description="The sponsor's job title. Example: Chief Operating Officer")
@@ -776,6 +790,14 @@ class Engagement(Model):
     client: Client = Field(description="The coached executive: {name, role, organization}")
     coach: Coach = Field(description="The coach: {name, email}")
     sponsor: Sponsor | None = Field(None, description="The sponsoring executive: {name, role}")
+    programme: Text | None = Field(
+        None,
+        description="The programme (cohort) the engagement belongs to. Example: Northwind leadership 2026",
+    )
+    contract: Contract | None = Field(
+        None,
+        description="What was contracted: {sessions, hours, until}, any of them. Example: {sessions: 12}",
+    )
     team: list[TeamMember] = Field([], description="The client team at kickoff: {name, role, relation}")
     access: list[Id] = Field(
         [],

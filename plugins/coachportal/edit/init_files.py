@@ -190,6 +190,12 @@ def workflow_yml(t: Translator) -> str:
     history = t('the full history: "since the last update" reads it')
     validate, build = _q(t("Validate engagement files")), _q(t("Build"))
     verify = _q(t("Verify the built site (nothing is deployed unless it passes)"))
+    digests = [
+        t("Weekly digests (optional): uncomment to make each reader's e-mail of what changed in the"),
+        t("last week as a downloadable artifact (no engagement content: see `coachportal digest`)."),
+        t("Runs on the daily schedule above, on Mondays only; set site_url in mkdocs.yml first."),
+    ]
+    digest_step = _q(t("Digests of the last week"))
     secrets = [
         t("Every repository secret, filtered below to COACHPORTAL_PASSPHRASE_*: a new"),
         t("reader needs no change to this file, only `gh secret set`."),
@@ -242,6 +248,24 @@ jobs:
     steps:
       - id: deployment
         uses: actions/deploy-pages@v4
+  # {digests[0]}
+  # {digests[1]}
+  # {digests[2]}
+  # digest:
+  #   if: github.event_name == 'schedule' && startsWith(github.event.schedule, '0 5')
+  #   runs-on: ubuntu-latest
+  #   steps:
+  #     - uses: actions/checkout@v4
+  #       with: {{fetch-depth: 0}}
+  #     - uses: actions/setup-python@v5
+  #       with: {{python-version: "3.11"}}
+  #     - run: pip install -r requirements.txt
+  #     - name: {digest_step}
+  #       run: |
+  #         [ "$(date -u +%u)" = 1 ] || exit 0
+  #         coachportal digest --since "$(date -u -d '7 days ago' +%F)" --out digests
+  #     - uses: actions/upload-artifact@v4
+  #       with: {{name: digests, path: digests, retention-days: 7}}
 """
 
 

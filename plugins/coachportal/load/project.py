@@ -8,9 +8,15 @@ so no passphrase is needed.
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..core.i18n import choose
+from ..core.models import Level
+from ..core.redact import audience_from
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 PLUGIN = "coachportal"
@@ -28,8 +34,8 @@ class PortalConfig:
     engagements_dir: Path
     encryption: bool
     readers: dict[str, dict[str, Any]]
-    # What `coachportal verify` compares a built site with (the build's own settings).
-    site: SiteSettings | None = None
+    # What `coachportal verify` and `digest` need of the build's own settings.
+    site: SiteSettings
 
     @property
     def root(self) -> Path:
@@ -42,11 +48,24 @@ class SiteSettings:
 
     site_dir: Path
     site_url: str | None
+    site_name: str
     use_directory_urls: bool
     audience: str
     views: tuple[str, ...]  # empty: the single `audience`
     language: str | None  # the plugin's `language`, else theme.language
     iterations: int
+
+    def levels(self, environ: Mapping[str, str] = os.environ) -> tuple[Level, ...]:
+        """The views a build writes, as the plugin chooses them (COACHPORTAL_AUDIENCE, views,
+        audience), least private first."""
+        if environ.get("COACHPORTAL_AUDIENCE", "").strip() or not self.views:
+            return (audience_from(self.audience, environ),)
+        return tuple(sorted({Level.parse(v) for v in self.views}))
+
+    @property
+    def portal_language(self) -> str:
+        """The language the portal is written in (English where the wanted one is unsupported)."""
+        return choose(self.language, None)[0]
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -95,10 +114,13 @@ def load_portal_config(path: Path) -> tuple[PortalConfig, list[str]]:
     if plugin is None:
         raise ConfigError(f"{path}: the {PLUGIN} plugin is not listed under plugins: (or has enabled: false)")
     options = plugin.config
-    readers = {rid: {"name": r.name, "level": r.level} for rid, r in options.readers.items()}
+    readers = {
+        rid: {"name": r.name, "level": r.level, "email": r.email} for rid, r in options.readers.items()
+    }
     site = SiteSettings(
         Path(config.site_dir),
         config.site_url or None,
+        config.site_name,
         bool(config.use_directory_urls),
         options.audience,
         tuple(options.views or ()),

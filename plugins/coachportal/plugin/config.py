@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from mkdocs.config import base
@@ -36,6 +37,7 @@ class ReaderConfig(base.Config):
     # The most private view this reader may open: a sponsor's passphrase never
     # unlocks a client or coach portal.
     level = c.Choice(Level.names(), default="sponsor")
+    email = c.Optional(c.Type(str))  # the To: line of `coachportal digest`
 
 
 class Iterations(c.Type):
@@ -66,6 +68,8 @@ class CoachPortalConfig(base.Config):
     idle_lock_minutes = _Minutes(default=30)
     # The portal's language (en, de, fr, es, nl); by default theme.language.
     language = c.Optional(c.Type(str))
+    # A pinned "today" (the demo: always mid-stream); COACHPORTAL_TODAY still wins.
+    today = c.Optional(c.Type(dt.date))
 
 
 def cache_dir(setting: str | None, config_file: str | None, site_dir: str) -> Path | None:

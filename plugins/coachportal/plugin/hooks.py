@@ -34,6 +34,7 @@ from ..core.i18n import Translator
 from ..core.log import get_logger, prefixed
 from ..core.models import Level
 from ..core.redact import audience_from
+from ..load.warnings import contract_problems
 from ..render import locked
 from ..render.portal import Portal, PortalBuilder, today
 from . import locking, navigation, others, preview, replay
@@ -189,7 +190,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return self.builder.build(
             directory,
             views,
-            today(),
+            today(self.config.today),
             readers,
             self.t,
             self.build.workers,
@@ -207,6 +208,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         )
         if Level.COACH in views and len(views) > 1 and self.encrypting:
             log.warning("publishing the coach view (interview and session notes) for coach-level readers")
+        # Info, not warning: under --strict (the deploy workflow) an extra session must not stop a deploy.
+        for problem in contract_problems(self.portal.sources, self.builder.loader.parses):
+            log.info(f"warning: {problem}")
 
     def _workers(self, uncached: int) -> parallel.Workers:
         """Worker processes for a build with many files to load (none for a serve rebuild,

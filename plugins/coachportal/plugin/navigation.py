@@ -17,7 +17,7 @@ from .collisions import ASSET_DIR
 
 ASSETS = Path(__file__).parents[1] / "assets"
 CSS = ("portal.css", "coachportal.css", "unlock.css")
-JS = (scripts.MODULE, "print.js")
+JS = (scripts.MODULE, scripts.PROGRAMME, "print.js")
 
 
 def add_files(files: Files, portal: Portal, replayed: Collection[str], config: MkDocsConfig) -> None:

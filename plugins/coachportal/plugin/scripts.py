@@ -15,6 +15,7 @@ from mkdocs.config.config_options import ExtraScriptValue
 
 MODULE = "unlock.js"
 CLASSIC = "unlock.classic.js"
+PROGRAMME = "programme.js"  # the programme view (imports unlock.js; not on file://)
 
 _EXPORTS = re.compile(r"\nexport \{[^}]*\};\s*\Z")
 
@@ -33,4 +34,6 @@ def extra_scripts(asset_dir: str) -> list[ExtraScriptValue]:
     classic = ExtraScriptValue(f"{asset_dir}/{CLASSIC}")
     module = ExtraScriptValue(f"{asset_dir}/{MODULE}")
     module.type = "module"
-    return [classic, module]
+    programme = ExtraScriptValue(f"{asset_dir}/{PROGRAMME}")
+    programme.type = "module"
+    return [classic, module, programme]

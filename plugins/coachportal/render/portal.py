@@ -80,10 +80,13 @@ class Portal:  # not slotted: cached_property needs __dict__
         return self.by_view.get(view) or (self.engagements if view == self.audience else ())
 
 
-def today(environ: Mapping[str, str] = os.environ) -> dt.date:
-    """The build's notion of today; COACHPORTAL_TODAY=YYYY-MM-DD pins it (reproducible builds)."""
+def today(configured: dt.date | None = None, environ: Mapping[str, str] = os.environ) -> dt.date:
+    """The build's notion of today: COACHPORTAL_TODAY=YYYY-MM-DD (reproducible builds), else
+    the plugin's ``today:`` option (the demo, always mid-stream), else the calendar's."""
     pinned = environ.get("COACHPORTAL_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    if pinned:
+        return dt.date.fromisoformat(pinned)
+    return configured or dt.date.today()
 
 
 _Redaction = tuple[Engagement, Engagement, str]  # validated, redacted, digest of the redacted
@@ -283,4 +286,5 @@ def summary(
         "url": link,
         "row": dashboard.row_html(r, t),
         "sort": r.sort_key,
+        "facts": dashboard.facts(engagement, r, directory_urls, view),
     }

@@ -10,9 +10,8 @@ from ..core import i18n
 from ..core.i18n import Translator
 from ..core.models import Engagement, Level
 from ..core.pages import ENGAGEMENT_PAGES, url, view_prefix
-from ..core.redact import audience_from
 from ..load.loader import load_engagements
-from ..load.project import PortalConfig, SiteSettings
+from ..load.project import PortalConfig
 from .phrases import Phrase, phrases_of
 
 
@@ -52,21 +51,13 @@ class Expected:
         return {p.file: p for p in self.pages}
 
 
-def views_of(site: SiteSettings, environ: Mapping[str, str] = os.environ) -> tuple[Level, ...]:
-    """The views a build writes, as the plugin chooses them (COACHPORTAL_AUDIENCE, views, audience)."""
-    if environ.get("COACHPORTAL_AUDIENCE", "").strip() or not site.views:
-        return (audience_from(site.audience, environ),)
-    return tuple(sorted({Level.parse(v) for v in site.views}))
-
-
 def expected_site(portal: PortalConfig, environ: Mapping[str, str] = os.environ) -> Expected:
     """Every page the build writes, and every phrase no file of the site may hold.
 
     Raises ``EngagementError`` for engagement files the build would refuse too."""
-    assert portal.site is not None
     site = portal.site
     engagements: list[Engagement] = load_engagements(portal.engagements_dir, None)
-    views = views_of(site, environ)
+    views = site.levels(environ)
     base = views[0].label
     directory_urls = site.use_directory_urls
     pages = [

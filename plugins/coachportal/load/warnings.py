@@ -1,0 +1,31 @@
+"""Warnings about valid engagement files, placed like problems (``path:line:column: field:``).
+
+A warning does not stop the build or ``validate``: a contract used beyond what was bought,
+or ending before the engagement, is something to talk about, not an error in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..core.errors import Problem
+from ..derive.programme import contract_warnings
+from .cache import ParseCache
+from .loader import Source
+from .yamltext import read_text
+
+
+def contract_problems(sources: Iterable[Source], parses: ParseCache | None = None) -> list[Problem]:
+    """Every contract warning of ``sources``, placed in the file that holds it (``parses``:
+    the loader's cache, so the files just validated are not parsed again)."""
+    parses = parses or ParseCache(keep=False)
+    out: list[Problem] = []
+    for source in sources:
+        warnings = contract_warnings(source.engagement)
+        if not warnings:
+            continue
+        positions = parses.parse(read_text(source.path)).positions
+        for loc, message in warnings:
+            line, column = positions.value(loc)
+            out.append(Problem(source.path, line, column, ".".join(loc), message))
+    return out

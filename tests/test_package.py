@@ -81,3 +81,19 @@ def test_a_step_imports_nothing_after_it(package: str) -> None:
 def test_every_module_lives_in_a_step() -> None:
     loose = sorted(p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py")
     assert not loose, f"modules outside the pipeline's subpackages: {loose}"
+
+
+def test_the_today_option_takes_a_day_as_yaml_or_as_a_string() -> None:
+    import datetime as dt
+
+    from coachportal.plugin.config import CoachPortalConfig
+
+    for given in (dt.date(2026, 6, 20), "2026-06-20"):
+        config = CoachPortalConfig()
+        config.load_dict({"today": given})
+        failed, _ = config.validate()
+        assert failed == [] and config.today == dt.date(2026, 6, 20), given
+    config = CoachPortalConfig()
+    config.load_dict({"today": "next monday"})
+    failed, _ = config.validate()
+    assert [name for name, _ in failed] == ["today"] and "YYYY-MM-DD" in str(failed[0][1])

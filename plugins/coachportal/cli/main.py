@@ -69,7 +69,7 @@ def _annotation(problem: Problem) -> str:
 
 def _validate(args: argparse.Namespace) -> int:
     from ..core import access
-    from ..load.warnings import contract_problems
+    from ..derive.warnings import contract_problems
 
     portal, notes = _portal_for(args)
     for note in notes:

@@ -30,6 +30,20 @@ class _Minutes(c.Type):
         return value
 
 
+class _Day(c.BaseConfigOption[dt.date]):
+    """A day: a YAML date (2026-06-20), or the same written as a string (quoted, or from JSON)."""
+
+    def run_validation(self, value: object) -> dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValidationError(f"expected a day as YYYY-MM-DD, got {value!r}")
+
+
 class ReaderConfig(base.Config):
     """A person who may unlock engagements: `readers: {id: {name: ..., level: ...}}`."""
 
@@ -69,7 +83,7 @@ class CoachPortalConfig(base.Config):
     # The portal's language (en, de, fr, es, nl); by default theme.language.
     language = c.Optional(c.Type(str))
     # A pinned "today" (the demo: always mid-stream); COACHPORTAL_TODAY still wins.
-    today = c.Optional(c.Type(dt.date))
+    today = c.Optional(_Day())
 
 
 def cache_dir(setting: str | None, config_file: str | None, site_dir: str) -> Path | None:

@@ -28,6 +28,13 @@ def preview_banner(t: Translator) -> str:
     return f'<p class="coachportal-preview">{banner}</p>\n'
 
 
+def make_room_for_the_dashboard(meta: dict) -> None:
+    """The home page's dashboard (nine columns, in German or French long headers) takes the
+    table of contents' column too, as ``hide: [toc]`` in the page's front matter would."""
+    hidden = meta.get("hide") if isinstance(meta.get("hide"), list) else []
+    meta["hide"] = hidden if "toc" in hidden else [*hidden, "toc"]
+
+
 def home_content(
     html: str, portal: Portal, *, encrypting: bool, previewing: bool, directory_urls: bool, t: Translator
 ) -> str:

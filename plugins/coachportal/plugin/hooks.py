@@ -34,14 +34,14 @@ from ..core.i18n import Translator
 from ..core.log import get_logger, prefixed
 from ..core.models import Level
 from ..core.redact import audience_from
-from ..load.warnings import contract_problems
+from ..derive.warnings import contract_problems
 from ..render import locked
 from ..render.portal import Portal, PortalBuilder, today
 from . import locking, navigation, others, preview, replay
 from .collisions import ASSET_DIR, collisions
 from .config import CACHE_ENV, CoachPortalConfig, ReaderConfig, cache_dir
 from .finish import finish_page, refuse_foreign_stylesheets
-from .home import PORTFOLIO_PENDING, home_content, preview_banner, view_switcher
+from .home import PORTFOLIO_PENDING, home_content, make_room_for_the_dashboard, preview_banner, view_switcher
 from .hygiene import ROBOTS_META, filter_search_index, filter_sitemap
 from .staging import Staging
 from .state import Build
@@ -270,6 +270,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         build = self.build
         if page.is_homepage:
             build.home = page
+            if self.encrypting:
+                make_room_for_the_dashboard(page.meta)
             return home_content(
                 html,
                 self.portal,

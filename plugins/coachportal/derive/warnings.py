@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..core.errors import Problem
-from ..derive.programme import contract_warnings
-from .cache import ParseCache
-from .loader import Source
-from .yamltext import read_text
+from ..load.cache import ParseCache
+from ..load.loader import Source
+from ..load.yamltext import read_text
+from .programme import contract_warnings
 
 
 def contract_problems(sources: Iterable[Source], parses: ParseCache | None = None) -> list[Problem]:

@@ -23,7 +23,7 @@ from ..core.models import ActionStatus, SessionMode, Stage
 from ..core.suggest import suggestion
 from ..load.loader import Loader, load_engagement
 from .errors import EditError
-from .roundtrip import Document, block_map, flow_map, flow_seq, open_document, write_atomic
+from .roundtrip import Document, block_map, editing, flow_map, flow_seq, open_document, write_atomic
 from .surveys import Imported
 
 STATUSES: tuple[str, ...] = get_args(ActionStatus)
@@ -44,15 +44,18 @@ def apply(path: Path, edit: Callable[[Any], Change], write: bool = True) -> Chan
 
     With ``write=False`` (``--dry-run``) everything is checked and nothing is written.
     """
-    document = open_document(path)
-    if not isinstance(document.data, CommentedMap):
-        raise EditError(f"{path}: expected a mapping of engagement fields; run `coachportal validate {path}`")
-    change = edit(document.data)
-    text = document.dump()
-    _only_intended_lines(document, text, change)
-    _validate(text, path)  # before anything is written
-    if write:  # else a dry run: checked, not written
-        write_atomic(path, text)
+    with editing(path):  # another command on this file waits, then edits the new text
+        document = open_document(path)
+        if not isinstance(document.data, CommentedMap):
+            raise EditError(
+                f"{path}: expected a mapping of engagement fields; run `coachportal validate {path}`"
+            )
+        change = edit(document.data)
+        text = document.dump()
+        _only_intended_lines(document, text, change)
+        _validate(text, path)  # before anything is written
+        if write:  # else a dry run: checked, not written
+            write_atomic(path, text)
     return change
 
 

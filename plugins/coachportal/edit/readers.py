@@ -23,7 +23,7 @@ from ..core import access, git
 from ..core.models import Level
 from ..load.project import PLUGIN, load_portal_config
 from .errors import EditError
-from .roundtrip import flow_map, open_document, write_atomic
+from .roundtrip import editing, flow_map, open_document, write_atomic
 
 WORDS = 5
 DELIMITER = "-"
@@ -95,18 +95,19 @@ def add_reader(config_path: Path, reader_id: str, name: str, level: str) -> Issu
         raise EditError(f"unknown level: {exc}") from None
     target = secrets_path(config_path)
     _refuse_tracked(target)
-    document = open_document(config_path)
-    readers = _readers_block(document.data, config_path)
-    if reader_id in readers:
-        raise EditError(
-            f"{config_path}: reader {reader_id!r} is already declared; "
-            f"`coachportal reader rotate {reader_id}` gives them a new passphrase"
-        )
-    entry: dict[str, Any] = {"name": name}
-    if level != "sponsor":
-        entry["level"] = level
-    readers[reader_id] = flow_map(entry)
-    write_atomic(config_path, document.dump(), check=_loads_as_mkdocs_config)
+    with editing(config_path):  # two `reader add` at once: both readers are declared
+        document = open_document(config_path)
+        readers = _readers_block(document.data, config_path)
+        if reader_id in readers:
+            raise EditError(
+                f"{config_path}: reader {reader_id!r} is already declared; "
+                f"`coachportal reader rotate {reader_id}` gives them a new passphrase"
+            )
+        entry: dict[str, Any] = {"name": name}
+        if level != "sponsor":
+            entry["level"] = level
+        readers[reader_id] = flow_map(entry)
+        write_atomic(config_path, document.dump(), check=_loads_as_mkdocs_config)
     return _issue(target, reader_id, name)
 
 
@@ -171,6 +172,12 @@ def _read_secrets(target: Path) -> dict[str, str]:
 
 def _write_secret(target: Path, reader_id: str, passphrase: str) -> None:
     """Set one reader's passphrase in the secrets file, comments kept, mode 0600."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with editing(target):
+        _set_secret(target, reader_id, passphrase)
+
+
+def _set_secret(target: Path, reader_id: str, passphrase: str) -> None:
     existing = target.read_text(encoding="utf-8") if target.exists() else ""
     if existing.strip() and not all(
         line.lstrip().startswith("#") for line in existing.splitlines() if line.strip()
@@ -184,7 +191,6 @@ def _write_secret(target: Path, reader_id: str, passphrase: str) -> None:
         # a new file, or one with only comments: EFF words and dashes need no quoting
         header = existing if existing.strip() else SECRETS_HEADER
         text = header + ("" if header.endswith("\n") else "\n") + f"{reader_id}: {passphrase}\n"
-    target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, text, mode=0o600)
 
 

@@ -4,17 +4,22 @@ ruamel.yaml's round trip keeps comments and quoting, but writes every file with 
 indentation style and one spelling of null. :func:`open_document` therefore tries the
 usual styles and keeps the one that reproduces the file byte for byte; a file that no
 style reproduces is refused rather than silently reformatted. :func:`write_atomic`
-writes through a temporary file beside the target and ``os.replace``, after a check,
-so that a failed edit leaves the file untouched.
+writes through a temporary file beside the target (fsynced) and ``os.replace``, after a
+check, so that a failed edit leaves the file untouched; a symlink stays a symlink and its
+target gets the change. :func:`editing` holds a lock on the file's folder from reading to
+writing, so two commands at once both apply their change, one after the other.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,6 +111,33 @@ def _first_difference(before: str, after: str) -> tuple[int, str]:
     return min(len(before.splitlines()), len(after.splitlines())) + 1, ""
 
 
+@contextmanager
+def editing(path: Path) -> Iterator[None]:
+    """Hold the lock of ``path``'s folder (a symlink's target's) while a command reads,
+    changes and writes it: another command waits, then reads the new text. The lock is
+    on the folder itself, so no lock file is left beside the engagement files."""
+    folder = Path(path).resolve().parent
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise EditError(f"{path}: cannot open its folder ({exc.strerror or exc})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
 def write_atomic(
     path: Path,
     text: str,
@@ -113,28 +145,48 @@ def write_atomic(
     mode: int | None = None,
     keep: bool = False,
 ) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it.
+    """Write ``text`` to ``path`` through a temporary file beside it (beside a symlink's
+    target, which gets the change: the link stays a link).
 
     ``check(temp_path)`` runs on the finished temporary file and raises to stop the
     write; ``path`` is then untouched. The file keeps its permissions, or gets ``mode``.
+    Any failure to write (a full disk, a read-only folder, permissions) is an EditError
+    naming the file; the original is intact and no temporary file is left.
     """
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temp = Path(temp_name)
+    target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
+    temp: Path | None = None
     try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        temp = Path(temp_name)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before the rename makes it the file
         if mode is not None:
             os.chmod(temp, mode)
-        elif path.exists():
-            shutil.copymode(path, temp)
+        elif target.exists():
+            shutil.copymode(target, temp)
         else:
             os.chmod(temp, 0o644)
         if check is not None:
             check(temp)
         if not keep:  # keep: a dry run, checked and not written
-            os.replace(temp, path)
+            os.replace(temp, target)
+            _sync_folder(target.parent)
+    except OSError as exc:
+        raise EditError(f"{path}: cannot write it ({_why(exc)}); the file is unchanged") from None
     finally:
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """The rename itself on disk (a crash right after the command keeps the new text)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def flow_map(pairs: dict[str, Any]) -> CommentedMap:

@@ -1,0 +1,108 @@
+"""Edits never lose a write: commands at once on one file all land, a symlink stays a
+symlink, the mode is kept, and a failed write (a full disk, a read-only file system)
+leaves the original intact, no temporary file, and one line naming the file."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from clirun import CLI, clean_env, coachportal
+from coachportal.cli.main import main
+from coachportal.load.loader import load_engagement
+from tmpportal import EXAMPLES
+
+DATES = [f"2026-05-{day:02d}" for day in range(8, 16)]  # after the example's last session
+
+
+@pytest.fixture
+def engagement(tmp_path: Path) -> Path:
+    path = tmp_path / "nw-ops-2026.yml"
+    shutil.copy(EXAMPLES / "engagement.yml", path)
+    return path
+
+
+def _session(path: Path, date: str) -> list[str]:
+    return ["session", str(path), "--date", date, "--mode", "video", "--minutes", "30"]
+
+
+def _dates(path: Path) -> set[str]:
+    return {s.date.isoformat() for s in load_engagement(path).stages.action.sessions}
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_commands_at_once_on_one_file_all_land(engagement: Path) -> None:
+    before = _dates(engagement)
+    runs = [
+        subprocess.Popen(
+            [*CLI, *_session(engagement, date)],
+            cwd=engagement.parent,
+            env=clean_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for date in DATES
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+    assert _dates(engagement) == before | set(DATES)  # every change kept, none overwritten
+    assert _leftovers(engagement.parent) == []
+
+
+def test_a_symlinked_file_stays_a_symlink_and_its_target_changes(tmp_path: Path, engagement: Path) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    target = store / "real.yml"
+    engagement.rename(target)
+    link = tmp_path / "link.yml"
+    link.symlink_to(target)
+    result = coachportal(*_session(link, DATES[0]), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == target
+    assert DATES[0] in _dates(target)
+    assert _leftovers(tmp_path) == [] and _leftovers(store) == []
+
+
+def test_the_file_keeps_its_mode(engagement: Path) -> None:
+    os.chmod(engagement, 0o640)
+    assert coachportal(*_session(engagement, DATES[0]), cwd=engagement.parent).returncode == 0
+    assert engagement.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize(
+    ("where", "code", "said"),
+    [
+        ("os.fsync", errno.ENOSPC, "the disk is full"),
+        ("tempfile.mkstemp", errno.EROFS, "the file system is read-only"),
+        ("os.replace", errno.EACCES, "permission denied"),
+    ],
+)
+def test_a_failed_write_leaves_the_file_intact(
+    engagement: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+    code: int,
+    said: str,
+) -> None:
+    before = engagement.read_bytes()
+    module, name = where.split(".")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(f"coachportal.edit.roundtrip.{module}.{name}", fail)
+    assert main(_session(engagement, DATES[0])) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(engagement) in err and said in err and "unchanged" in err, err
+    assert engagement.read_bytes() == before
+    assert _leftovers(engagement.parent) == []

@@ -106,3 +106,30 @@ def test_a_failed_write_leaves_the_file_intact(
     assert err.count("\n") == 1 and str(engagement) in err and said in err and "unchanged" in err, err
     assert engagement.read_bytes() == before
     assert _leftovers(engagement.parent) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["session", "{f}", "--date", "2026-01-20", "--mode", "video", "--minutes", "30"],
+            "outside the engagement",
+        ),
+        (
+            ["session", "{f}", "--date", "2026-12-01", "--mode", "video", "--minutes", "30"],
+            "outside the engagement",
+        ),
+        (["session", "{f}", "--date", "2026-06-25", "--mode", "video", "--minutes", "30"], "after today"),
+        (["action", "{f}", "A2", "--status", "done", "--on", "2026-06-21"], "after today"),
+    ],
+)
+def test_dates_that_contradict_the_file_or_the_calendar_are_refused(
+    engagement: Path, args: list[str], said: str
+) -> None:
+    before = engagement.read_bytes()
+    result = coachportal(
+        *(a.format(f=engagement) for a in args), cwd=engagement.parent, COACHPORTAL_TODAY="2026-06-20"
+    )
+    assert result.returncode == 1 and said in result.stderr and "unchanged" in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert engagement.read_bytes() == before

@@ -1,4 +1,5 @@
-"""Times of day and time zones in engagement files: ``time: "14:00"``, ``timezone: Europe/Berlin``.
+"""Times of day and time zones in engagement files: ``time: "14:00"``, ``timezone: Europe/Berlin``;
+and what day it is for a build or an edit (:func:`today`).
 
 Both stay the strings the coach wrote (nothing changes on its way in); the validators
 only refuse what is not one. A time is 24-hour ``HH:MM``; a time zone is an IANA name
@@ -8,8 +9,10 @@ that the system's time-zone database knows.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zoneinfo
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
@@ -43,3 +46,12 @@ TimeZoneName = Annotated[str, BeforeValidator(_time_zone)]
 def time_of_day(value: str) -> dt.time:
     hours, minutes = value.split(":")
     return dt.time(int(hours), int(minutes))
+
+
+def today(configured: dt.date | None = None, environ: Mapping[str, str] = os.environ) -> dt.date:
+    """The build's notion of today: COACHPORTAL_TODAY=YYYY-MM-DD (reproducible builds), else
+    the plugin's ``today:`` option (the demo, always mid-stream), else the calendar's."""
+    pinned = environ.get("COACHPORTAL_TODAY")
+    if pinned:
+        return dt.date.fromisoformat(pinned)
+    return configured or dt.date.today()

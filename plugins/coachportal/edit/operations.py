@@ -18,6 +18,7 @@ from typing import Any, get_args
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..core.clock import today
 from ..core.errors import EngagementError
 from ..core.models import ActionStatus, SessionMode, Stage
 from ..core.suggest import suggestion
@@ -142,6 +143,25 @@ def parse_date(text: str) -> dt.date:
         raise EditError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
 
 
+def _day(data: CommentedMap, key: str) -> dt.date | None:
+    value = data.get(key)
+    return value if isinstance(value, dt.date) else None
+
+
+def _refuse_future(day: dt.date, what: str, hint: str = "") -> None:
+    now = today()
+    if day > now:
+        raise EditError(f"{what} is dated {day}, after today ({now}){hint}; the file is unchanged")
+
+
+def _refuse_outside(data: CommentedMap, day: dt.date, what: str) -> None:
+    """A day before the engagement's start or after its end contradicts the file."""
+    start, end = _day(data, "start"), _day(data, "end")
+    if (start and day < start) or (end and day > end):
+        span = f"{start or '…'} to {end or '…'}"
+        raise EditError(f"{what} is dated {day}, outside the engagement ({span}); the file is unchanged")
+
+
 # --- the edits ------------------------------------------------------------------------------------
 
 
@@ -178,12 +198,15 @@ def update_action(
         item = matches[0]
         done: list[str] = []
         rewrites: set[str] = set()
+        if status == "done" and on is not None:
+            _refuse_future(on, f"action {action_id} done")
         if status is not None:
-            _set_status(item, status, on or dt.date.today(), on is not None, reason, rewrites)
+            _set_status(item, status, on or today(), on is not None, reason, rewrites)
             done.append(f"status {status}" + (f" on {item['done_on']}" if status == "done" else ""))
         if report is not None:
             reports = _list(item, "reports")
-            day = on or dt.date.today()
+            day = on or today()
+            _refuse_future(day, f"the report on action {action_id}")
             reports.append(_item_like(reports, {"date": day, "text": report}))
             done.append(f"report of {day}")
             rewrites.add("reports")  # `reports: []` becomes a list
@@ -233,6 +256,8 @@ def add_session(
     _choice(mode, MODES, "mode")
 
     def edit(data: CommentedMap) -> Change:
+        _refuse_outside(data, date, "the session")
+        _refuse_future(date, "the session", " (a planned call belongs in the schedule, not the log)")
         sessions = _list(_block(_block(data, "stages"), "action"), "sessions")
         pairs: dict[str, Any] = {"date": date, "mode": mode, "minutes": minutes}
         if topics:

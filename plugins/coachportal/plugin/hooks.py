@@ -29,6 +29,7 @@ from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import get_relative_url
 
 from ..core import i18n, parallel
+from ..core.clock import today
 from ..core.errors import EngagementError
 from ..core.i18n import Translator
 from ..core.log import get_logger, prefixed
@@ -36,7 +37,7 @@ from ..core.models import Level
 from ..core.redact import audience_from
 from ..derive.warnings import contract_problems
 from ..render import locked
-from ..render.portal import Portal, PortalBuilder, today
+from ..render.portal import Portal, PortalBuilder
 from . import locking, navigation, others, preview, replay
 from .collisions import ASSET_DIR, collisions
 from .config import CACHE_ENV, CoachPortalConfig, ReaderConfig, cache_dir

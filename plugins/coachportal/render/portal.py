@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -78,15 +77,6 @@ class Portal:  # not slotted: cached_property needs __dict__
     def engagements_of(self, view: Level) -> tuple[Engagement, ...]:
         """The engagements as redacted for ``view``."""
         return self.by_view.get(view) or (self.engagements if view == self.audience else ())
-
-
-def today(configured: dt.date | None = None, environ: Mapping[str, str] = os.environ) -> dt.date:
-    """The build's notion of today: COACHPORTAL_TODAY=YYYY-MM-DD (reproducible builds), else
-    the plugin's ``today:`` option (the demo, always mid-stream), else the calendar's."""
-    pinned = environ.get("COACHPORTAL_TODAY")
-    if pinned:
-        return dt.date.fromisoformat(pinned)
-    return configured or dt.date.today()
 
 
 _Redaction = tuple[Engagement, Engagement, str]  # validated, redacted, digest of the redacted

@@ -209,7 +209,7 @@ def test_an_edit_of_a_file_that_is_already_invalid_says_so(engagement: Path) -> 
     engagement.write_text(
         engagement.read_text().replace("status: doing", "status: doign", 1), encoding="utf-8"
     )
-    result = coachportal("stage", engagement.name, "closed", cwd=engagement.parent)
+    result = coachportal("stage", engagement.name, "achievement", cwd=engagement.parent)
     assert result.returncode == 1
     assert "is not valid as it is; fix these problems first" in result.stderr and "'doign'" in result.stderr
 

@@ -133,3 +133,30 @@ def test_dates_that_contradict_the_file_or_the_calendar_are_refused(
     assert result.returncode == 1 and said in result.stderr and "unchanged" in result.stderr, result.stderr
     assert result.stderr.count("\n") == 1
     assert engagement.read_bytes() == before
+
+
+def test_a_stage_moves_back_only_with_a_reason_kept_as_a_course_correction(engagement: Path) -> None:
+    before = engagement.read_bytes()
+    refused = coachportal("stage", engagement, "analysis", cwd=engagement.parent)
+    assert refused.returncode == 1 and "needs --reason" in refused.stderr, refused.stderr
+    assert engagement.read_bytes() == before
+    moved = coachportal(
+        "stage", engagement, "analysis", "--reason", "The plan needs a new goal.",
+        cwd=engagement.parent, COACHPORTAL_TODAY="2026-06-20",
+    )  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+    e = load_engagement(engagement)
+    assert e.stage == "analysis"
+    last = e.stages.achievement.course_corrections[-1]
+    assert (last.date.isoformat(), last.change, last.reason) == (
+        "2026-06-20",
+        "Stage moved back from action to analysis",
+        "The plan needs a new goal.",
+    )
+
+
+def test_an_engagement_closes_only_with_its_final_report(engagement: Path) -> None:
+    before = engagement.read_bytes()
+    result = coachportal("stage", engagement, "closed", cwd=engagement.parent)
+    assert result.returncode == 1 and "before its final report" in result.stderr, result.stderr
+    assert engagement.read_bytes() == before

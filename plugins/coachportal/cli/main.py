@@ -233,7 +233,7 @@ def _session(args: argparse.Namespace) -> int:
 def _stage(args: argparse.Namespace) -> int:
     from ..edit.operations import apply, set_stage
 
-    return _report(Path(args.file), apply(Path(args.file), set_stage(args.stage)).summary)
+    return _report(Path(args.file), apply(Path(args.file), set_stage(args.stage, args.reason)).summary)
 
 
 def _survey(args: argparse.Namespace) -> int:
@@ -338,6 +338,7 @@ def _parser() -> argparse.ArgumentParser:
     stage = commands.add_parser("stage", help="move the engagement to another stage")
     stage.add_argument("file", metavar="FILE")
     stage.add_argument("stage", choices=STAGE_NAMES)
+    stage.add_argument("--reason", metavar="TEXT", help="why it moves back (kept as a course correction)")
     stage.set_defaults(run=_stage)
 
     from ..edit.surveys.cli import add_survey_arguments

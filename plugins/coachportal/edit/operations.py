@@ -165,13 +165,34 @@ def _refuse_outside(data: CommentedMap, day: dt.date, what: str) -> None:
 # --- the edits ------------------------------------------------------------------------------------
 
 
-def set_stage(stage: str) -> Callable[[CommentedMap], Change]:
+def set_stage(stage: str, reason: str | None = None) -> Callable[[CommentedMap], Change]:
+    """Move to ``stage``: back only with a ``reason`` (recorded as a course correction),
+    to ``closed`` only once the final report is written."""
     _choice(stage, STAGE_NAMES, "stage")
 
     def edit(data: CommentedMap) -> Change:
         before = data.get("stage")
+        stages = data.get("stages") if isinstance(data.get("stages"), dict) else {}
+        achievement = stages.get("achievement") if isinstance(stages.get("achievement"), dict) else {}
+        if stage == "closed" and not achievement.get("final_report"):
+            raise EditError(
+                "the engagement cannot be closed before its final report"
+                " (stages.achievement.final_report); the file is unchanged"
+            )
+        backwards = before in STAGE_NAMES and STAGE_NAMES.index(stage) < STAGE_NAMES.index(before)
+        rewrites = {"stage"}
+        if backwards and not reason:
+            raise EditError(
+                f"stage: moving back from {before} to {stage} needs --reason (it is recorded as a"
+                " course correction); the file is unchanged"
+            )
         data["stage"] = stage
-        return Change(f"stage: {before} -> {stage}", {"stage"})
+        if backwards:
+            corrections = _list(_block(_block(data, "stages"), "achievement"), "course_corrections")
+            change = f"Stage moved back from {before} to {stage}"
+            corrections.append(_item_like(corrections, {"date": today(), "change": change, "reason": reason}))
+            rewrites.add("course_corrections")
+        return Change(f"stage: {before} -> {stage}", rewrites)
 
     return edit
 

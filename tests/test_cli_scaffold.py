@@ -115,6 +115,40 @@ def test_new_scaffold_validates_as_written_and_covers_every_stage(tmp_path: Path
     assert "access: []" in text and "--access READER" in result.stderr
 
 
+def test_new_without_access_validates_in_a_portal_with_a_warning_for_each_placeholder(tmp_path: Path) -> None:
+    root = tmp_path / "portal"
+    assert coachportal("init", root, cwd=tmp_path).returncode == 0
+    assert coachportal("new", "acme-ops-2026", "--start", "2026-01-05", cwd=root).returncode == 0
+    result = coachportal("validate", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "1 engagement file(s) OK: acme-ops-2026" in result.stdout
+    warnings = result.stderr.splitlines()
+    path = "engagements/acme-ops-2026.yml"
+    lines = (root / path).read_text().splitlines()
+    assert any(w.startswith(f"warning: {path}:") and "access: no reader may open" in w for w in warnings)
+    for field, text in (
+        ("client.name", "Client name"),
+        ("coach.name", "Coach name"),
+        ("client.role", "Role"),
+    ):
+        [warning] = [w for w in warnings if f": {field}: still the scaffold's placeholder" in w]
+        line = int(warning.split(":")[2])
+        assert lines[line - 1].strip().endswith(f": {text}"), (warning, lines[line - 1])
+    # filled in (and a reader named), the same file validates with no warning at all
+    assert coachportal("reader", "add", "acme-hr", "--name", "Acme HR", cwd=root).returncode == 0
+    filled = (root / path).read_text().replace("access: []", "access: [acme-hr]")
+    for text, real in (
+        ("Client name", "Dana Whitfield"),
+        ("Role", "COO"),
+        ("Organization", "Acme"),
+        ("Coach name", "Priya"),
+    ):
+        filled = filled.replace(f": {text}\n", f": {real}\n", 1)
+    (root / path).write_text(filled)
+    again = coachportal("validate", cwd=root)
+    assert again.returncode == 0 and again.stderr == "", again.stderr
+
+
 def test_every_commented_example_is_valid_when_uncommented(tmp_path: Path) -> None:
     # the examples in the scaffold must work when a coach removes the `# `
     text = engagement_text("x-1", dt.date(2026, 1, 5), ["r"], "s.json")

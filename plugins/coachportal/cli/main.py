@@ -69,7 +69,7 @@ def _annotation(problem: Problem) -> str:
 
 def _validate(args: argparse.Namespace) -> int:
     from ..core import access
-    from ..derive.warnings import contract_problems
+    from ..derive.warnings import contract_problems, placeholder_problems
 
     portal, notes = _portal_for(args)
     for note in notes:
@@ -79,7 +79,13 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"note: {portal.path} has encryption: false; access: is not checked", file=sys.stderr)
     # relative to the current directory, so that messages name files as the coach sees them
     default = Path(os.path.relpath(portal.engagements_dir)) if portal else Path(DEFAULT_ENGAGEMENTS)
-    sources, problems, loader = _load_all([Path(p) for p in args.paths] or [default], readers)
+    targets = [Path(p) for p in args.paths] or [default]
+    sources, problems, loader = _load_all(targets, readers)
+    unopened = [p for p in problems if p.field == "access" and p.message.startswith(access.NO_READER)]
+    if unopened and len(unopened) == len(problems):  # valid files, some without a reader yet
+        sources, problems, loader = _load_all(targets, None)
+        for problem in unopened:
+            print(f"warning: {problem}; the build refuses it until access: names a reader", file=sys.stderr)
     names = [s.engagement.id for s in sources]
     reader_problems = access.check_readers(portal.readers) if portal else []
     if reader_problems:
@@ -88,7 +94,10 @@ def _validate(args: argparse.Namespace) -> int:
         _print_problems(problems)
     if problems or reader_problems:
         return 1
-    for warning in contract_problems(sources, loader.parses):
+    for warning in [
+        *placeholder_problems(sources, loader.parses),
+        *contract_problems(sources, loader.parses),
+    ]:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"{len(names)} engagement file(s) OK" + (f": {', '.join(names)}" if names else ""))
     return 0

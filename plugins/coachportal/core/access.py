@@ -147,6 +147,11 @@ def reader_level(reader: Any) -> Level | None:
 # --- access lists -------------------------------------------------------------------------------
 
 
+# An engagement no one may open yet: the build refuses it (it would publish a page no one
+# can read), `validate` says it as a warning (a scaffold written before its readers is valid).
+NO_READER = "no reader may open this engagement"
+
+
 def access_list_problems(listed: Any, readers: Collection[str]) -> list[tuple[Loc, str]]:
     """The rule of ``access:``: at least one reader, each declared in mkdocs.yml.
 
@@ -154,11 +159,7 @@ def access_list_problems(listed: Any, readers: Collection[str]) -> list[tuple[Lo
     (field path, message) pairs; values of the wrong type are left to the schema.
     """
     if listed is None or listed == []:
-        message = (
-            "no reader may open this engagement (expected at least one reader id"
-            f" declared under {READERS_HOME})"
-        )
-        return [(("access",), message)]
+        return [(("access",), f"{NO_READER} (expected at least one reader id declared under {READERS_HOME})")]
     if not isinstance(listed, list):
         return []
     known = sorted(r for r in readers if isinstance(r, str))  # a bad id (42) is check_readers' to report

@@ -13,6 +13,7 @@ from ..core.checks import id_problem
 from ..core.i18n import DEFAULT_LANGUAGE
 from ..core.models import ID_MAX_LENGTH, STAGES
 from ..core.schema import engagement_json_schema
+from ..derive.warnings import SCAFFOLD_PLACEHOLDERS
 from . import init_files
 from .errors import EditError
 
@@ -98,11 +99,11 @@ start: {start}
 end: {end}   # planned end
 
 client:   # the coached executive
-  name: Client name
-  role: Role
-  organization: Organization
+  name: {client_name}
+  role: {client_role}
+  organization: {client_organization}
 coach:
-  name: Coach name
+  name: {coach_name}
   # email: coach@example.com
 # sponsor: {{name: Sponsor name, role: Chief Operating Officer}}
 # team:   # who met at kickoff; relation: manager | senior-executive | hr | peer | mentor | other
@@ -183,6 +184,7 @@ def engagement_text(engagement_id: str, start: dt.date, access: list[str], schem
         access=", ".join(access),
         schema=schema,
         **values,
+        **{"_".join(loc): text for loc, text in SCAFFOLD_PLACEHOLDERS.items()},
     )
 
 

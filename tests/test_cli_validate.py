@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 from clirun import coachportal
-from tmpportal import REPO, copy_demo
+from tmpportal import EXAMPLES, REPO, copy_demo
 
 
 def test_validate_finds_mkdocs_yml_upwards(tmp_path: Path) -> None:
@@ -94,3 +95,21 @@ def test_annotations_name_files_from_the_workspace_root(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "::error file=engagements/nw-ops-2026.yml,line=" in result.stdout
     assert "  ../engagements/nw-ops-2026.yml:" in result.stderr  # relative to where the coach is
+
+
+def test_a_hand_edited_file_gets_the_edit_commands_checks(tmp_path: Path) -> None:
+    text = (EXAMPLES / "engagement.yml").read_text(encoding="utf-8")
+    closed = tmp_path / "closed.yml"
+    closed.write_text(re.sub(r"(?m)^stage: action", "stage: closed", text, count=1), encoding="utf-8")
+    result = coachportal("validate", closed.name, cwd=tmp_path)
+    line = 1 + text.splitlines().index(next(ln for ln in text.splitlines() if ln.startswith("stage: action")))
+    assert result.returncode == 1
+    assert f"closed.yml:{line}:8: stage: the engagement is closed but has no final report" in result.stderr
+    # unusual, not contradictory: warnings, and the file is valid
+    late = tmp_path / "late.yml"
+    late.write_text(text, encoding="utf-8")
+    result = coachportal("validate", late.name, cwd=tmp_path, COACHPORTAL_TODAY="2026-04-01")
+    assert result.returncode == 0, result.stderr
+    warnings = [w for w in result.stderr.splitlines() if w.startswith("warning: late.yml:")]
+    assert any("is after today (2026-04-01): a planned call belongs in the schedule" in w for w in warnings)
+    assert all(": stages.action." in w for w in warnings), warnings

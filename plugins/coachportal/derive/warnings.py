@@ -7,12 +7,13 @@ value still as `coachportal new` wrote it is something to fill in.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from ..core.errors import Problem
 from ..load.cache import ParseCache
 from ..load.loader import Source
-from ..load.yamltext import read_text
+from ..load.yamltext import Loc, read_text
 from .programme import contract_warnings
 
 # What `coachportal new` writes where the coach's own words go (edit/scaffold.py uses these).
@@ -57,4 +58,51 @@ def contract_problems(sources: Iterable[Source], parses: ParseCache | None = Non
         for loc, message in warnings:
             line, column = positions.value(loc)
             out.append(Problem(source.path, line, column, ".".join(loc), message))
+    return out
+
+
+def _placed(source: Source, found: list[tuple[Loc, str]], parses: ParseCache) -> list[Problem]:
+    if not found:
+        return []
+    positions = parses.parse(read_text(source.path)).positions
+    return [
+        Problem(source.path, *positions.value(loc), ".".join(str(part) for part in loc), message)
+        for loc, message in found
+    ]
+
+
+def date_problems(
+    sources: Iterable[Source], today: dt.date, parses: ParseCache | None = None
+) -> list[Problem]:
+    """Dates that are unusual, not contradictory: a session outside the engagement's start
+    and end or after ``today``, an action done after ``today`` (the edit commands refuse
+    them; a hand-edited file gets these warnings)."""
+    parses = parses or ParseCache(keep=False)
+    out: list[Problem] = []
+    for source in sources:
+        e = source.engagement
+        found: list[tuple[Loc, str]] = []
+        for i, session in enumerate(e.stages.action.sessions):
+            loc: Loc = ("stages", "action", "sessions", i, "date")
+            if not e.start <= session.date <= e.end:
+                found.append(
+                    (loc, f"session of {session.date} lies outside the engagement ({e.start} to {e.end})")
+                )
+            elif session.date > today:
+                found.append(
+                    (
+                        loc,
+                        f"session of {session.date} is after today ({today}):"
+                        " a planned call belongs in the schedule",
+                    )
+                )
+        for i, item in enumerate(e.stages.action.items):
+            if item.done_on and item.done_on > today:
+                found.append(
+                    (
+                        ("stages", "action", "items", i, "done_on"),
+                        f"done on {item.done_on}, after today ({today})",
+                    )
+                )
+        out += _placed(source, found, parses)
     return out

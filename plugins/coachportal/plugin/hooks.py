@@ -35,7 +35,7 @@ from ..core.i18n import Translator
 from ..core.log import get_logger, prefixed
 from ..core.models import Level
 from ..core.redact import audience_from
-from ..derive.warnings import contract_problems
+from ..derive.warnings import contract_problems, date_problems
 from ..render import locked
 from ..render.portal import Portal, PortalBuilder
 from . import locking, navigation, others, preview, replay
@@ -210,7 +210,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if Level.COACH in views and len(views) > 1 and self.encrypting:
             log.warning("publishing the coach view (interview and session notes) for coach-level readers")
         # Info, not warning: under --strict (the deploy workflow) an extra session must not stop a deploy.
-        for problem in contract_problems(self.portal.sources, self.builder.loader.parses):
+        parses, sources = self.builder.loader.parses, self.portal.sources
+        on = self.portal.today or today(self.config.today)
+        for problem in [*date_problems(sources, on, parses), *contract_problems(sources, parses)]:
             log.info(f"warning: {problem}")
 
     def _workers(self, uncached: int) -> parallel.Workers:

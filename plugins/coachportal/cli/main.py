@@ -70,7 +70,7 @@ def _annotation(problem: Problem) -> str:
 def _validate(args: argparse.Namespace) -> int:
     from ..core import access
     from ..core.clock import today
-    from ..derive.warnings import contract_problems, date_problems, placeholder_problems
+    from ..derive.warnings import contract_problems, placeholder_problems, unusual_problems
 
     portal, notes = _portal_for(args)
     for note in notes:
@@ -97,7 +97,7 @@ def _validate(args: argparse.Namespace) -> int:
         return 1
     for warning in [
         *placeholder_problems(sources, loader.parses),
-        *date_problems(sources, today(), loader.parses),
+        *unusual_problems(sources, today(), loader.parses),
         *contract_problems(sources, loader.parses),
     ]:
         print(f"warning: {warning}", file=sys.stderr)

@@ -186,15 +186,6 @@ def cross_check(data: Mapping[str, Any], line_of: Callable[[Loc], int]) -> list[
         "end",
     )
 
-    if data.get("stage") == "closed" and not _get(data, "stages", "achievement", "final_report"):
-        found.append(
-            Finding(
-                ("stage",),
-                "the engagement is closed but has no final report"
-                " (expected stages.achievement.final_report, or a stage before closed)",
-            )
-        )
-
     for i, item in _items(data, "stages", "action", "items"):
         status = item.get("status", "todo")
         if item.get("done_on") is not None and status in ("todo", "doing", "dropped"):

@@ -71,17 +71,25 @@ def _placed(source: Source, found: list[tuple[Loc, str]], parses: ParseCache) ->
     ]
 
 
-def date_problems(
+def unusual_problems(
     sources: Iterable[Source], today: dt.date, parses: ParseCache | None = None
 ) -> list[Problem]:
-    """Dates that are unusual, not contradictory: a session outside the engagement's start
-    and end or after ``today``, an action done after ``today`` (the edit commands refuse
-    them; a hand-edited file gets these warnings)."""
+    """What the edit commands refuse, found in a hand-edited file: a session outside the
+    engagement's start and end or after ``today``, an action done after ``today``, an
+    engagement closed without its final report. Warnings: a portal that built yesterday
+    still builds."""
     parses = parses or ParseCache(keep=False)
     out: list[Problem] = []
     for source in sources:
         e = source.engagement
         found: list[tuple[Loc, str]] = []
+        if e.stage == "closed" and e.stages.achievement.final_report is None:
+            found.append(
+                (
+                    ("stage",),
+                    "the engagement is closed but has no final report (stages.achievement.final_report)",
+                )
+            )
         for i, session in enumerate(e.stages.action.sessions):
             loc: Loc = ("stages", "action", "sessions", i, "date")
             if not e.start <= session.date <= e.end:

@@ -35,7 +35,7 @@ from ..core.i18n import Translator
 from ..core.log import get_logger, prefixed
 from ..core.models import Level
 from ..core.redact import audience_from
-from ..derive.warnings import contract_problems, date_problems
+from ..derive.warnings import contract_problems, unusual_problems
 from ..render import locked
 from ..render.portal import Portal, PortalBuilder
 from . import locking, navigation, others, preview, replay
@@ -212,7 +212,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         # Info, not warning: under --strict (the deploy workflow) an extra session must not stop a deploy.
         parses, sources = self.builder.loader.parses, self.portal.sources
         on = self.portal.today or today(self.config.today)
-        for problem in [*date_problems(sources, on, parses), *contract_problems(sources, parses)]:
+        for problem in [*unusual_problems(sources, on, parses), *contract_problems(sources, parses)]:
             log.info(f"warning: {problem}")
 
     def _workers(self, uncached: int) -> parallel.Workers:

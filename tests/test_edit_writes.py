@@ -160,3 +160,23 @@ def test_an_engagement_closes_only_with_its_final_report(engagement: Path) -> No
     result = coachportal("stage", engagement, "closed", cwd=engagement.parent)
     assert result.returncode == 1 and "before its final report" in result.stderr, result.stderr
     assert engagement.read_bytes() == before
+
+
+def test_correction_add_appends_one_line_in_the_style_of_the_list(engagement: Path) -> None:
+    before = engagement.read_text(encoding="utf-8")
+    result = coachportal(
+        "correction", "add", engagement, "--date", "2026-06-19", "--change", "Added A6: a weekly log",
+        "--reason", "A1 slipped twice", cwd=engagement.parent, COACHPORTAL_TODAY="2026-06-20",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    after = engagement.read_text(encoding="utf-8")
+    added = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert added == ["      - {date: 2026-06-19, change: 'Added A6: a weekly log', reason: A1 slipped twice}"]
+    last = load_engagement(engagement).stages.achievement.course_corrections[-1]
+    assert (last.change, last.reason) == ("Added A6: a weekly log", "A1 slipped twice")
+    late = coachportal(
+        "correction", "add", engagement, "--date", "2026-06-25", "--change", "Later",
+        cwd=engagement.parent, COACHPORTAL_TODAY="2026-06-20",
+    )  # fmt: skip
+    assert late.returncode == 1 and "after today" in late.stderr
+    assert engagement.read_text(encoding="utf-8") == after

@@ -234,6 +234,13 @@ def _action(args: argparse.Namespace) -> int:
     return _report(Path(args.file), change.summary)
 
 
+def _correction(args: argparse.Namespace) -> int:
+    from ..edit.operations import add_correction, apply
+
+    change = apply(Path(args.file), add_correction(_date(args.date), args.change, args.reason))
+    return _report(Path(args.file), change.summary)
+
+
 def _session(args: argparse.Namespace) -> int:
     from ..edit.operations import add_session, apply
 
@@ -336,6 +343,20 @@ def _parser() -> argparse.ArgumentParser:
     action.add_argument("--report", metavar="TEXT", help="append a progress report")
     action.add_argument("--reason", metavar="TEXT", help="why the item was dropped")
     action.set_defaults(run=_action)
+
+    correction = commands.add_parser("correction", help="record a course correction of the plan")
+    correction_commands = correction.add_subparsers(dest="correction_command", required=True, metavar="add")
+    correction_add = correction_commands.add_parser(
+        "add",
+        help="append a course correction",
+        epilog="example: coachportal correction add engagements/nw.yml --date 2026-06-18 "
+        '--change "Added A5 to gather feedforward" --reason "G2 ratings were flat"',
+    )
+    correction_add.add_argument("file", metavar="FILE")
+    correction_add.add_argument("--date", required=True, metavar="DATE")
+    correction_add.add_argument("--change", required=True, metavar="TEXT", help="what changed in the plan")
+    correction_add.add_argument("--reason", metavar="TEXT", help="why")
+    correction_add.set_defaults(run=_correction)
 
     session = commands.add_parser("session", help="add a coaching session to the log")
     session.add_argument("file", metavar="FILE")

@@ -271,6 +271,22 @@ def _insert_after(mapping: CommentedMap, after: str, key: str, value: Any) -> No
     mapping.insert(position, key, value)
 
 
+def add_correction(date: dt.date, change: str, reason: str | None) -> Callable[[CommentedMap], Change]:
+    """A course correction of the plan (stages.achievement.course_corrections)."""
+
+    def edit(data: CommentedMap) -> Change:
+        _refuse_outside(data, date, "the course correction")
+        _refuse_future(date, "the course correction")
+        corrections = _list(_block(_block(data, "stages"), "achievement"), "course_corrections")
+        pairs: dict[str, Any] = {"date": date, "change": change}
+        if reason:
+            pairs["reason"] = reason
+        corrections.append(_item_like(corrections, pairs))
+        return Change(f"course correction of {date} added", {"course_corrections"})
+
+    return edit
+
+
 def add_session(
     date: dt.date, mode: str, minutes: int, topics: list[str], note: str | None
 ) -> Callable[[CommentedMap], Change]:

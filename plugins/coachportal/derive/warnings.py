@@ -28,20 +28,15 @@ SCAFFOLD_PLACEHOLDERS: dict[tuple[str, str], str] = {
 def placeholder_problems(sources: Iterable[Source], parses: ParseCache | None = None) -> list[Problem]:
     """Every value of ``sources`` still as the scaffold wrote it, placed in its file."""
     parses = parses or ParseCache(keep=False)
+    message = "still the scaffold's placeholder {!r}: replace it with the real value"
     out: list[Problem] = []
     for source in sources:
         left = [
-            (loc, text)
+            (loc, message.format(text))
             for loc, text in SCAFFOLD_PLACEHOLDERS.items()
             if getattr(getattr(source.engagement, loc[0], None), loc[1], None) == text
         ]
-        if not left:
-            continue
-        positions = parses.parse(read_text(source.path)).positions
-        for loc, text in left:
-            line, column = positions.value(loc)
-            message = f"still the scaffold's placeholder {text!r}: replace it with the real value"
-            out.append(Problem(source.path, line, column, ".".join(loc), message))
+        out += _placed(source, left, parses)
     return out
 
 
@@ -51,17 +46,13 @@ def contract_problems(sources: Iterable[Source], parses: ParseCache | None = Non
     parses = parses or ParseCache(keep=False)
     out: list[Problem] = []
     for source in sources:
-        warnings = contract_warnings(source.engagement)
-        if not warnings:
-            continue
-        positions = parses.parse(read_text(source.path)).positions
-        for loc, message in warnings:
-            line, column = positions.value(loc)
-            out.append(Problem(source.path, line, column, ".".join(loc), message))
+        out += _placed(source, contract_warnings(source.engagement), parses)
     return out
 
 
 def _placed(source: Source, found: list[tuple[Loc, str]], parses: ParseCache) -> list[Problem]:
+    """``found`` (field path, message) as problems at their line and column in the file
+    (the file is parsed only when there is something to place)."""
     if not found:
         return []
     positions = parses.parse(read_text(source.path)).positions

@@ -143,7 +143,6 @@ def write_atomic(
     text: str,
     check: Callable[[Path], None] | None = None,
     mode: int | None = None,
-    keep: bool = False,
 ) -> None:
     """Write ``text`` to ``path`` through a temporary file beside it (beside a symlink's
     target, which gets the change: the link stays a link).
@@ -170,9 +169,8 @@ def write_atomic(
             os.chmod(temp, 0o644)
         if check is not None:
             check(temp)
-        if not keep:  # keep: a dry run, checked and not written
-            os.replace(temp, target)
-            _sync_folder(target.parent)
+        os.replace(temp, target)
+        _sync_folder(target.parent)
     except OSError as exc:
         raise EditError(f"{path}: cannot write it ({_why(exc)}); the file is unchanged") from None
     finally:

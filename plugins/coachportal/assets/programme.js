@@ -225,7 +225,19 @@ class Dashboard {
     this.search();
     const text = this.board.querySelector(".coachportal-dashboard__filter-input");
     if (text) text.addEventListener("input", () => this.render());
+    // a link to another view of this page (only the fragment differs) does not reload it
+    window.addEventListener("hashchange", () => this.follow());
     this.load();
+  }
+
+  follow() {
+    this.state = parseFragment(location.hash);
+    this.board.querySelectorAll(".coachportal-dashboard__controls select").forEach((node) => {
+      const name = node.getAttribute("data-filter");
+      if (!Array.from(node.options).some((o) => o.value === this.state[name])) this.state[name] = "";
+      node.value = this.state[name];
+    });
+    this.render();
   }
 
   /* (Again, after another passphrase opened more engagements.) */

@@ -158,7 +158,7 @@ def test_a_stage_moves_back_only_with_a_reason_kept_as_a_course_correction(engag
 def test_an_engagement_closes_only_with_its_final_report(engagement: Path) -> None:
     before = engagement.read_bytes()
     result = coachportal("stage", engagement, "closed", cwd=engagement.parent)
-    assert result.returncode == 1 and "before its final report" in result.stderr, result.stderr
+    assert result.returncode == 1 and "has no final report" in result.stderr, result.stderr
     assert engagement.read_bytes() == before
 
 

@@ -3,7 +3,8 @@
 coachportal init DIR                 a new portal, ready to push
 coachportal new ID                   engagements/ID.yml, a commented scaffold
 coachportal validate [PATH...]       the build's checks (alias: check)
-coachportal action|session|stage|survey FILE ...   edits that keep comments and layout
+coachportal action|goal|session|correction|followup|stage|survey FILE ...
+                                     edits that keep comments and layout
 coachportal reader add|rotate ID     readers in mkdocs.yml, passphrases in the secrets file
 coachportal schema                   engagement.schema.json for editor completion
 coachportal verify [SITE_DIR]        audit a built site before deploying it
@@ -26,7 +27,7 @@ from ..core.log import prefixed
 from ..core.models import Level
 from ..edit.errors import EditError
 from ..load.project import ConfigError, PortalConfig, find_config, load_portal_config
-from . import digest, verify
+from . import digest, edits, survey, verify
 from .errors import CliError
 from .portal import config_path
 
@@ -170,6 +171,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from ..edit.operations import parse_date
     from ..edit.scaffold import SCHEMA_FILE, new_engagement
 
     config = find_config()
@@ -182,7 +184,7 @@ def _new(args: argparse.Namespace) -> int:
         directory = Path(DEFAULT_ENGAGEMENTS)
     if config:
         _known_readers(config, list(args.access))
-    start = _date(args.start) if args.start else dt.date.today()
+    start = parse_date(args.start) if args.start else dt.date.today()
     path = new_engagement(args.id, directory, start, list(args.access), root.resolve() / SCHEMA_FILE)
     print(f"wrote {path}: fill it in stage by stage, then `coachportal validate {path}`")
     if not args.access:
@@ -211,64 +213,6 @@ def _known_readers(config: Path, access: list[str]) -> None:
 
 
 # --- edits ------------------------------------------------------------------------------------------
-
-
-def _date(text: str) -> dt.date:
-    from ..edit.operations import parse_date
-
-    return parse_date(text)
-
-
-def _report(path: Path, summary: str) -> int:
-    print(f"{path}: {summary}")
-    return 0
-
-
-def _action(args: argparse.Namespace) -> int:
-    from ..edit.operations import apply, update_action
-
-    if args.status is None and args.report is None:
-        raise CliError("nothing to change: give --status and/or --report")
-    on = _date(args.on) if args.on else None
-    change = apply(Path(args.file), update_action(args.action_id, args.status, on, args.report, args.reason))
-    return _report(Path(args.file), change.summary)
-
-
-def _correction(args: argparse.Namespace) -> int:
-    from ..edit.operations import add_correction, apply
-
-    change = apply(Path(args.file), add_correction(_date(args.date), args.change, args.reason))
-    return _report(Path(args.file), change.summary)
-
-
-def _session(args: argparse.Namespace) -> int:
-    from ..edit.operations import add_session, apply
-
-    edit = add_session(_date(args.date), args.mode, args.minutes, list(args.topic), args.note)
-    return _report(Path(args.file), apply(Path(args.file), edit).summary)
-
-
-def _stage(args: argparse.Namespace) -> int:
-    from ..edit.operations import apply, set_stage
-
-    return _report(Path(args.file), apply(Path(args.file), set_stage(args.stage, args.reason)).summary)
-
-
-def _survey(args: argparse.Namespace) -> int:
-    from ..edit.operations import add_survey, apply
-    from ..edit.surveys.cli import options_from
-
-    options = options_from(args)
-    export = Path(args.results)
-    closed = _date(args.closed) if args.closed else None
-    from ..edit.surveys import read_export
-
-    edit = add_survey(args.round, _date(args.sent), closed, lambda goals: read_export(export, goals, options))
-    change = apply(Path(args.file), edit, write=not args.dry_run)
-    if args.dry_run:
-        print(change.summary + "\n(dry run: nothing was written)")
-        return 0
-    return _report(Path(args.file), change.summary)
 
 
 # --- readers ----------------------------------------------------------------------------------------
@@ -302,7 +246,6 @@ def _reader(args: argparse.Namespace) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     from ..core.i18n import SUPPORTED
-    from ..edit.operations import MODES, STAGE_NAMES, STATUSES
 
     parser = argparse.ArgumentParser(
         prog="coachportal", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -335,47 +278,8 @@ def _parser() -> argparse.ArgumentParser:
         )
         validate.set_defaults(run=_validate)
 
-    action = commands.add_parser("action", help="update an action item's status or add a report")
-    action.add_argument("file", metavar="FILE")
-    action.add_argument("action_id", metavar="ACTION_ID")
-    action.add_argument("--status", choices=STATUSES)
-    action.add_argument("--on", metavar="DATE", help="the date of done_on and of the report (default: today)")
-    action.add_argument("--report", metavar="TEXT", help="append a progress report")
-    action.add_argument("--reason", metavar="TEXT", help="why the item was dropped")
-    action.set_defaults(run=_action)
-
-    correction = commands.add_parser("correction", help="record a course correction of the plan")
-    correction_commands = correction.add_subparsers(dest="correction_command", required=True, metavar="add")
-    correction_add = correction_commands.add_parser(
-        "add",
-        help="append a course correction",
-        epilog="example: coachportal correction add engagements/nw.yml --date 2026-06-18 "
-        '--change "Added A5 to gather feedforward" --reason "G2 ratings were flat"',
-    )
-    correction_add.add_argument("file", metavar="FILE")
-    correction_add.add_argument("--date", required=True, metavar="DATE")
-    correction_add.add_argument("--change", required=True, metavar="TEXT", help="what changed in the plan")
-    correction_add.add_argument("--reason", metavar="TEXT", help="why")
-    correction_add.set_defaults(run=_correction)
-
-    session = commands.add_parser("session", help="add a coaching session to the log")
-    session.add_argument("file", metavar="FILE")
-    session.add_argument("--date", required=True, metavar="DATE")
-    session.add_argument("--mode", required=True, choices=MODES)
-    session.add_argument("--minutes", required=True, type=int)
-    session.add_argument("--topic", action="append", default=[], metavar="TEXT", help="a topic (repeat)")
-    session.add_argument("--note", metavar="TEXT", help="a coach-only note")
-    session.set_defaults(run=_session)
-
-    stage = commands.add_parser("stage", help="move the engagement to another stage")
-    stage.add_argument("file", metavar="FILE")
-    stage.add_argument("stage", choices=STAGE_NAMES)
-    stage.add_argument("--reason", metavar="TEXT", help="why it moves back (kept as a course correction)")
-    stage.set_defaults(run=_stage)
-
-    from ..edit.surveys.cli import add_survey_arguments
-
-    add_survey_arguments(commands).set_defaults(run=_survey)
+    edits.register(commands)
+    survey.register(commands)
 
     reader = commands.add_parser("reader", help="declare readers and issue passphrases")
     reader_commands = reader.add_subparsers(dest="reader_command", required=True, metavar="add|rotate")
@@ -399,9 +303,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The forms the README has always shown: `action FILE ID ...`, `survey FILE EXPORT ...`.
+IMPLIED = {"action": ("update", edits.ACTION_SUBCOMMANDS), "survey": ("import", survey.SURVEY_SUBCOMMANDS)}
+
+
+def _with_subcommand(argv: list[str]) -> list[str]:
+    """``action FILE ID ...`` as ``action update FILE ID ...`` (and ``survey`` as ``survey import``)."""
+    if len(argv) >= 2 and argv[0] in IMPLIED:
+        implied, known = IMPLIED[argv[0]]
+        if argv[1] not in known and not argv[1].startswith("-"):
+            return [argv[0], implied, *argv[1:]]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice is noise here
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_with_subcommand(list(sys.argv[1:] if argv is None else argv)))
     try:
         return int(args.run(args))
     except (CliError, ConfigError, EditError) as exc:

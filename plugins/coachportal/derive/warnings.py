@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..core.errors import Problem
+from ..core.models import Engagement
 from ..load.cache import ParseCache
 from ..load.loader import Source
 from ..load.yamltext import Loc, read_text
@@ -65,43 +66,53 @@ def _placed(source: Source, found: list[tuple[Loc, str]], parses: ParseCache) ->
 def unusual_problems(
     sources: Iterable[Source], today: dt.date, parses: ParseCache | None = None
 ) -> list[Problem]:
-    """What the edit commands refuse, found in a hand-edited file: a session outside the
-    engagement's start and end or after ``today``, an action done after ``today``, an
-    engagement closed without its final report. Warnings: a portal that built yesterday
-    still builds."""
+    """:func:`unusual_findings` of each file, placed. Warnings: a portal that built
+    yesterday still builds; the edit commands refuse to introduce any of them."""
     parses = parses or ParseCache(keep=False)
     out: list[Problem] = []
     for source in sources:
-        e = source.engagement
-        found: list[tuple[Loc, str]] = []
-        if e.stage == "closed" and e.stages.achievement.final_report is None:
-            found.append(
-                (
-                    ("stage",),
-                    "the engagement is closed but has no final report (stages.achievement.final_report)",
-                )
-            )
-        for i, session in enumerate(e.stages.action.sessions):
-            loc: Loc = ("stages", "action", "sessions", i, "date")
-            if not e.start <= session.date <= e.end:
-                found.append(
-                    (loc, f"session of {session.date} lies outside the engagement ({e.start} to {e.end})")
-                )
-            elif session.date > today:
-                found.append(
-                    (
-                        loc,
-                        f"session of {session.date} is after today ({today}):"
-                        " a planned call belongs in the schedule",
-                    )
-                )
-        for i, item in enumerate(e.stages.action.items):
-            if item.done_on and item.done_on > today:
-                found.append(
-                    (
-                        ("stages", "action", "items", i, "done_on"),
-                        f"done on {item.done_on}, after today ({today})",
-                    )
-                )
-        out += _placed(source, found, parses)
+        out += _placed(source, unusual_findings(source.engagement, today), parses)
     return out
+
+
+def unusual_findings(e: Engagement, today: dt.date) -> list[tuple[Loc, str]]:
+    """What contradicts the file or the calendar: something that took place dated after
+    ``today`` (a session, an action done or reported, a course correction, a survey discussed,
+    follow-up feedback), a session or course correction outside the engagement, an engagement
+    closed without its final report."""
+    found: list[tuple[Loc, str]] = []
+    if e.stage == "closed" and e.stages.achievement.final_report is None:
+        found.append(
+            (("stage",), "the engagement is closed but has no final report (stages.achievement.final_report)")
+        )
+
+    def happened(loc: Loc, what: str, day: dt.date | None, hint: str = "", within: bool = False) -> None:
+        """``day`` is when ``what`` took place: not after today, and ``within`` the engagement."""
+        if day is None:
+            return
+        if within and not e.start <= day <= e.end:
+            found.append((loc, f"{what} {day} lies outside the engagement ({e.start} to {e.end})"))
+        elif day > today:
+            found.append((loc, f"{what} {day} is after today ({today}){hint}"))
+
+    action, achievement = e.stages.action, e.stages.achievement
+    for i, session in enumerate(action.sessions):
+        where: Loc = ("stages", "action", "sessions", i)
+        happened(
+            (*where, "date"), "session of", session.date, ": a planned call belongs in the schedule", True
+        )
+    for i, item in enumerate(action.items):
+        where = ("stages", "action", "items", i)
+        happened((*where, "done_on"), f"action {item.id} done on", item.done_on)
+        for j, report in enumerate(item.reports):
+            happened((*where, "reports", j, "date"), f"report on {item.id} of", report.date)
+    for i, correction in enumerate(achievement.course_corrections):
+        where = ("stages", "achievement", "course_corrections", i)
+        happened((*where, "date"), "course correction of", correction.date, within=True)
+    for i, survey in enumerate(achievement.surveys):
+        where = ("stages", "achievement", "surveys", i, "discussed")
+        happened(where, f"survey round {survey.round} discussed on", survey.discussed)
+    follow_up = achievement.follow_up
+    if follow_up and (follow_up.feedback or follow_up.accomplishments):  # else still planned
+        happened(("stages", "achievement", "follow_up", "date"), "follow-up feedback of", follow_up.date)
+    return found

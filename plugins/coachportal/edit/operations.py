@@ -20,8 +20,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..core.clock import today
 from ..core.errors import EngagementError
-from ..core.models import ActionStatus, SessionMode, Stage
+from ..core.models import ActionKind, ActionStatus, Engagement, Repeat, SessionMode, Stage
 from ..core.suggest import suggestion
+from ..derive.warnings import unusual_findings
 from ..load.loader import Loader, load_engagement
 from .errors import EditError
 from .roundtrip import Document, block_map, editing, flow_map, flow_seq, open_document, write_atomic
@@ -30,6 +31,8 @@ from .surveys import Imported
 STATUSES: tuple[str, ...] = get_args(ActionStatus)
 MODES: tuple[str, ...] = get_args(SessionMode)
 STAGE_NAMES: tuple[str, ...] = get_args(Stage)
+KINDS: tuple[str, ...] = get_args(ActionKind)
+REPEATS: tuple[str, ...] = get_args(Repeat)
 
 
 @dataclass
@@ -54,7 +57,8 @@ def apply(path: Path, edit: Callable[[Any], Change], write: bool = True) -> Chan
         change = edit(document.data)
         text = document.dump()
         _only_intended_lines(document, text, change)
-        _validate(text, path)  # before anything is written
+        edited = _validate(text, path)  # before anything is written
+        _refuse_contradictions(path, document.text, edited)
         if write:  # else a dry run: checked, not written
             write_atomic(path, text)
     return change
@@ -76,10 +80,10 @@ def _only_intended_lines(document: Document, text: str, change: Change) -> None:
             )
 
 
-def _validate(text: str, path: Path) -> None:
+def _validate(text: str, path: Path) -> Engagement:
     """The edited ``text`` loads as ``path`` would; else say why, and whether it loaded before."""
     try:
-        Loader(keep=False).load_text(path, text)
+        return Loader(keep=False).load_text(path, text)
     except EngagementError as exc:
         try:
             load_engagement(path)
@@ -92,6 +96,18 @@ def _validate(text: str, path: Path) -> None:
             f"{path}: the edit would make the file invalid, so it is unchanged:\n"
             + "\n".join(f"  {p}" for p in exc.problems)
         ) from None
+
+
+def _refuse_contradictions(path: Path, before: str, edited: Engagement) -> None:
+    """Refuse what the edit adds to the warnings of a hand-edited file (a session after today,
+    a survey discussed before it closed...): the rule is written once, in derive.warnings."""
+    now = today()
+    old = {message for _, message in unusual_findings(Loader(keep=False).load_text(path, before), now)}
+    added = [(loc, message) for loc, message in unusual_findings(edited, now) if message not in old]
+    if added:
+        loc, message = added[0]
+        field = ".".join(str(part) for part in loc)
+        raise EditError(f"{path}: {field}: {message}; the file is unchanged")
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -143,42 +159,16 @@ def parse_date(text: str) -> dt.date:
         raise EditError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
 
 
-def _day(data: CommentedMap, key: str) -> dt.date | None:
-    value = data.get(key)
-    return value if isinstance(value, dt.date) else None
-
-
-def _refuse_future(day: dt.date, what: str, hint: str = "") -> None:
-    now = today()
-    if day > now:
-        raise EditError(f"{what} is dated {day}, after today ({now}){hint}; the file is unchanged")
-
-
-def _refuse_outside(data: CommentedMap, day: dt.date, what: str) -> None:
-    """A day before the engagement's start or after its end contradicts the file."""
-    start, end = _day(data, "start"), _day(data, "end")
-    if (start and day < start) or (end and day > end):
-        span = f"{start or '…'} to {end or '…'}"
-        raise EditError(f"{what} is dated {day}, outside the engagement ({span}); the file is unchanged")
-
-
 # --- the edits ------------------------------------------------------------------------------------
 
 
 def set_stage(stage: str, reason: str | None = None) -> Callable[[CommentedMap], Change]:
-    """Move to ``stage``: back only with a ``reason`` (recorded as a course correction),
-    to ``closed`` only once the final report is written."""
+    """Move to ``stage``: back only with a ``reason`` (recorded as a course correction);
+    to ``closed`` only once the final report is written (apply refuses it otherwise)."""
     _choice(stage, STAGE_NAMES, "stage")
 
     def edit(data: CommentedMap) -> Change:
         before = data.get("stage")
-        stages = data.get("stages") if isinstance(data.get("stages"), dict) else {}
-        achievement = stages.get("achievement") if isinstance(stages.get("achievement"), dict) else {}
-        if stage == "closed" and not achievement.get("final_report"):
-            raise EditError(
-                "the engagement cannot be closed before its final report"
-                " (stages.achievement.final_report); the file is unchanged"
-            )
         backwards = before in STAGE_NAMES and STAGE_NAMES.index(stage) < STAGE_NAMES.index(before)
         rewrites = {"stage"}
         if backwards and not reason:
@@ -219,15 +209,12 @@ def update_action(
         item = matches[0]
         done: list[str] = []
         rewrites: set[str] = set()
-        if status == "done" and on is not None:
-            _refuse_future(on, f"action {action_id} done")
         if status is not None:
             _set_status(item, status, on or today(), on is not None, reason, rewrites)
             done.append(f"status {status}" + (f" on {item['done_on']}" if status == "done" else ""))
         if report is not None:
             reports = _list(item, "reports")
             day = on or today()
-            _refuse_future(day, f"the report on action {action_id}")
             reports.append(_item_like(reports, {"date": day, "text": report}))
             done.append(f"report of {day}")
             rewrites.add("reports")  # `reports: []` becomes a list
@@ -275,8 +262,6 @@ def add_correction(date: dt.date, change: str, reason: str | None) -> Callable[[
     """A course correction of the plan (stages.achievement.course_corrections)."""
 
     def edit(data: CommentedMap) -> Change:
-        _refuse_outside(data, date, "the course correction")
-        _refuse_future(date, "the course correction")
         corrections = _list(_block(_block(data, "stages"), "achievement"), "course_corrections")
         pairs: dict[str, Any] = {"date": date, "change": change}
         if reason:
@@ -293,8 +278,6 @@ def add_session(
     _choice(mode, MODES, "mode")
 
     def edit(data: CommentedMap) -> Change:
-        _refuse_outside(data, date, "the session")
-        _refuse_future(date, "the session", " (a planned call belongs in the schedule, not the log)")
         sessions = _list(_block(_block(data, "stages"), "action"), "sessions")
         pairs: dict[str, Any] = {"date": date, "mode": mode, "minutes": minutes}
         if topics:
@@ -344,5 +327,111 @@ def add_survey(
         summary = "\n".join(imported.report())
         summary += f"\nsurvey round {round_}: {len(imported.results)} goal(s), {ratings} rating(s) imported"
         return Change(summary, {"surveys"})
+
+    return edit
+
+
+def _next_id(items: Any, prefix: str) -> str:
+    """``G4`` after ``G1``..``G3`` (ids in another scheme need ``--id``)."""
+    numbers = [
+        int(m.group(1))
+        for item in items or []
+        if isinstance(item, dict) and (m := re.fullmatch(rf"{prefix}(\d+)", str(item.get("id"))))
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+def _refuse_taken(items: Any, item_id: str, what: str) -> None:
+    ids = [str(item.get("id")) for item in items or [] if isinstance(item, dict)]
+    if item_id in ids:
+        raise EditError(f"{what} {item_id!r} is already in the file ({what}s: {', '.join(ids)})")
+
+
+def add_goal(
+    goal: str, competency: str, measures: list[str], target: dt.date | None, goal_id: str | None = None
+) -> Callable[[CommentedMap], Change]:
+    """A goal of the development plan (stages.analysis.plan.goals); its competency must exist."""
+
+    def edit(data: CommentedMap) -> Change:
+        goals = _list(_block(_block(_block(data, "stages"), "analysis"), "plan"), "goals")
+        new_id = goal_id or _next_id(goals, "G")
+        _refuse_taken(goals, new_id, "goal")
+        pairs: dict[str, Any] = {"id": new_id, "competency": competency, "goal": goal}
+        if measures:
+            pairs["measures"] = flow_seq(list(measures))
+        if target is not None:
+            pairs["target"] = target
+        goals.append(_item_like(goals, pairs))
+        return Change(f"goal {new_id} added", {"goals"})
+
+    return edit
+
+
+def add_action(
+    title: str,
+    goal: str,
+    kind: str,
+    due: dt.date | None,
+    repeat: str | None,
+    action_id: str | None = None,
+) -> Callable[[CommentedMap], Change]:
+    """An item of the action checklist, with a due date or a cadence (not both)."""
+    _choice(kind, KINDS, "kind")
+    if repeat is not None:
+        _choice(repeat, REPEATS, "repeat")
+    if due is not None and repeat is not None:
+        raise EditError("give --due or --repeat, not both: a habit has no single due date")
+
+    def edit(data: CommentedMap) -> Change:
+        items = _list(_block(_block(data, "stages"), "action"), "items")
+        new_id = action_id or _next_id(items, "A")
+        _refuse_taken(items, new_id, "action item")
+        pairs: dict[str, Any] = {"id": new_id, "kind": kind, "goal": goal, "title": title}
+        if due is not None:
+            pairs["due"] = due
+        if repeat is not None:
+            pairs["repeat"] = repeat
+        pairs["status"] = "todo"
+        items.append(_item_like(items, pairs))
+        return Change(f"action {new_id} added", {"items"})
+
+    return edit
+
+
+def survey_discussed(round_: int, on: dt.date) -> Callable[[CommentedMap], Change]:
+    """The day a survey round's results were discussed with the client."""
+
+    def edit(data: CommentedMap) -> Change:
+        surveys = _block(_block(data, "stages"), "achievement").get("surveys") or []
+        rounds = [s for s in surveys if isinstance(s, dict) and s.get("round") == round_]
+        if not rounds:
+            known = [s.get("round") for s in surveys if isinstance(s, dict)]
+            raise EditError(f"no survey round {round_} in the file (rounds: {known or 'none'})")
+        survey = rounds[0]
+        if "discussed" in survey:
+            survey["discussed"] = on
+        else:
+            _insert_after(survey, "closed" if "closed" in survey else "sent", "discussed", on)
+        return Change(f"survey round {round_}: discussed on {on}", {"discussed"})
+
+    return edit
+
+
+def record_follow_up(
+    on: dt.date, feedback: str | None, accomplishments: list[str]
+) -> Callable[[CommentedMap], Change]:
+    """The formal follow-up (stages.achievement.follow_up), written once: a second one is refused."""
+
+    def edit(data: CommentedMap) -> Change:
+        achievement = _block(_block(data, "stages"), "achievement")
+        if achievement.get("follow_up") is not None:
+            raise EditError("the follow-up is already in the file; change it by hand if it must change")
+        pairs: dict[str, Any] = {"date": on}
+        if feedback:
+            pairs["feedback"] = feedback
+        if accomplishments:
+            pairs["accomplishments"] = flow_seq(list(accomplishments))
+        achievement["follow_up"] = block_map(pairs)
+        return Change(f"follow-up of {on} recorded", {"follow_up"})
 
     return edit

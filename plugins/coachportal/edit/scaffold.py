@@ -127,6 +127,7 @@ stages:
     # interview: {{date: {awareness_start}, notes: Coach-only notes}}          # never leaves the coach view
 
   # --- 2. Analysis: assessments, stakeholder interviews, the development plan
+  #     (`coachportal goal add FILE --competency ID --goal TEXT` appends a goal)
   analysis:
     planned: {{start: {analysis_start}, end: {analysis_end}}}
     # assessments:
@@ -150,7 +151,8 @@ stages:
     # calls: {{cadence: every 2 weeks, mode: video, first: {action_start}, until: {action_end}}}
 
   # --- 3. Action: the checklist and the session log
-  #     (`coachportal action FILE A1 --status done`, `coachportal session FILE --date ...`)
+  #     (`coachportal action add FILE ...`, `coachportal action FILE A1 --status done`,
+  #     `coachportal session FILE --date ...`)
   action:
     planned: {{start: {action_start}, end: {action_end}}}
     # items:   # kind: new-behavior, new-skill, relationship, role-model, stakeholder-input, training, other
@@ -158,8 +160,9 @@ stages:
     # sessions:
     #   - {{date: {action_start}, mode: video, minutes: 60, topics: [Plan kickoff]}}
 
-  # --- 4. Achievement: mini-surveys (`coachportal survey FILE --round 1 ... results.csv`),
-  #     corrections, agreement, phase-down, follow-up, final report
+  # --- 4. Achievement: mini-surveys (`coachportal survey FILE --round 1 ... results.csv`,
+  #     `coachportal survey discussed`), corrections (`coachportal correction add`),
+  #     agreement, phase-down, follow-up (`coachportal followup`), final report
   achievement:
     planned: {{start: {achievement_start}, end: {achievement_end}}}
     # course_corrections:

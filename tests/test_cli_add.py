@@ -190,3 +190,26 @@ def test_each_edit_command_shows_an_example(tmp_path: Path, command: list[str]) 
     assert result.returncode == 0, result.stderr
     example = result.stdout.split("example", 1)[1]
     assert f"coachportal {command[0]} " in example, result.stdout
+
+
+def test_a_second_late_session_on_a_day_already_late_is_refused_too(engagement: Path) -> None:
+    text = engagement.read_text(encoding="utf-8")
+    engagement.write_text(
+        text.replace("{date: 2026-04-23, mode", "{date: 2026-06-25, mode"), encoding="utf-8"
+    )
+    err = refused(
+        engagement, "session", str(engagement), "--date", "2026-06-25", "--mode", "video", "--minutes", "30"
+    )
+    assert "session of 2026-06-25 is after today" in err, err
+
+
+def test_an_edit_that_makes_an_invalid_file_valid_is_checked_without_a_traceback(engagement: Path) -> None:
+    """An action names goal G9, which is missing: adding G9 makes the file valid."""
+    text = engagement.read_text(encoding="utf-8")
+    engagement.write_text(text.replace("goal: G1\n", "goal: G9\n", 1), encoding="utf-8")
+    code, err, _, added = run(
+        engagement, "goal", "add", str(engagement), "--id", "G9", "--competency", "listening", "--goal", "x"
+    )
+    assert code == 0, err
+    assert "        - id: G9" in added
+    assert load_engagement(engagement).stages.analysis.plan.goals[-1].id == "G9"

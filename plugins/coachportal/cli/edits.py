@@ -33,9 +33,9 @@ from .errors import CliError
 
 def edited(args: argparse.Namespace, edit: Callable[[Any], Any]) -> int:
     """Apply ``edit`` to ``args.file`` and say what changed (the one place edits are run)."""
-    path = Path(args.file)
-    change = apply(path, edit, write=not getattr(args, "dry_run", False))
-    if getattr(args, "dry_run", False):
+    path, dry_run = Path(args.file), getattr(args, "dry_run", False)  # only `survey import` has --dry-run
+    change = apply(path, edit, write=not dry_run)
+    if dry_run:
         print(change.summary + "\n(dry run: nothing was written)")
     else:
         print(f"{path}: {change.summary}")

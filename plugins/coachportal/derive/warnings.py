@@ -98,9 +98,8 @@ def unusual_findings(e: Engagement, today: dt.date) -> list[tuple[Loc, str]]:
     action, achievement = e.stages.action, e.stages.achievement
     for i, session in enumerate(action.sessions):
         where: Loc = ("stages", "action", "sessions", i)
-        happened(
-            (*where, "date"), "session of", session.date, ": a planned call belongs in the schedule", True
-        )
+        hint = ": a planned call belongs in the schedule"
+        happened((*where, "date"), "session of", session.date, hint, within=True)
     for i, item in enumerate(action.items):
         where = ("stages", "action", "items", i)
         happened((*where, "done_on"), f"action {item.id} done on", item.done_on)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,12 +101,19 @@ def _validate(text: str, path: Path) -> Engagement:
 
 def _refuse_contradictions(path: Path, before: str, edited: Engagement) -> None:
     """Refuse what the edit adds to the warnings of a hand-edited file (a session after today,
-    a survey discussed before it closed...): the rule is written once, in derive.warnings."""
+    an action done after today...): the rule is written once, in derive.warnings. Findings are
+    counted, so a second late session on a day already late is refused too."""
     now = today()
-    old = {message for _, message in unusual_findings(Loader(keep=False).load_text(path, before), now)}
-    added = [(loc, message) for loc, message in unusual_findings(edited, now) if message not in old]
-    if added:
-        loc, message = added[0]
+    try:
+        old = Counter(
+            message for _, message in unusual_findings(Loader(keep=False).load_text(path, before), now)
+        )
+    except EngagementError:  # the edit fixes an invalid file: everything it warns of is new
+        old = Counter()
+    for loc, message in unusual_findings(edited, now):
+        if old[message]:
+            old[message] -= 1
+            continue
         field = ".".join(str(part) for part in loc)
         raise EditError(f"{path}: {field}: {message}; the file is unchanged")
 
@@ -199,7 +207,7 @@ def update_action(
 
     def edit(data: CommentedMap) -> Change:
         items = _block(_block(data, "stages"), "action").get("items") or []
-        ids = [str(item.get("id")) for item in items if isinstance(item, dict)]
+        ids = _ids(items)
         matches = [item for item in items if isinstance(item, dict) and str(item.get("id")) == action_id]
         if not matches:
             known = ", ".join(ids) or "none"
@@ -341,8 +349,12 @@ def _next_id(items: Any, prefix: str) -> str:
     return f"{prefix}{max(numbers, default=0) + 1}"
 
 
+def _ids(items: Any) -> list[str]:
+    return [str(item.get("id")) for item in items or [] if isinstance(item, dict)]
+
+
 def _refuse_taken(items: Any, item_id: str, what: str) -> None:
-    ids = [str(item.get("id")) for item in items or [] if isinstance(item, dict)]
+    ids = _ids(items)
     if item_id in ids:
         raise EditError(f"{what} {item_id!r} is already in the file ({what}s: {', '.join(ids)})")
 

@@ -43,6 +43,75 @@ def test_a_similar_name_is_not_a_collision(tmp_path: Path) -> None:
     assert "How it works" in (portal.site / "how-it-works" / "index.html").read_text()
 
 
+@pytest.mark.parametrize(
+    "hand_written, page",
+    [
+        ("ZQ-CANARY-01.md", "zq-canary-01/index.md"),
+        ("Zq-Canary-01/notes.md", "zq-canary-01/index.md"),
+        ("ZQ-CANARY-01/actions.md", "zq-canary-01/actions.md"),
+    ],
+)
+def test_a_case_variant_of_an_engagement_path_stops_the_build(
+    tmp_path: Path, hand_written: str, page: str
+) -> None:
+    """On macOS, Windows and some hosts ``ZQ-CANARY-01.md`` is the engagement's own path: the
+    hand-written page would be published in plaintext where the engagement is (or replace it)."""
+    portal = _portal(tmp_path, "zq-canary-01")
+    target = tmp_path / "content" / hand_written
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("# Canary\n\nZQ-PLAINTEXT-CANARY\n")
+    result = portal.build(check=False)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in log, log
+    assert f"docs_dir file {hand_written!r}" in log and "engagement 'zq-canary-01'" in log, log
+    assert repr(page) in log and "the same path where case does not count" in log, log
+    assert not portal.site.exists()
+
+
+def _two_views(root: Path) -> TempPortal:
+    readers = {"hr": {"name": "HR"}, "cl": {"name": "Client Reader", "level": "client"}}
+    portal = new_portal(root, plugin={"views": ["sponsor", "client"], "readers": readers})
+    text = re.sub(r"(?m)^access: .*$", "access: [hr, cl]", (EXAMPLES / "engagement.yml").read_text())
+    portal.add("e.yml", text)
+    portal.env = {
+        "COACHPORTAL_PASSPHRASE_HR": "velvet-orbit-tundra-quill-06",
+        "COACHPORTAL_PASSPHRASE_CL": "granite-lyric-marsh-pylon-31",
+    }
+    return portal
+
+
+@pytest.mark.parametrize(
+    "hand_written, page",
+    [
+        ("client/nw-ops-2026.md", "client/nw-ops-2026/index.md"),
+        ("client/nw-ops-2026/actions.md", "client/nw-ops-2026/actions.md"),
+        ("Client/NW-OPS-2026.md", "client/nw-ops-2026/index.md"),
+    ],
+)
+def test_a_page_under_a_views_path_stops_the_build(tmp_path: Path, hand_written: str, page: str) -> None:
+    """``content/client/<id>.md`` takes the client view's overview of the engagement: refused,
+    not dropped (or published) without a word."""
+    portal = _two_views(tmp_path)
+    target = tmp_path / "content" / hand_written
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("# Client notes\n\nZQ-PLAINTEXT-CANARY\n")
+    result = portal.build(check=False)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in log, log
+    assert f"docs_dir file {hand_written!r}" in log and "engagement 'nw-ops-2026'" in log, log
+    assert repr(page) in log, log
+    assert not portal.site.exists()
+
+
+def test_a_hand_written_page_beside_a_views_folder_still_builds(tmp_path: Path) -> None:
+    portal = _two_views(tmp_path)
+    (tmp_path / "content" / "client").mkdir()
+    (tmp_path / "content" / "client" / "about.md").write_text("# About the client view\n")
+    portal.build()
+    assert "About the client view" in (portal.site / "client" / "about" / "index.html").read_text()
+    assert "coachportal-payload" in (portal.site / "client" / "nw-ops-2026" / "index.html").read_text()
+
+
 def test_demo_engagement_ids_name_no_organisation() -> None:
     from ruamel.yaml import YAML
 

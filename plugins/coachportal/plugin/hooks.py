@@ -256,7 +256,13 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
     # generated pages have none.
     @event_priority(-110)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        problems = collisions({e.id for e in self.portal.engagements}, (f.src_uri for f in files))
+        portal = self.portal
+        problems = collisions(
+            {e.id for e in portal.engagements},
+            (f.src_uri for f in files),
+            [portal.prefix(v) for v in portal.views],
+            (p.src_uri for p in portal.pages),
+        )
         if problems:
             raise PluginError(prefixed(*problems))
         navigation.add_files(files, self.portal, self.build.replayed, config)

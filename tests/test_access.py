@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,12 @@ from coachportal.core import access
 from coachportal.core import git as gitcmd
 from coachportal.core.access import AccessError, resolve_passphrases
 from coachportal.core.models import Engagement, Level
+from coachportal.protect import strength
 
 STRONG = {
-    "northwind-hr": "amber-falcon-lantern-42",
-    "marcus-lee": "quiet-river-compass-17",
-    "harbor-hr": "copper-meadow-signal-93",
+    "northwind-hr": "walnut-prism-tundra-kettle-61",
+    "marcus-lee": "cobalt-mural-hinge-saffron-24",
+    "harbor-hr": "ginger-quasar-plank-orchid-85",
 }
 READERS = {
     "northwind-hr": {"name": "Northwind HR"},
@@ -194,8 +196,7 @@ def test_all_problems_at_once() -> None:
 @pytest.mark.parametrize(
     "good",
     [
-        "correct horse battery staple",
-        "amber-falcon-lantern-42",
+        "walnut-prism-tundra-kettle-61",
         "k7#Qv9!mZ2@xLp",
         "k7#Qm2pZ9xLw",
         "hjwpxqzkrtmv",
@@ -207,12 +208,14 @@ def test_all_problems_at_once() -> None:
     ],
 )
 def test_strong_passphrases_pass(good: str) -> None:
-    clues = access.reader_clues("northwind-hr", READERS["northwind-hr"], ENGAGEMENTS, "Northstar Coaching")
-    assert access.passphrase_problem(good, clues) is None
-    assert access.estimate(good, clues)["guesses_log10"] >= access.MIN_GUESSES_LOG10
+    clues = strength.reader_clues(
+        "northwind-hr", READERS["northwind-hr"]["name"], ENGAGEMENTS, "Northstar Coaching"
+    )
+    assert strength.passphrase_problem(good, clues) is None
+    assert strength.estimate(good, clues)["guesses_log10"] >= strength.MIN_GUESSES_LOG10
 
 
-STRONG_ONE = "correct horse battery staple"
+STRONG_ONE = "gravel lantern quiver mosaic"
 
 
 @pytest.mark.parametrize(
@@ -222,9 +225,9 @@ STRONG_ONE = "correct horse battery staple"
         (STRONG_ONE + "\r\n", "ends with whitespace"),
         (" " + STRONG_ONE, "starts or ends with whitespace"),
         (STRONG_ONE + "\u00a0", "ends with whitespace"),
-        ("correct horse\tbattery staple", "control character"),
-        ("correct horse\x00battery staple", "control character"),
-        ("correct horse\x1bbattery staple", "control character"),
+        ("gravel lantern\tquiver mosaic", "control character"),
+        ("gravel lantern\x00quiver mosaic", "control character"),
+        ("gravel lantern\x1bquiver mosaic", "control character"),
     ],
 )
 def test_untypable_passphrase_refused(passphrase: str, expected: str) -> None:
@@ -233,13 +236,13 @@ def test_untypable_passphrase_refused(passphrase: str, expected: str) -> None:
     message = one_problem(exc)
     assert message.startswith("coachportal: reader 'harbor-hr': passphrase ")
     assert expected in message
-    assert "correct" not in message and "staple" not in message  # never echo a passphrase
+    assert "gravel" not in message and "mosaic" not in message  # never echo a passphrase
     assert "\n" not in message  # one line
 
 
 def test_strength_rule_edges() -> None:
-    assert "11 characters" in access.passphrase_problem("k7#Qm2pZ9xL")
-    assert access.passphrase_problem("            ") == "passphrase is empty"
+    assert "11 characters" in strength.passphrase_problem("k7#Qm2pZ9xL")
+    assert strength.passphrase_problem("            ") == "passphrase is empty"
 
 
 def test_long_passphrases_are_estimated_quickly() -> None:
@@ -249,14 +252,14 @@ def test_long_passphrases_are_estimated_quickly() -> None:
 
     started = time.monotonic()
     long_one = " ".join(f"velvet{i} orbit{i * 7} pickle{i * 3}" for i in range(60))
-    assert len(long_one) > 1000 and access.passphrase_problem(long_one) is None
-    assert "repeated characters" in access.passphrase_problem("a" * 500)
+    assert len(long_one) > 1000 and strength.passphrase_problem(long_one) is None
+    assert "repeated characters" in strength.passphrase_problem("a" * 500)
     assert time.monotonic() - started < 5
 
 
 # --- what a cracking wordlist tries first --------------------------------------------------------
 
-NW_CLUES = access.reader_clues("northwind-hr", {"name": "Northwind Logistics HR"}, ENGAGEMENTS,
+NW_CLUES = strength.reader_clues("northwind-hr", "Northwind Logistics HR", ENGAGEMENTS,
                                "Northstar Coaching — client portal")  # fmt: skip
 
 
@@ -281,7 +284,7 @@ NW_CLUES = access.reader_clues("northwind-hr", {"name": "Northwind Logistics HR"
 )
 def test_wordlist_passphrases_refused_with_the_reason(weak: str, why: str) -> None:
     """Each of these passed the old hand-written estimate; zxcvbn says what a cracker tries."""
-    problem = access.passphrase_problem(weak, NW_CLUES)
+    problem = strength.passphrase_problem(weak, NW_CLUES)
     assert problem is not None and problem.startswith("passphrase too weak: ")
     assert why in problem and "four or more random words pass" in problem
     assert weak not in problem  # never echo a passphrase
@@ -307,8 +310,8 @@ def test_what_an_attacker_knows_is_refused(passphrase: str, reader: str, expecte
     """Context words of four or more letters are refused outright, however strong the rest."""
     acme = engagement("ar-eng-2026", ["acme-hr"], "Ines Duarte", "Acme Robotics", "Tomás Albers")
     readers = {**READERS, "acme-hr": {"name": "Acme HR"}}
-    clues = access.reader_clues(reader, readers[reader], [*ENGAGEMENTS, acme], "Northstar Coaching")
-    problem = access.passphrase_problem(passphrase, clues)
+    clues = strength.reader_clues(reader, readers[reader]["name"], [*ENGAGEMENTS, acme], "Northstar Coaching")
+    problem = strength.passphrase_problem(passphrase, clues)
     assert problem is not None and problem.startswith("passphrase too weak: contains ")
     assert expected in problem and "which an attacker may know" in problem
     assert passphrase not in problem
@@ -316,18 +319,18 @@ def test_what_an_attacker_knows_is_refused(passphrase: str, reader: str, expecte
 
 def test_clues_are_only_the_readers_own_engagements() -> None:
     """harbor-hr cannot open nw-ops-2026: its people are no clue for harbor-hr's passphrase."""
-    clues = access.reader_clues("harbor-hr", READERS["harbor-hr"], ENGAGEMENTS, "Site")
-    assert access.passphrase_problem("DanaWhitfield-quartz-zeppelin", clues) is None
+    clues = strength.reader_clues("harbor-hr", READERS["harbor-hr"]["name"], ENGAGEMENTS, "Site")
+    assert strength.passphrase_problem("DanaWhitfield-quartz-zeppelin", clues) is None
     assert {clue.text for clue in clues} == {
         "harbor-hr", "Harbor HR", "Site", "fin-cfo-2025", "Omar Haddad", "Harbor Health", "Lena Brooks",
-        "Grace Kim",
+        "Grace Kim", "Leadership programme",
     }  # fmt: skip
 
 
 def test_short_context_words_lower_the_estimate() -> None:
     """'nw', 'ops', '2026' are too short to refuse outright but zxcvbn knows them."""
-    assert access.passphrase_problem("nw-ops-2026!!") is None  # strangers' guessing
-    assert "a name or id an attacker may know" in access.passphrase_problem("nw-ops-2026!!", NW_CLUES)
+    assert strength.passphrase_problem("nwops2026!!#q") is None  # strangers' guessing
+    assert "a name or id an attacker may know" in strength.passphrase_problem("nwops2026!!#q", NW_CLUES)
 
 
 def test_the_build_reads_clues_from_the_engagements() -> None:
@@ -350,8 +353,9 @@ def test_two_readers_with_one_passphrase() -> None:
         resolve_passphrases(READERS, ENGAGEMENTS, env_for({**STRONG, "northwind-hr": shared}))
     message = one_problem(exc)
     assert message == (
-        "coachportal: readers 'northwind-hr' and 'marcus-lee' have the same passphrase (each reader"
-        " needs their own, or one could open the other's engagements)"
+        "coachportal: readers 'northwind-hr' and 'marcus-lee' have the same passphrase, or nearly (equal"
+        " ignoring case, spaces and punctuation; each reader needs their own, or one could open the"
+        " other's engagements)"
     )
     assert shared not in message
     env = env_for({r: shared for r in STRONG})
@@ -546,11 +550,151 @@ def test_demo_passphrases_pass_the_rule_and_match_the_readme() -> None:
     passphrases = demo_passphrases()
     assert set(passphrases) == set(readers)
     env = env_for(passphrases)
-    assert resolve_passphrases(readers, engagements, env, site_name=config["site_name"]) == passphrases
+    assert next(p["coachportal"] for p in config["plugins"] if isinstance(p, dict))["demo"] is True
+    assert (
+        resolve_passphrases(readers, engagements, env, site_name=config["site_name"], demo=True)
+        == passphrases
+    )
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for reader_id, passphrase in passphrases.items():
         assert re.search(rf"\| `{reader_id}` \|.*\| `{re.escape(passphrase)}` \|", readme), reader_id
     # the demo's former passphrase names the organisation of harbor-hr's engagement
     env = env_for({**passphrases, "harbor-hr": "amber-harbor-lantern-42"})
     with pytest.raises(AccessError, match="the client's organisation in engagement 'fin-cfo-2025'"):
-        resolve_passphrases(readers, engagements, env, site_name=config["site_name"])
+        resolve_passphrases(readers, engagements, env, site_name=config["site_name"], demo=True)
+
+
+# --- issue 23: passphrases anyone may know, near-duplicates, what a reader of the engagement knows ---
+
+
+def rich_engagement() -> Engagement:
+    """An engagement with a team, a background and goals: what its sponsor reads on its pages."""
+    data = NW.model_dump(mode="json", exclude_none=True)
+    data["title"] = "Quantum Lighthouse programme"
+    data["team"] = [{"name": "Bartholomew Okonkwo", "role": "CFO", "relation": "peer"}]
+    data["stages"] = {
+        "awareness": {
+            "kickoff": {
+                "date": "2026-01-06",
+                "background": "Promoted to run the Zanzibar warehouses after the merger.",
+                "goals": ["Delegate the pelican budget reviews"],
+            }
+        }
+    }
+    return Engagement.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "known"),
+    [
+        ("Quantum-Lighthouse-2026", "the title of engagement 'nw-ops-2026'"),
+        ("okonkwo-bartholomew-77", "a team member's name in engagement 'nw-ops-2026'"),
+    ],
+)
+def test_title_and_team_names_are_refused(passphrase: str, known: str) -> None:
+    """A sponsor guesses from the engagement's own title and its team's names."""
+    env = env_for({**STRONG, "marcus-lee": passphrase})
+    with pytest.raises(AccessError) as exc:
+        resolve_passphrases(READERS, [rich_engagement(), FIN], env)
+    message = one_problem(exc)
+    assert (
+        message.startswith("coachportal: reader 'marcus-lee': passphrase too weak: contains")
+        and known in message
+    )
+    assert passphrase not in message
+
+
+def test_background_and_goal_words_lower_the_estimate() -> None:
+    """'Zanzibar warehouses pelican': words the sponsor read on the awareness page are zxcvbn's
+    user inputs, worth a hundred times fewer guesses than to a stranger."""
+    guess = "Zanzibar-Warehouses-Pelican!"
+    clues = strength.reader_clues("marcus-lee", "Marcus Lee", [rich_engagement()])
+    stranger, reader = strength.estimate(guess), strength.estimate(guess, clues)
+    assert stranger["guesses_log10"] - reader["guesses_log10"] >= 2
+    assert {m.get("dictionary_name") for m in reader["sequence"]} == {"user_inputs", None}
+
+
+@pytest.mark.parametrize(
+    "famous",
+    [
+        "correct horse battery staple",
+        "Correct-Horse-Battery-Staple.",
+        "CORRECT HORSE BATTERY STAPLE",
+        "clergyman-ventricle-tangle-expanse",
+        "mary had a little lamb",
+    ],
+)
+@pytest.mark.parametrize("demo", [False, True])
+def test_famous_example_passphrases_are_refused_even_in_the_demo(famous: str, demo: bool) -> None:
+    env = env_for({**STRONG, "harbor-hr": famous})
+    with pytest.raises(AccessError) as exc:
+        resolve_passphrases(READERS, ENGAGEMENTS, env, demo=demo)
+    message = one_problem(exc)
+    assert "reader 'harbor-hr': passphrase refused: a famous example passphrase" in message
+    assert famous.casefold() not in message.casefold()
+
+
+def demo_readme_passphrases() -> list[str]:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"\| `[a-z-]+` \|.*\| `([^`]+)` \|", readme)
+
+
+@pytest.mark.parametrize("demo_passphrase", demo_readme_passphrases())
+def test_the_demos_passphrases_never_build_another_portal(demo_passphrase: str) -> None:
+    """Anyone who read the README tries its passphrases (and their variants) first."""
+    for variant in (demo_passphrase, demo_passphrase.upper(), demo_passphrase.replace("-", " ") + "."):
+        env = env_for({**STRONG, "harbor-hr": variant})
+        with pytest.raises(AccessError) as exc:
+            resolve_passphrases(READERS, ENGAGEMENTS, env)
+        message = one_problem(exc)
+        assert "reader 'harbor-hr': passphrase refused: one of coachportal's demo passphrases" in message
+        assert demo_passphrase not in message
+    # the demo portal itself, marked demo: true, builds with them
+    assert resolve_passphrases(
+        READERS, ENGAGEMENTS, env_for({**STRONG, "harbor-hr": demo_passphrase}), demo=True
+    )
+
+
+def test_the_shipped_lists_hold_every_passphrase_the_project_publishes() -> None:
+    """The data files cannot drift: the README's, the Makefile's and the tests' demo passphrases,
+    and the README's examples, are all in them."""
+    from tmpportal import DEMO_READER_PASSPHRASES
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    demo = [*demo_readme_passphrases(), *demo_passphrases().values(), *DEMO_READER_PASSPHRASES.values()]
+    assert len(demo) >= 12
+    assert {strength.normalised(p) for p in demo} <= strength.demo_passphrases()
+    examples = [
+        "P@ssw0rd2026!",
+        "Summer-2026-!!",
+        "1qaz2wsx3edc",
+        "motdepasse2024",
+        "amber-harbor-lantern-42",
+    ]
+    for example in examples:
+        assert f"`{example}`" in readme, example
+        assert strength.normalised(example) in strength.published_passphrases(), example
+    assert not strength.famous_passphrases() & strength.demo_passphrases()
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda p: p.upper(),
+        lambda p: p + ".",
+        lambda p: p.replace("-", " "),
+        lambda p: p.replace("-", ""),
+        lambda p: " ".join(p.split("-")).title() + "!",
+        lambda p: unicodedata.normalize("NFKC", p).replace("a", "\uff41"),  # fullwidth a
+    ],
+)
+def test_near_duplicate_passphrases_are_refused_like_shared_ones(variant) -> None:  # noqa: ANN001
+    """marcus-lee knows their own passphrase and tries its variants on northwind-hr's pages."""
+    near = variant(STRONG["marcus-lee"])
+    assert near != STRONG["marcus-lee"]
+    env = env_for({**STRONG, "northwind-hr": near})
+    with pytest.raises(AccessError) as exc:
+        resolve_passphrases(READERS, ENGAGEMENTS, env)
+    message = one_problem(exc)
+    assert "readers 'northwind-hr' and 'marcus-lee' have the same passphrase, or nearly" in message
+    assert near not in message and STRONG["marcus-lee"] not in message

@@ -30,9 +30,9 @@ READERS = {
     "harbor-hr": {"name": "Harbor HR"},
 }
 PASSPHRASES = {
-    "northwind-hr": "amber-falcon-lantern-42",
-    "marcus-lee": "quiet-river-compass-17",
-    "harbor-hr": "copper-meadow-signal-93",
+    "northwind-hr": "walnut-prism-tundra-kettle-61",
+    "marcus-lee": "cobalt-mural-hinge-saffron-24",
+    "harbor-hr": "ginger-quasar-plank-orchid-85",
 }
 NW, FIN = "nw-ops-2026", "fin-cfo-2025"
 NW_MARKER = "Operations leadership programme"  # only inside nw-ops-2026's ciphertext

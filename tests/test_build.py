@@ -241,7 +241,7 @@ def test_too_few_iterations_is_refused_in_one_line(tmp_path: Path) -> None:
     portal = new_portal(tmp_path, plugin={"readers": {"hr": {"name": "HR"}}, "iterations": 1000})
     text = (EXAMPLES / "engagement.yml").read_text()
     portal.add("e.yml", text.replace("[northwind-hr, marcus-lee]", "[hr]"))
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "amber-falcon-lantern-42"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "walnut-prism-tundra-kettle-61"}
     result = portal.build(check=False)
     log = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in log
@@ -281,7 +281,7 @@ def _encrypted(tmp_path: Path, **plugin: object) -> TempPortal:
     portal.add(
         "nw.yml", (EXAMPLES / "engagement.yml").read_text().replace("[northwind-hr, marcus-lee]", "[hr]")
     )
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "amber-falcon-lantern-42"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "walnut-prism-tundra-kettle-61"}
     return portal
 
 
@@ -350,7 +350,7 @@ def test_portfolio_links_follow_use_directory_urls(tmp_path: Path) -> None:
     portal.configure(use_directory_urls=False)
     portal.build()
     opened = vault.open_portfolio(
-        (portal.site / "coachportal" / "portfolio.json").read_text(), "amber-falcon-lantern-42"
+        (portal.site / "coachportal" / "portfolio.json").read_text(), "walnut-prism-tundra-kettle-61"
     )
     assert [entry["url"] for entry in opened] == ["nw-ops-2026/index.html"]
     assert (portal.site / "nw-ops-2026" / "index.html").is_file()

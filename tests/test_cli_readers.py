@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 from clirun import changed_lines, coachportal, comments
-from coachportal.core import access
+from coachportal.core.access import load_secrets_file
 from coachportal.edit.readers import WORDS, new_passphrase, wordlist
+from coachportal.protect import strength
 from tmpportal import copy_demo
 
 
 def _secrets(path: Path) -> dict[str, str]:
-    return access.load_secrets_file(path)
+    return load_secrets_file(path)
 
 
 def test_generated_passphrases_are_five_eff_words_and_pass_the_rule() -> None:
@@ -25,7 +26,7 @@ def test_generated_passphrases_are_five_eff_words_and_pass_the_rule() -> None:
     for passphrase in drawn:
         parts = passphrase.split("-")
         assert len(parts) == WORDS and set(parts) <= words
-        assert access.passphrase_problem(passphrase) is None
+        assert strength.passphrase_problem(passphrase) is None
 
 
 def test_generated_passphrases_resist_zxcvbn() -> None:
@@ -49,7 +50,7 @@ def test_reader_add_keeps_mkdocs_yml_as_written(tmp_path: Path) -> None:
     secrets_file = tmp_path / "secrets.yml"
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
     passphrase = _secrets(secrets_file)["dana-w"]
-    assert passphrase in result.stdout and access.passphrase_problem(passphrase) is None
+    assert passphrase in result.stdout and strength.passphrase_problem(passphrase) is None
     assert "gh secret set COACHPORTAL_PASSPHRASE_DANA_W" in result.stdout
     assert "another channel" in result.stdout and "export COACHPORTAL_SECRETS=secrets.yml" in result.stdout
 
@@ -58,13 +59,15 @@ def test_reader_rotate_replaces_only_that_passphrase(tmp_path: Path) -> None:
     copy_demo(tmp_path)
     secrets_file = tmp_path / "local" / "keys.yml"
     secrets_file.parent.mkdir()
-    secrets_file.write_text("# mine\nacme-hr: violet-canyon-ember-58-x\nharbor-hr: copper-meadow-signal-93\n")
+    secrets_file.write_text(
+        "# mine\nacme-hr: mosaic-fjord-lentil-bramble-39-x\nharbor-hr: ginger-quasar-plank-orchid-85\n"
+    )
     result = coachportal("reader", "rotate", "acme-hr", cwd=tmp_path, COACHPORTAL_SECRETS="local/keys.yml")
     assert result.returncode == 0, result.stderr
     text = secrets_file.read_text()
-    assert text.startswith("# mine\n") and "harbor-hr: copper-meadow-signal-93" in text
+    assert text.startswith("# mine\n") and "harbor-hr: ginger-quasar-plank-orchid-85" in text
     new = _secrets(secrets_file)["acme-hr"]
-    assert new != "violet-canyon-ember-58-x" and len(new.split("-")) == WORDS
+    assert new != "mosaic-fjord-lentil-bramble-39-x" and len(new.split("-")) == WORDS
     assert "export COACHPORTAL_SECRETS" not in result.stdout  # already set
 
 
@@ -86,12 +89,12 @@ def test_refused_reader_commands(tmp_path: Path, args: list[str], message: str) 
 
 def test_a_secrets_file_tracked_by_git_is_refused(tmp_path: Path) -> None:
     copy_demo(tmp_path)
-    (tmp_path / "secrets.yml").write_text("acme-hr: violet-canyon-ember-58-x\n")
+    (tmp_path / "secrets.yml").write_text("acme-hr: mosaic-fjord-lentil-bramble-39-x\n")
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run(["git", "add", "secrets.yml"], cwd=tmp_path, check=True)
     result = coachportal("reader", "rotate", "acme-hr", cwd=tmp_path)
     assert result.returncode == 1 and "is tracked by git" in result.stderr
-    assert (tmp_path / "secrets.yml").read_text() == "acme-hr: violet-canyon-ember-58-x\n"
+    assert (tmp_path / "secrets.yml").read_text() == "acme-hr: mosaic-fjord-lentil-bramble-39-x\n"
 
 
 def test_no_mkdocs_yml(tmp_path: Path) -> None:

@@ -15,9 +15,9 @@ from coachportal.render import locked
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-ALICE = "correct horse battery staple"
+ALICE = "lattice-gossip-amulet-nectar-47"
 BOB = "tangerine-harbour-violin-moss"
-CAROL = "quiet-river-compass-17"
+CAROL = "cobalt-mural-hinge-saffron-24"
 PAGE = "nw-ops-2026/actions/"
 SECRET_HTML = "<h1>Dana Whitfield</h1><p>Operations leadership programme &amp; more</p>"
 

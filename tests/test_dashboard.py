@@ -162,7 +162,7 @@ def test_portal_summaries_use_the_build_date_and_last_update(tmp_path: Path) -> 
 
 def test_summaries_with_rows_are_padded_to_one_size(reference) -> None:
     """Rows make summaries larger than the smallest padded size: still one size for all."""
-    passphrase = "amber-falcon-lantern-42"
+    passphrase = "walnut-prism-tundra-kettle-61"
     ids = [f"eng-{i:02d}" for i in range(6)]
     keys = vault.Vault.create({i: ["r"] for i in ids}, {"r": passphrase})
     e = reference["nw-ops-2026"]

@@ -13,7 +13,7 @@ def _portal(root: Path, engagement_id: str) -> TempPortal:
     portal = new_portal(root, plugin={"readers": {"hr": {"name": "HR"}}})
     text = re.sub(r"(?m)^access: .*$", "access: [hr]", (EXAMPLES / "engagement.yml").read_text())
     portal.add("e.yml", text.replace("id: nw-ops-2026", f"id: {engagement_id}", 1))
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "amber-falcon-lantern-42"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "walnut-prism-tundra-kettle-61"}
     return portal
 
 

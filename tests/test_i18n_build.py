@@ -144,7 +144,7 @@ def test_language_option_is_typed(tmp_path: Path) -> None:
 # --- Chromium: the German unlock screens ------------------------------------------------------------
 
 READERS = {"northwind-hr": {"name": "Northwind HR"}, "marcus-lee": {"name": "Marcus Lee"}}
-PASSPHRASES = {"northwind-hr": "amber-falcon-lantern-42", "marcus-lee": "quiet-river-compass-17"}
+PASSPHRASES = {"northwind-hr": "walnut-prism-tundra-kettle-61", "marcus-lee": "cobalt-mural-hinge-saffron-24"}
 
 
 @pytest.mark.browser

@@ -13,7 +13,7 @@ from coachportal.protect import vault as vaults
 from coachportal.render import locked
 from tmpportal import EXAMPLES, TempPortal, new_portal
 
-PASSPHRASE = "amber-falcon-lantern-42"
+PASSPHRASE = "walnut-prism-tundra-kettle-61"
 
 
 def test_padded_size_is_a_power_of_two_of_at_least_pad_to() -> None:

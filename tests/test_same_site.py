@@ -25,10 +25,10 @@ from mkdocs.config import load_config
 from tmpportal import copy_demo
 
 PASSPHRASES = {
-    "northwind-hr": "amber-falcon-lantern-42",
-    "marcus-lee": "quiet-river-compass-17",
-    "harbor-hr": "copper-meadow-signal-93",
-    "acme-hr": "violet-canyon-ember-58",
+    "northwind-hr": "walnut-prism-tundra-kettle-61",
+    "marcus-lee": "cobalt-mural-hinge-saffron-24",
+    "harbor-hr": "ginger-quasar-plank-orchid-85",
+    "acme-hr": "mosaic-fjord-lentil-bramble-39",
 }
 PAYLOAD = re.compile(r'<template class="coachportal-payload">.*?</template>', re.S)
 PORTFOLIO = re.compile(r'<template class="coachportal-portfolio-data">(.*?)</template>', re.S)

@@ -15,7 +15,7 @@ from pathlib import Path
 from browser import free_port
 from tmpportal import EXAMPLES, MKDOCS, TempPortal, new_portal
 
-PASSPHRASE = "amber-falcon-lantern-42"
+PASSPHRASE = "walnut-prism-tundra-kettle-61"
 SECRETS = ("Dana Whitfield", "Operations leadership programme", "Hand regional rollout decisions")
 
 

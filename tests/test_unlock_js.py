@@ -23,9 +23,9 @@ REPO = Path(__file__).resolve().parent.parent
 NODE_TESTS = REPO / "tests" / "js"
 UNLOCK_JS = REPO / "plugins" / "coachportal" / "assets" / scripts.MODULE
 PASSPHRASES = {
-    "alice": "amber-falcon-lantern-42",
+    "alice": "walnut-prism-tundra-kettle-61",
     "bob": "quiet-rivér-compass-17",  # é composed: NFC matters
-    "carol": "copper-meadow-signal-93",
+    "carol": "ginger-quasar-plank-orchid-85",
 }
 ACCESS = {"nw-ops-2026": ["alice", "bob"], "fin-cfo-2025": ["carol", "alice"], "hr-new-2026": ["carol"]}
 TITLES = {

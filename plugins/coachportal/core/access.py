@@ -11,8 +11,8 @@ This module owns every rule about readers (DESIGN.md: "readers and access in
   the same rule to models it is handed, so it fails closed whoever calls it;
 * levels: a client or coach portal never opens for a reader of a lower level
   (:func:`readers_below`);
-* passphrases: present, typable, strong, free of what an attacker knows, and one per
-  reader (:func:`passphrase_problem`, :func:`resolve_passphrases`).
+* passphrases: present, and each passing the strength rule of
+  :mod:`coachportal.protect.strength` (:func:`resolve_passphrases`).
 
 A reader's passphrase comes from, in this order:
 
@@ -24,38 +24,19 @@ A reader's passphrase comes from, in this order:
 The build fails closed (:class:`AccessError`, one line per problem naming the reader or
 engagement, every problem at once). Passphrases never appear in a message.
 
-Passphrase rule (:func:`passphrase_problem`), after Unicode NFC normalisation:
-
-* no leading or trailing whitespace, no control character (nobody could type them);
-* at least :data:`MIN_LENGTH` characters;
-* no clue of :data:`MIN_CLUE_LETTERS` or more letters: the words of what an attacker
-  may know about the reader (:func:`reader_clues`: the reader's id and name, the site
-  name, and for every engagement the reader opens its id, the client's name and
-  organisation, the coach's and the sponsor's names), ignoring case, accents,
-  separators and zxcvbn's letter substitutions (``H4rb0r-Health`` names ``Harbor Health``);
-* at least 10^:data:`MIN_GUESSES_LOG10` guesses as estimated by zxcvbn (Dropbox's
-  estimator: common passwords, words and names, substitutions, keyboard patterns,
-  repeats, sequences, dates), with every clue as a user input.
-
-:func:`resolve_passphrases` also refuses two readers with the same passphrase: one
-reader could then open the other's engagements.
+The strength rule (typable, long, not published or famous, free of what an attacker
+knows, hard to guess for zxcvbn, no two readers' alike) is
+:mod:`coachportal.protect.strength`'s.
 """
 
 from __future__ import annotations
 
-import math
 import os
-import re
-import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from zxcvbn import zxcvbn
-from zxcvbn.matching import L33T_TABLE
-
+from ..protect import strength
 from . import git
 from .checks import Finding, Loc, id_problem
 from .log import get_logger, prefixed
@@ -66,13 +47,6 @@ log = get_logger(__name__)
 
 ENV_PREFIX = "COACHPORTAL_PASSPHRASE_"
 SECRETS_ENV = "COACHPORTAL_SECRETS"
-MIN_LENGTH = 12
-MIN_GUESSES_LOG10 = 12  # 10^12 guesses: days to years offline against 600,000 PBKDF2 iterations
-MIN_CLUE_LETTERS = 4  # shorter clue words ("lee", "hr", "nw") only lower zxcvbn's estimate
-# zxcvbn's own ceiling (its matching grows quickly with length). An attacker who finds a
-# passphrase has found its first characters too, so the start's estimate is a lower bound.
-ESTIMATED_LENGTH = 72
-ADVICE = "four or more random words pass"
 # Reader ids follow the rule of every id an engagement file names in access:
 # (models.Id: checks.ID, at most this many characters).
 MAX_READER_ID = ID_MAX_LENGTH
@@ -264,172 +238,6 @@ def load_secrets_file(path: Path) -> dict[str, str]:
     return out
 
 
-# --- what an attacker may know -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Clue:
-    """Text an attacker may know about a reader, and what it is (for the message)."""
-
-    what: str
-    text: str
-
-
-def reader_clues(
-    reader_id: str, reader: Any, engagements: Iterable[Engagement], site_name: str = ""
-) -> list[Clue]:
-    """What an attacker may know about ``reader_id``: the reader, the site, and every engagement
-    the reader opens (its id, client, organisation, coach and sponsor)."""
-    clues = [
-        Clue("the reader's id", reader_id),
-        Clue("the reader's name", str(_setting(reader, "name") or "")),
-        Clue("the site name", site_name),
-    ]
-    for e in engagements:
-        if reader_id not in e.access:
-            continue
-        clues += [
-            Clue(f"the id of engagement {e.id!r}", e.id),
-            Clue(f"the client's name in engagement {e.id!r}", e.client.name),
-            Clue(f"the client's organisation in engagement {e.id!r}", e.client.organization or ""),
-            Clue(f"the coach's name in engagement {e.id!r}", e.coach.name),
-            Clue(f"the sponsor's name in engagement {e.id!r}", e.sponsor.name if e.sponsor else ""),
-        ]
-    return [clue for clue in clues if clue.text.strip()]
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents: ``Tomás`` and ``TOMAS`` are the same clue."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", _fold(text))
-
-
-@cache
-def _clue_pattern(word: str) -> re.Pattern[str]:
-    """``harbor`` -> a regex that also finds ``H4r-b0r`` (zxcvbn's substitutions, any separators)."""
-    letters = []
-    for letter in word:
-        subs = L33T_TABLE.get(letter, [])
-        letters.append("[" + "".join(re.escape(c) for c in (letter, *subs)) + "]")
-    return re.compile(r"[\W_]*".join(letters))
-
-
-def _clues_in(passphrase: str, clues: Iterable[Clue]) -> list[Clue]:
-    """The clues with a word of MIN_CLUE_LETTERS or more letters that the passphrase contains."""
-    folded = _fold(passphrase)
-    return [
-        clue
-        for clue in clues
-        if any(
-            sum(c.isalpha() for c in word) >= MIN_CLUE_LETTERS and _clue_pattern(word).search(folded)
-            for word in _words(clue.text)
-        )
-    ]
-
-
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _user_inputs(clues: Iterable[Clue]) -> list[str]:
-    """zxcvbn's user inputs: each clue whole (``nw-ops-2026``) and word by word."""
-    inputs: dict[str, None] = {}
-    for clue in clues:
-        inputs[_fold(clue.text)] = None
-        inputs.update(dict.fromkeys(_words(clue.text)))
-    return list(inputs)
-
-
-# --- strength -------------------------------------------------------------------------------------
-
-# How zxcvbn's match kinds read in a message.
-_DICTIONARY_KINDS = {
-    "passwords": "a common password",
-    "english_wikipedia": "a common word",
-    "us_tv_and_film": "a common word",
-    "surnames": "a common name",
-    "male_names": "a common name",
-    "female_names": "a common name",
-    "user_inputs": "a name or id an attacker may know",
-}
-_PATTERN_KINDS = {
-    "spatial": "a keyboard pattern",
-    "sequence": "a sequence such as abc or 4321",
-    "regex": "a recent year",
-    "date": "a date or year",
-}
-
-
-def _weakness(match: Mapping[str, Any]) -> str | None:
-    """What one part of zxcvbn's cheapest guess sequence is, in words; None for random characters."""
-    pattern = match.get("pattern")
-    if pattern == "dictionary":
-        kind = _DICTIONARY_KINDS.get(match.get("dictionary_name", ""), "a common word")
-        if match.get("l33t"):
-            kind += " with substitutions"
-        if match.get("reversed"):
-            kind += " reversed"
-        return kind
-    if pattern == "repeat":
-        return "repeated characters" if len(match.get("base_token", "")) == 1 else "a repeated pattern"
-    return _PATTERN_KINDS.get(str(pattern))
-
-
-def _weaknesses(sequence: Iterable[Mapping[str, Any]]) -> str:
-    kinds = list(dict.fromkeys(k for k in map(_weakness, sequence) if k))
-    return _and(kinds) if kinds else "too few unpredictable characters"
-
-
-def estimate(passphrase: str, clues: Iterable[Clue] = ()) -> dict[str, Any]:
-    """zxcvbn's estimate of the passphrase's start (:data:`ESTIMATED_LENGTH`), knowing the clues."""
-    text = unicodedata.normalize("NFC", passphrase)[:ESTIMATED_LENGTH]
-    # zxcvbn keeps the user inputs in a module-level dictionary: call it from one thread.
-    return zxcvbn(text, user_inputs=_user_inputs(clues), max_length=ESTIMATED_LENGTH)
-
-
-def _untypable_problem(text: str) -> str | None:
-    if not text.strip():
-        return "passphrase is empty"
-    if text != text.strip():
-        # e.g. a CI secret pasted with its trailing newline: a key no reader can type
-        return (
-            "passphrase starts or ends with whitespace (a space, tab or line break, often pasted by"
-            " mistake); remove it"
-        )
-    if any(unicodedata.category(c) == "Cc" for c in text):
-        return "passphrase contains a control character (such as a tab or line break) that nobody can type"
-    return None
-
-
-def passphrase_problem(passphrase: str, clues: Sequence[Clue] = ()) -> str | None:
-    """Why a passphrase is refused, without quoting it; None when it passes the rule.
-
-    ``clues``: what an attacker may know about its reader (:func:`reader_clues`).
-    """
-    text = unicodedata.normalize("NFC", passphrase)
-    problem = _untypable_problem(text)
-    if problem:
-        return problem
-    if len(text) < MIN_LENGTH:
-        return f"passphrase too weak: {len(text)} characters (at least {MIN_LENGTH}); {ADVICE}"
-    known = list(dict.fromkeys(clue.what for clue in _clues_in(text, clues)))
-    if known:
-        return f"passphrase too weak: contains {_and(known)}, which an attacker may know; {ADVICE}"
-    result = estimate(text, clues)
-    if result["guesses_log10"] < MIN_GUESSES_LOG10:
-        # floor, not round: 10^11.9 guesses must not read as the 10^12 the rule asks for
-        found = math.floor(result["guesses_log10"])
-        return (
-            f"passphrase too weak: {_weaknesses(result['sequence'])}, found in about 10^{found} guesses"
-            f" (at least 10^{MIN_GUESSES_LOG10} needed); {ADVICE}"
-        )
-    return None
-
-
 # --- resolution ------------------------------------------------------------------------------------
 
 
@@ -480,22 +288,6 @@ def _secrets_from_file(
     return secrets_path, from_file
 
 
-def _shared_passphrases(passphrases: Mapping[str, str]) -> list[str]:
-    """Readers who share a passphrase: each could open the other's engagements."""
-    by_passphrase: dict[str, list[str]] = {}
-    for reader_id, passphrase in passphrases.items():
-        by_passphrase.setdefault(unicodedata.normalize("NFC", passphrase), []).append(reader_id)
-    problems = []
-    for sharing in by_passphrase.values():
-        if len(sharing) > 1:
-            names = _and([repr(r) for r in sharing])
-            problems.append(
-                f"readers {names} have the same passphrase (each reader needs their own, or one could"
-                " open the other's engagements)"
-            )
-    return problems
-
-
 def resolve_passphrases(
     readers: Mapping[str, Any],
     engagements: Sequence[Engagement],
@@ -504,15 +296,17 @@ def resolve_passphrases(
     base_dir: Path | None = None,
     site_name: str = "",
     audience: Level = Level.SPONSOR,
+    demo: bool = False,
 ) -> dict[str, str]:
     """Reader id -> passphrase for every reader that some engagement lists in ``access:``.
 
     ``readers`` is the plugin's ``readers:`` mapping (id -> ``{name, level}``);
     ``engagements`` the portal's models; ``site_name`` and the engagements are what an
-    attacker may know (:func:`reader_clues`). A relative ``COACHPORTAL_SECRETS`` path is
+    attacker may know (:func:`strength.reader_clues`). A relative ``COACHPORTAL_SECRETS`` path is
     taken from ``base_dir`` (default: the current directory). The environment wins over
     the file. Raises :class:`AccessError` with every problem found: reader declarations,
     access lists, levels below ``audience``, missing, weak and shared passphrases.
+    ``demo``: the demo portal, which alone may use its own published passphrases.
     """
     environ = os.environ if environ is None else environ
     problems = check_readers(readers)
@@ -533,14 +327,15 @@ def resolve_passphrases(
             )
             problems.append(f"reader {reader_id!r}: no passphrase ({where})")
             continue
-        clues = reader_clues(reader_id, readers[reader_id], engagements, site_name)
-        problem = passphrase_problem(passphrase, clues)
+        name = str(_setting(readers[reader_id], "name") or "")
+        clues = strength.reader_clues(reader_id, name, engagements, site_name)
+        problem = strength.passphrase_problem(passphrase, clues, demo=demo)
         if problem:
             source = var if environ.get(var) else secrets_path
             problems.append(f"reader {reader_id!r}: {problem} (from {source})")
             continue
         passphrases[reader_id] = passphrase
-    problems += _shared_passphrases(passphrases)
+    problems += strength.shared_passphrases(passphrases)
     if problems:
         raise AccessError(problems)
     return passphrases

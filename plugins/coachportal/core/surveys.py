@@ -6,18 +6,19 @@ round the portal shows n, the mean and the share of raters reporting improvement
 
 Anonymity:
 
-* a rater group's own figures are shown only with at least ``MIN_GROUP`` ratings
-  (the manager: 1, ``SINGLE_RATER_GROUPS``);
-* smaller groups are folded into "others";
+* a rater group's own figures are shown only with at least ``MIN_GROUP`` ratings, or
+  with exactly one manager's (``SINGLE_RATER_GROUPS``: who knows their own rating);
+* every other small group is folded into "others", two managers included: each of
+  them knows their own rating, so "Manager (n=2)" would tell each the other's;
 * a total below ``MIN_TOTAL`` shows no figures at all ("not enough responses yet");
 * no subtraction may reveal fewer than ``MIN_GROUP`` ratings. The manager's rating
   is known to the manager (the usual sponsor) and shown under the exception, so
   (a) the ratings outside single-rater groups must number at least ``MIN_GROUP``
   for any figure to appear (manager [1] + two peers shows nothing: the manager
   would otherwise learn the peers' sum), and (b) the total minus the shown rows is
-  exactly the "others" row, which is either empty or at least ``MIN_GROUP``
-  ratings: when one or two ratings would be left over, the smallest shown group
-  is folded in as well.
+  exactly the "others" row, which is either empty or holds at least ``MIN_GROUP``
+  ratings besides the managers' (folded managers know their own, and may compare
+  notes): when fewer would be left over, the smallest shown group is folded in too.
 
 The aggregate never holds an individual rating. It is computed when a file is
 loaded, so it survives redaction of the ratings themselves (coach-level).
@@ -73,8 +74,14 @@ def _figures(label: str, ratings: Sequence[int]) -> Figures:
     )
 
 
-def _own_minimum(name: str) -> int:
-    return 1 if name in SINGLE_RATER_GROUPS else MIN_GROUP
+def _shown_alone(name: str, n: int) -> bool:
+    """A group of MIN_GROUP or more, or exactly one manager: never a group of two."""
+    return n >= MIN_GROUP or (n == 1 and name in SINGLE_RATER_GROUPS)
+
+
+def _unknown(groups: Mapping[str, Sequence[int]], names: Iterable[str]) -> int:
+    """How many of these groups' ratings no reader knows (a manager knows their own)."""
+    return sum(len(groups[name]) for name in names if name not in SINGLE_RATER_GROUPS)
 
 
 def aggregate_groups(groups: Mapping[str, Sequence[int]]) -> SurveyAggregate:
@@ -86,18 +93,20 @@ def aggregate_groups(groups: Mapping[str, Sequence[int]]) -> SurveyAggregate:
     own = {
         name: list(ratings)
         for name, ratings in groups.items()
-        if name != OTHERS and ratings and len(ratings) >= _own_minimum(name)
+        if name != OTHERS and ratings and _shown_alone(name, len(ratings))
     }
-    folded = [r for name, ratings in groups.items() if name not in own for r in ratings]
-    # total - shown rows = the folded pool: never let it be one or two ratings. Folding
-    # the manager would not help (their rating is known), so fold the smallest group.
+    pool = [name for name in groups if name not in own]
+    # total - shown rows = the folded pool: it must hide MIN_GROUP ratings no reader knows.
+    # Folding a manager would not help (their rating is known), so fold the smallest group.
     # This ends: at least MIN_GROUP anonymous ratings exist, so while the pool is
     # short some of them still sit in a shown group.
-    while 0 < len(folded) < MIN_GROUP:
+    while any(groups[name] for name in pool) and _unknown(groups, pool) < MIN_GROUP:
         victim = min(
             (name for name in own if name not in SINGLE_RATER_GROUPS), key=lambda name: (len(own[name]), name)
         )
-        folded.extend(own.pop(victim))
+        del own[victim]
+        pool.append(victim)
+    folded = [r for name in pool for r in groups[name]]
     shown = [_figures(name, ratings) for name, ratings in own.items()]
     if folded and shown:
         shown.append(_figures(OTHERS, folded))

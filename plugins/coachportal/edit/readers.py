@@ -22,6 +22,7 @@ from ruamel.yaml.comments import CommentedMap
 from ..core import access, git
 from ..core.models import Level
 from ..load.project import PLUGIN, load_portal_config
+from ..protect import strength
 from .errors import EditError
 from .roundtrip import editing, flow_map, open_document, write_atomic
 
@@ -64,10 +65,10 @@ def new_passphrase(taken: frozenset[str] = frozenset(), context: tuple[str, ...]
     avoid = CONTEXT_WORDS | own
     words = tuple(w for w in wordlist() if w not in avoid)
     # also across word boundaries: "human-amend" spells "name" to the build's rule
-    clues = tuple(access.Clue(f"the word {w!r}", w) for w in sorted(avoid))
+    clues = tuple(strength.Clue(f"the word {w!r}", w) for w in sorted(avoid))
     for _ in range(MAX_TRIES):
         candidate = DELIMITER.join(secrets.choice(words) for _ in range(WORDS))
-        if candidate not in taken and access.passphrase_problem(candidate, clues) is None:
+        if candidate not in taken and strength.passphrase_problem(candidate, clues) is None:
             return candidate
     raise EditError(f"could not draw a passphrase that passes the strength rule in {MAX_TRIES} tries")
 

@@ -84,6 +84,9 @@ class CoachPortalConfig(base.Config):
     language = c.Optional(c.Type(str))
     # A pinned "today" (the demo: always mid-stream); COACHPORTAL_TODAY still wins.
     today = c.Optional(_Day())
+    # The demo portal: it alone builds with its own published passphrases, and says so on
+    # every page. Never the famous example passphrases, never anyone else's portal.
+    demo = c.Type(bool, default=False)
 
 
 def cache_dir(setting: str | None, config_file: str | None, site_dir: str) -> Path | None:

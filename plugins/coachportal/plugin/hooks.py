@@ -169,6 +169,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
                     build.portal,
                     base_dir=Path(config.config_file_path or ".").parent,
                     site_name=config.site_name,
+                    demo=self.config.demo,
                     directory_urls=config.use_directory_urls,
                     derivations=derivations,
                     t=build.t,

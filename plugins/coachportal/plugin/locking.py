@@ -68,6 +68,7 @@ def check_access(
     *,
     base_dir: Path,
     site_name: str,
+    demo: bool,
     directory_urls: bool,
     derivations: crypto.Derivations | None,
     t: Translator,
@@ -84,6 +85,7 @@ def check_access(
                 base_dir=base_dir,
                 site_name=site_name,
                 audience=portal.audience,
+                demo=demo,
             )
     except (access.AccessError, ValueError) as exc:
         raise PluginError(str(exc)) from None

@@ -24,6 +24,7 @@ from ..core.models import ActionStatus, SessionMode, Stage
 from ..core.suggest import suggestion
 from ..load.loader import Loader, load_engagement
 from .errors import EditError
+from .frozen import refuse_frozen
 from .roundtrip import Document, block_map, editing, flow_map, flow_seq, open_document, write_atomic
 from .surveys import Imported
 
@@ -55,6 +56,7 @@ def apply(path: Path, edit: Callable[[Any], Change], write: bool = True) -> Chan
         text = document.dump()
         _only_intended_lines(document, text, change)
         _validate(text, path)  # before anything is written
+        refuse_frozen(path, text)  # a survey round published as closed stays as published
         if write:  # else a dry run: checked, not written
             write_atomic(path, text)
     return change

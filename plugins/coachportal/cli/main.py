@@ -72,6 +72,7 @@ def _validate(args: argparse.Namespace) -> int:
     from ..core import access
     from ..core.clock import today
     from ..derive.warnings import contract_problems, placeholder_problems, unusual_problems
+    from ..load.frozen import FrozenRounds
 
     portal, notes = _portal_for(args)
     for note in notes:
@@ -89,6 +90,8 @@ def _validate(args: argparse.Namespace) -> int:
         for problem in unopened:
             print(f"warning: {problem}; the build refuses it until access: names a reader", file=sys.stderr)
     names = [s.engagement.id for s in sources]
+    frozen = FrozenRounds(loader.parses).check([(s.path, s.engagement) for s in sources], today())
+    problems += frozen.problems  # closed survey rounds changed since they were published
     reader_problems = access.check_readers(portal.readers) if portal else []
     if reader_problems:
         print(prefixed(*reader_problems), file=sys.stderr)
@@ -100,6 +103,7 @@ def _validate(args: argparse.Namespace) -> int:
         *placeholder_problems(sources, loader.parses),
         *unusual_problems(sources, today(), loader.parses),
         *contract_problems(sources, loader.parses),
+        *frozen.warnings(),
     ]:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"{len(names)} engagement file(s) OK" + (f": {', '.join(names)}" if names else ""))

@@ -7,7 +7,7 @@ they report their problems together with the schema's, in one pass:
 * references: goal -> competency, development need -> competency, action item ->
   goal, survey result -> goal;
 * date order: engagement start <= end, every stage's planned start <= end, call
-  schedule first <= until, survey sent <= closed <= discussed, phase-down start <=
+  schedule first <= until, survey sent <= closed <= discussed and closed < corrected, phase-down start <=
   end; ``done_on`` only with ``status: done``.
 
 Values of the wrong type are skipped here: the schema reports them. The engagement
@@ -179,6 +179,18 @@ def cross_check(data: Mapping[str, Any], line_of: Callable[[Loc], int]) -> list[
     for s, survey in _items(data, "stages", "achievement", "surveys"):
         order(("stages", "achievement", "surveys", s), survey, "sent", "closed")
         order(("stages", "achievement", "surveys", s), survey, "closed", "discussed")
+        corrected, closed = _date(survey.get("corrected")), _date(survey.get("closed"))
+        if corrected is not None and (closed is None or corrected <= closed):
+            found.append(
+                Finding(
+                    ("stages", "achievement", "surveys", s, "corrected"),
+                    f"corrected {corrected} is not after closed {closed} (expected a correction"
+                    " of a closed round, dated after it closed)"
+                    if closed
+                    else f"corrected {corrected} on a round that has no closed date"
+                    " (expected corrected: only on a closed round)",
+                )
+            )
     order(
         ("stages", "achievement", "phase_down"),
         _get(data, "stages", "achievement", "phase_down"),

@@ -676,6 +676,14 @@ class Survey(Item):
         None, description="When the results were discussed with the client, YYYY-MM-DD. Example: 2026-06-18"
     )
     results: list[SurveyResult] = Field([], description="Results per plan goal: {goal, groups, comments}")
+    corrected: Date | None = Field(
+        None,
+        description=(
+            "Only to publish a correction of a closed round's ratings or comments, YYYY-MM-DD,"
+            " after closed and not after today: changes committed on or before it are"
+            " accepted; readers see 'Corrected on DATE'. Example: 2026-06-20"
+        ),
+    )
 
 
 class CourseCorrection(Item):

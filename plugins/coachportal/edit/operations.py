@@ -26,6 +26,7 @@ from ..core.suggest import suggestion
 from ..derive.warnings import unusual_findings
 from ..load.loader import Loader, load_engagement
 from .errors import EditError
+from .frozen import refuse_frozen
 from .roundtrip import Document, block_map, editing, flow_map, flow_seq, open_document, write_atomic
 from .surveys import Imported
 
@@ -60,6 +61,7 @@ def apply(path: Path, edit: Callable[[Any], Change], write: bool = True) -> Chan
         _only_intended_lines(document, text, change)
         edited = _validate(text, path)  # before anything is written
         _refuse_contradictions(path, document.text, edited)
+        refuse_frozen(path, text)  # a survey round published as closed stays as published
         if write:  # else a dry run: checked, not written
             write_atomic(path, text)
     return change

@@ -237,3 +237,79 @@ def _has_head(top: Path) -> bool:
     except GitError:
         return False  # a repository without commits yet
     return True
+
+
+# --- every committed version (the frozen-round rule, load/frozen.py) ----------------------
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One committed version of one file: the commit, its date, and ``<commit>:<path>`` for git."""
+
+    sha: str
+    date: dt.date
+    spec: str
+
+
+@dataclass
+class FileCommits:
+    """Every first-parent commit that changed each file, oldest first (absent: never committed)."""
+
+    files: dict[Path, tuple[Commit, ...]]
+    repository: bool = True
+    shallow: list[Path] = field(default_factory=list)  # files whose history stops at a shallow boundary
+    problem: str | None = None  # why git gave nothing
+    tops: dict[Path, Path] = field(default_factory=dict)  # each file's repository
+
+    def texts(self, wanted: Sequence[tuple[Path, Commit]]) -> list[str | None]:
+        """The text of each version (None: not UTF-8), one ``git cat-file --batch`` per repository."""
+        by_top: dict[Path, list[int]] = {}
+        for i, (path, _) in enumerate(wanted):
+            by_top.setdefault(self.tops[path], []).append(i)
+        out: list[str | None] = [None] * len(wanted)
+        for top, indexes in by_top.items():
+            blobs = _blobs(top, [wanted[i][1].spec for i in indexes])
+            for i, blob in zip(indexes, blobs, strict=True):
+                try:
+                    out[i] = blob.decode("utf-8") if blob is not None else None
+                except UnicodeDecodeError:
+                    out[i] = None
+        return out
+
+
+def file_commits(paths: Sequence[Path]) -> FileCommits:
+    """Every commit that changed each of ``paths``: one ``git log`` per directory, read to the
+    end (the first committed version counts); never raises for git's sake."""
+    by_dir: dict[Path, list[Path]] = {}
+    for path in paths:
+        by_dir.setdefault(Path(path).resolve().parent, []).append(Path(path))
+    result = FileCommits({})
+    try:
+        for directory, in_dir in by_dir.items():
+            _file_commits(directory, in_dir, result)
+    except GitError as exc:
+        return FileCommits({}, repository=False, problem=str(exc))
+    return result
+
+
+def _file_commits(directory: Path, paths: list[Path], result: FileCommits) -> None:
+    top = Path(git(directory, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip())
+    top = top.resolve()
+    rel_dir = directory.relative_to(top).as_posix() if directory != top else "."
+    rel = {p.name if rel_dir == "." else f"{rel_dir}/{p.name}": p for p in paths if "\n" not in p.name}
+    seen: dict[str, list[Commit]] = {}
+    if _has_head(top):
+        shallow = _shallow_commits(top)
+        with closing(_log_records(top, rel_dir)) as records:
+            for commit, changed in records:
+                for name in changed:
+                    if name in rel:
+                        seen.setdefault(name, []).append(
+                            Commit(commit.sha, commit.date, f"{commit.sha}:{name}")
+                        )
+                        if commit.sha in shallow:  # the file may have older versions, not fetched
+                            result.shallow.append(rel[name])
+    for name, path in rel.items():
+        result.tops[path] = top
+        if name in seen:
+            result.files[path] = tuple(reversed(seen[name]))

@@ -14,17 +14,22 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from ..core.errors import EngagementError
 from ..core.i18n import Translator, english, translator
+from ..core.log import get_logger
 from ..core.models import Engagement, Level
 from ..core.pages import PageSource, url, view_prefix
 from ..core.parallel import SERIAL, Workers
 from ..core.redact import redact
 from ..core.timings import Timings
 from ..derive.changes import News, PreviousVersions, news_by_id, report
+from ..load.frozen import FrozenRounds
 from ..load.history import histories
 from ..load.loader import Loader, Source, engagement_files
 from . import dashboard
 from .engagement import outline, render_engagement
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class PortalBuilder:
     def __init__(self, cache_dir: Path | None = None) -> None:
         self.loader = Loader(cache_dir)
         self.previous = PreviousVersions(self.loader)
+        self.frozen = FrozenRounds(self.loader.parses)  # each committed version's survey rounds
         # Redactions by the validated model and view they came from: the loader hands a
         # rebuild the same model object for a file that did not change, so its redaction
         # (and the digest its pages are cached under) is reused too.
@@ -115,6 +121,7 @@ class PortalBuilder:
         if directory != self.loader.parses.directory:
             self.loader = Loader(directory)
             self.previous = PreviousVersions(self.loader)
+            self.frozen = FrozenRounds(self.loader.parses)
 
     def uncached(self, directory: Path) -> int:
         """How many engagement files of ``directory`` the next build loads anew."""
@@ -133,7 +140,8 @@ class PortalBuilder:
         timings: Timings | None = None,
     ) -> Portal:
         """Load and validate every engagement of ``engagements_dir`` once, read their git
-        history once, then redact and render them for each view (an audience, or several).
+        history once (closed survey rounds are refused when changed since they were published:
+        :mod:`load.frozen`), then redact and render them for each view (an audience, or several).
 
         ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name;
         ``t``: the portal's language (English by default); ``workers``: where files are
@@ -153,6 +161,13 @@ class PortalBuilder:
         with timings.step("history"):
             found = histories(engagements_dir, [s.path for s in sources])
             report(found)
+            frozen = (self.frozen if reuse else FrozenRounds(loader.parses)).check(
+                [(s.path, s.engagement) for s in sources], on
+            )
+        for line in frozen.warnings():  # info: a build without git still builds under --strict
+            log.info(f"warning: {line}")
+        if frozen.problems:
+            raise EngagementError(frozen.problems)
         paths = {s.engagement.id: s.path for s in sources}
         base = levels[0]
         by_view: dict[Level, tuple[Engagement, ...]] = {}

@@ -208,7 +208,7 @@ def test_all_problems_at_once() -> None:
     ],
 )
 def test_strong_passphrases_pass(good: str) -> None:
-    clues = strength.reader_clues(
+    clues = access.reader_clues(
         "northwind-hr", READERS["northwind-hr"]["name"], ENGAGEMENTS, "Northstar Coaching"
     )
     assert strength.passphrase_problem(good, clues) is None
@@ -259,7 +259,7 @@ def test_long_passphrases_are_estimated_quickly() -> None:
 
 # --- what a cracking wordlist tries first --------------------------------------------------------
 
-NW_CLUES = strength.reader_clues("northwind-hr", "Northwind Logistics HR", ENGAGEMENTS,
+NW_CLUES = access.reader_clues("northwind-hr", "Northwind Logistics HR", ENGAGEMENTS,
                                "Northstar Coaching — client portal")  # fmt: skip
 
 
@@ -310,7 +310,7 @@ def test_what_an_attacker_knows_is_refused(passphrase: str, reader: str, expecte
     """Context words of four or more letters are refused outright, however strong the rest."""
     acme = engagement("ar-eng-2026", ["acme-hr"], "Ines Duarte", "Acme Robotics", "Tomás Albers")
     readers = {**READERS, "acme-hr": {"name": "Acme HR"}}
-    clues = strength.reader_clues(reader, readers[reader]["name"], [*ENGAGEMENTS, acme], "Northstar Coaching")
+    clues = access.reader_clues(reader, readers[reader]["name"], [*ENGAGEMENTS, acme], "Northstar Coaching")
     problem = strength.passphrase_problem(passphrase, clues)
     assert problem is not None and problem.startswith("passphrase too weak: contains ")
     assert expected in problem and "which an attacker may know" in problem
@@ -319,7 +319,7 @@ def test_what_an_attacker_knows_is_refused(passphrase: str, reader: str, expecte
 
 def test_clues_are_only_the_readers_own_engagements() -> None:
     """harbor-hr cannot open nw-ops-2026: its people are no clue for harbor-hr's passphrase."""
-    clues = strength.reader_clues("harbor-hr", READERS["harbor-hr"]["name"], ENGAGEMENTS, "Site")
+    clues = access.reader_clues("harbor-hr", READERS["harbor-hr"]["name"], ENGAGEMENTS, "Site")
     assert strength.passphrase_problem("DanaWhitfield-quartz-zeppelin", clues) is None
     assert {clue.text for clue in clues} == {
         "harbor-hr", "Harbor HR", "Site", "fin-cfo-2025", "Omar Haddad", "Harbor Health", "Lena Brooks",
@@ -608,7 +608,7 @@ def test_background_and_goal_words_lower_the_estimate() -> None:
     """'Zanzibar warehouses pelican': words the sponsor read on the awareness page are zxcvbn's
     user inputs, worth a hundred times fewer guesses than to a stranger."""
     guess = "Zanzibar-Warehouses-Pelican!"
-    clues = strength.reader_clues("marcus-lee", "Marcus Lee", [rich_engagement()])
+    clues = access.reader_clues("marcus-lee", "Marcus Lee", [rich_engagement()])
     stranger, reader = strength.estimate(guess), strength.estimate(guess, clues)
     assert stranger["guesses_log10"] - reader["guesses_log10"] >= 2
     assert {m.get("dictionary_name") for m in reader["sequence"]} == {"user_inputs", None}

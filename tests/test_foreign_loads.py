@@ -148,7 +148,7 @@ def _portal(root: Path) -> TempPortal:
     portal = new_portal(root, plugin={"readers": {"hr": {"name": "HR"}}})
     text = re.sub(r"(?m)^access: .*$", "access: [hr]", (EXAMPLES / "engagement.yml").read_text())
     portal.add("nw.yml", text)
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "amber-falcon-lantern-42"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "walnut-prism-tundra-kettle-61"}
     return portal
 
 

@@ -32,7 +32,7 @@ knows, hard to guess for zxcvbn, no two readers' alike) is
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -302,7 +302,7 @@ def resolve_passphrases(
 
     ``readers`` is the plugin's ``readers:`` mapping (id -> ``{name, level}``);
     ``engagements`` the portal's models; ``site_name`` and the engagements are what an
-    attacker may know (:func:`strength.reader_clues`). A relative ``COACHPORTAL_SECRETS`` path is
+    attacker may know (:func:`reader_clues`). A relative ``COACHPORTAL_SECRETS`` path is
     taken from ``base_dir`` (default: the current directory). The environment wins over
     the file. Raises :class:`AccessError` with every problem found: reader declarations,
     access lists, levels below ``audience``, missing, weak and shared passphrases.
@@ -328,7 +328,7 @@ def resolve_passphrases(
             problems.append(f"reader {reader_id!r}: no passphrase ({where})")
             continue
         name = str(_setting(readers[reader_id], "name") or "")
-        clues = strength.reader_clues(reader_id, name, engagements, site_name)
+        clues = reader_clues(reader_id, name, engagements, site_name)
         problem = strength.passphrase_problem(passphrase, clues, demo=demo)
         if problem:
             source = var if environ.get(var) else secrets_path
@@ -339,3 +339,40 @@ def resolve_passphrases(
     if problems:
         raise AccessError(problems)
     return passphrases
+
+
+def _engagement_words(e: Engagement) -> list[str]:
+    """The background's and goals' text: words a reader of the engagement knows."""
+    kickoff = e.stages.awareness.kickoff
+    plan = e.stages.analysis.plan
+    texts = [kickoff.background or "", *kickoff.goals, *kickoff.expected_outcomes] if kickoff else []
+    texts += [text for g in (plan.goals if plan else []) for text in (g.goal, *g.measures)]
+    return [text for text in texts if text.strip()]
+
+
+def reader_clues(
+    reader_id: str, reader_name: str, engagements: Iterable[Engagement], site_name: str = ""
+) -> list[strength.Clue]:
+    """What an attacker may know about ``reader_id``: the reader, the site, and every engagement
+    the reader opens (its id, title, client, organisation, coach, sponsor and team; its
+    background and goals as context words, :class:`strength.Clue` ``context``)."""
+    clues = [
+        strength.Clue("the reader's id", reader_id),
+        strength.Clue("the reader's name", reader_name),
+        strength.Clue("the site name", site_name),
+    ]
+    for e in engagements:
+        if reader_id not in e.access:
+            continue
+        clues += [
+            strength.Clue(f"the id of engagement {e.id!r}", e.id),
+            strength.Clue(f"the client's name in engagement {e.id!r}", e.client.name),
+            strength.Clue(f"the client's organisation in engagement {e.id!r}", e.client.organization or ""),
+            strength.Clue(f"the coach's name in engagement {e.id!r}", e.coach.name),
+            strength.Clue(f"the sponsor's name in engagement {e.id!r}", e.sponsor.name if e.sponsor else ""),
+            strength.Clue(f"the title of engagement {e.id!r}", e.title),
+            strength.Clue(f"the programme of engagement {e.id!r}", e.programme or ""),
+            *(strength.Clue(f"a team member's name in engagement {e.id!r}", m.name) for m in e.team),
+            *(strength.Clue("", text, context=True) for text in _engagement_words(e)),
+        ]
+    return [clue for clue in clues if clue.text.strip()]

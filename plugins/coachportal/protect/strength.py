@@ -12,7 +12,7 @@ after Unicode NFC normalisation) must
   tests), all compared after :func:`normalised` (case, spaces, separators and
   punctuation ignored). Only the demo portal (``demo: true``) may use the demo's own;
 * contain no clue of :data:`MIN_CLUE_LETTERS` or more letters: the words of what an
-  attacker may know about the reader (:func:`reader_clues`: the reader's id and name, the
+  attacker may know about the reader (``core.access.reader_clues``: the reader's id and name, the
   site name, and for every engagement the reader opens its id, title, programme, the
   client's name and organisation, the coach's, the sponsor's and the team's names),
   ignoring case, accents, separators and zxcvbn's letter substitutions;
@@ -38,8 +38,6 @@ from typing import Any
 from zxcvbn import zxcvbn
 from zxcvbn.matching import L33T_TABLE
 
-from ..core.models import Engagement
-
 MIN_LENGTH = 12
 MIN_GUESSES_LOG10 = 12  # 10^12 guesses: days to years offline against 600,000 PBKDF2 iterations
 MIN_CLUE_LETTERS = 4  # shorter clue words ("lee", "hr", "nw") only lower zxcvbn's estimate
@@ -59,43 +57,6 @@ class Clue:
     text: str
     # only zxcvbn's user input (a background's words are common words, not names to refuse)
     context: bool = False
-
-
-def _engagement_words(e: Engagement) -> list[str]:
-    """The background's and goals' text: words a reader of the engagement knows."""
-    kickoff = e.stages.awareness.kickoff
-    plan = e.stages.analysis.plan
-    texts = [kickoff.background or "", *kickoff.goals, *kickoff.expected_outcomes] if kickoff else []
-    texts += [text for g in (plan.goals if plan else []) for text in (g.goal, *g.measures)]
-    return [text for text in texts if text.strip()]
-
-
-def reader_clues(
-    reader_id: str, reader_name: str, engagements: Iterable[Engagement], site_name: str = ""
-) -> list[Clue]:
-    """What an attacker may know about ``reader_id``: the reader, the site, and every engagement
-    the reader opens (its id, title, client, organisation, coach, sponsor and team; its
-    background and goals as context words, :class:`Clue` ``context``)."""
-    clues = [
-        Clue("the reader's id", reader_id),
-        Clue("the reader's name", reader_name),
-        Clue("the site name", site_name),
-    ]
-    for e in engagements:
-        if reader_id not in e.access:
-            continue
-        clues += [
-            Clue(f"the id of engagement {e.id!r}", e.id),
-            Clue(f"the client's name in engagement {e.id!r}", e.client.name),
-            Clue(f"the client's organisation in engagement {e.id!r}", e.client.organization or ""),
-            Clue(f"the coach's name in engagement {e.id!r}", e.coach.name),
-            Clue(f"the sponsor's name in engagement {e.id!r}", e.sponsor.name if e.sponsor else ""),
-            Clue(f"the title of engagement {e.id!r}", e.title),
-            Clue(f"the programme of engagement {e.id!r}", e.programme or ""),
-            *(Clue(f"a team member's name in engagement {e.id!r}", m.name) for m in e.team),
-            *(Clue("", text, context=True) for text in _engagement_words(e)),
-        ]
-    return [clue for clue in clues if clue.text.strip()]
 
 
 def _fold(text: str) -> str:
@@ -223,7 +184,7 @@ def _untypable_problem(text: str) -> str | None:
 def passphrase_problem(passphrase: str, clues: Sequence[Clue] = (), *, demo: bool = False) -> str | None:
     """Why a passphrase is refused, without quoting it; None when it passes the rule.
 
-    ``clues``: what an attacker may know about its reader (:func:`reader_clues`);
+    ``clues``: what an attacker may know about its reader (``core.access.reader_clues``);
     ``demo``: the demo portal, which alone may use the passphrases this project publishes.
     """
     text = unicodedata.normalize("NFC", passphrase)

@@ -494,6 +494,64 @@ def test_payload_with_too_few_iterations_is_refused(
         assert not [m for m in context.console if m.startswith("pageerror")]
 
 
+WEAK = "fewer than 600,000 PBKDF2 iterations"
+BROKEN = "encrypted content is damaged"
+PORTFOLIO_ITERATIONS = '"iterations":600000,"entries"'
+TAMPERED_PORTFOLIOS = {
+    # a host lowering the iterations, by one or to a non-number
+    "too-few": (PORTFOLIO_ITERATIONS.replace("600000", "599999"), WEAK),
+    "not-a-number": (PORTFOLIO_ITERATIONS.replace("600000", '"600000"'), WEAK),
+    # no entries list: not a portfolio at all
+    "malformed": ('"iterations":600000,"entriez"', BROKEN),
+}
+
+
+def assert_portfolio_refused(page: Any, message: str) -> None:
+    """The home page's form says why and offers no passphrase field to type into."""
+    form = ".coachportal-portfolio"
+    page.wait_for_selector(f"{form}.coachportal-ready")
+    error = page.locator(f"{form} [role=alert]")
+    error.wait_for(state="visible", timeout=5_000)
+    assert message in error.inner_text()
+    assert page.locator(f"{form} input[type=password]").is_disabled()
+    assert page.locator(f"{form} button[type=submit]").is_disabled()
+    assert page.locator(".coachportal-portfolio__item").count() == 0
+
+
+@pytest.mark.parametrize("tamper", sorted(TAMPERED_PORTFOLIOS))
+def test_tampered_portfolio_is_refused_before_any_passphrase(
+    browser: Browser,  # noqa: F811
+    site: Server,
+    tmp_path: Path,
+    tamper: str,
+) -> None:
+    """The home page's portfolio, weakened or damaged by the host: refused as the page loads,
+    in a fresh tab (no key stored), before the reader is asked for a passphrase -- both for
+    the copy embedded in the home page and for a fetched coachportal/portfolio.json."""
+    from coachportal.render import locked as protect
+
+    replacement, message = TAMPERED_PORTFOLIOS[tamper]
+    copy = tmp_path / "site"
+    shutil.copytree(site.directory, copy)
+    home_path, json_path = copy / "index.html", copy / "coachportal" / "portfolio.json"
+    home, portfolio = home_path.read_text(encoding="utf-8"), json_path.read_text(encoding="utf-8")
+    embedded = protect.portfolio_element(portfolio)
+    assert embedded in home and portfolio.count(PORTFOLIO_ITERATIONS) == 1
+    tampered = portfolio.replace(PORTFOLIO_ITERATIONS, replacement)
+    home_path.write_text(home.replace(embedded, protect.portfolio_element(tampered)), encoding="utf-8")
+    (copy / "fetched.html").write_text(home.replace(embedded, protect.portfolio_element()), encoding="utf-8")
+    json_path.write_text(tampered, encoding="utf-8")
+    with serve(copy) as server:
+        for path in ("", "fetched.html"):
+            with browser.context() as context:
+                page = context.new_page()
+                page.goto(server.url + path)
+                assert_portfolio_refused(page, message)
+                assert stored(page) == {}
+                assert not [m for m in context.console if m.startswith("pageerror")]
+                assert context.foreign_requests(server.origin) == []
+
+
 # --- lock means locked --------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -196,3 +197,18 @@ def test_encrypted_german_portal_unlocks_in_german(tmp_path: Path, browser: Any,
         expect(alert).to_have_text("Diese Passphrase öffnet kein Coaching-Mandat.", timeout=UNLOCK_TIMEOUT)
         assert ctx.foreign_requests(site.origin) == []
         assert not [m for m in ctx.console if m.startswith("pageerror")]
+
+    # a portfolio with too few iterations is refused, in German, before any passphrase
+    weakened = tmp_path / "weakened"
+    shutil.copytree(portal.site, weakened)
+    home = (weakened / "index.html").read_text(encoding="utf-8")
+    assert home.count('"iterations":600000,"entries"') == 1
+    home = home.replace('"iterations":600000,"entries"', '"iterations":599999,"entries"')
+    (weakened / "index.html").write_text(home, encoding="utf-8")
+    site = serve_site(weakened)
+    with browser.context() as ctx:
+        page = ctx.new_page()
+        page.goto(site.url)
+        alert = page.locator(".coachportal-portfolio [role=alert]")
+        expect(alert).to_contain_text("weniger als 600.000 PBKDF2-Iterationen", timeout=UNLOCK_TIMEOUT)
+        assert page.locator(".coachportal-portfolio input[type=password]").is_disabled()

@@ -774,12 +774,22 @@ function startPage() {
       if (board && !board.hidden) document.dispatchEvent(new CustomEvent("coachportal:dashboard", { detail: { board: board } }));
     };
     container.__coachportalPristine = pristine;
+    // A weakened or damaged portfolio is refused before a passphrase is asked for, as on
+    // engagement pages (parsePortfolio checks it as parsePayload does a page's payload).
+    try {
+      await getDoc();
+    } catch (e) {
+      if (e instanceof PayloadError) {
+        refuse(container, parts, e.message);
+        return;
+      }
+      /* not loaded (file://, network): the form still works and says why on submit */
+    }
     // Engagements already unlocked in this tab are listed at once.
-    if (names().length) {
+    if (doc && names().length) {
       try {
-        const known = await getDoc();
-        sayUpdated(parts, enforceSession(known.salt));
-        await openStored(known, opened);
+        sayUpdated(parts, enforceSession(doc.salt));
+        await openStored(doc, opened);
         show();
         if (Object.keys(opened).length) touch();
       } catch (e) {

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from browser import CHROMIUM_ARGS, Browser, RecordingContext, Server, free_port, require_chromium, serve
+from coachportal.protect import vault
 from tmpportal import TempPortal, new_portal
 
 pytestmark = pytest.mark.browser
@@ -187,9 +188,13 @@ def test_wrong_and_other_readers_passphrase_refused_then_right_one_opens(
     ((name, value),) = keys.items()
     assert name.startswith("coachportal:key:")
     assert value not in json.dumps(PASSPHRASES) and len(value) == 44  # a raw 256-bit key, base64
-    # beside the key: which tab and build it belongs to, and when the reader was last active
+    # beside the key: which tab and build it belongs to, and when the reader was last active,
+    # and the reader's portfolio key (the home page lists their engagements without asking)
     everything = stored(page)
-    assert set(everything) == {name, "coachportal:session"}
+    [listed] = [k for k in everything if k.startswith("coachportal:portfolio:")]
+    assert re.fullmatch(r"coachportal:portfolio:[0-9a-f]{64}", listed) and len(everything[listed]) == 44
+    assert (site.directory / "coachportal" / "portfolio" / f"{listed.rsplit(':', 1)[1]}.json").is_file()
+    assert set(everything) == {name, listed, "coachportal:session"}
     record = json.loads(everything["coachportal:session"])
     assert set(record) == {"tab", "build", "active"}
     assert page.evaluate("window.name") == "coachportal-tab:" + record["tab"]
@@ -262,9 +267,19 @@ def test_portfolio_lists_only_the_readers_engagements(ctx: RecordingContext, sit
     page.wait_for_selector(f"{form}.coachportal-ready input[type=password]")
     assert "Open my engagements" in page.locator(form).inner_text()
     expect_refused(page, "definitely-not-the-passphrase-99", "does not open any engagement", form)
+    # the wrong passphrase asked for a file that is not there, and said so in words
+    fetched = [u for u in ctx.requests if "/coachportal/portfolio/" in u]
+    assert len(fetched) == 1 and fetched[0].endswith(".json")
+    assert not (site.directory / "coachportal" / "portfolio" / fetched[0].rsplit("/", 1)[1]).exists()
+    assert not [m for m in ctx.console if m.startswith("pageerror")]
     started = submit(page, PASSPHRASES["marcus-lee"], form)
     page.wait_for_selector(".coachportal-portfolio__item", timeout=UNLOCK_TIMEOUT)
     print(f"portfolio unlock: {(time.perf_counter() - started) * 1000:.0f} ms seen by the test")
+    # only this reader's own file was downloaded, never another reader's
+    fetched = [u for u in ctx.requests if "/coachportal/portfolio/" in u]
+    assert len(fetched) == 2
+    own = (site.directory / "coachportal" / "portfolio" / fetched[1].rsplit("/", 1)[1]).read_text()
+    assert [e["url"] for e in vault.open_portfolio(own, PASSPHRASES["marcus-lee"])] == [f"{NW}/"]
     items = page.locator(".coachportal-portfolio__item")
     assert items.count() == 1
     text = items.first.inner_text()
@@ -358,7 +373,8 @@ def test_unlock_is_fast_and_shows_progress(ctx: RecordingContext, site: Server) 
 
 def test_no_request_leaves_the_origin_on_any_page(ctx: RecordingContext, site: Server) -> None:
     page = ctx.new_page()
-    for path in ("", "404.html", f"{NW}/", f"{FIN}/final-report/", "coachportal/portfolio.json"):
+    a_portfolio = next((site.directory / "coachportal" / "portfolio").glob("*.json")).name
+    for path in ("", "404.html", f"{NW}/", f"{FIN}/final-report/", f"coachportal/portfolio/{a_portfolio}"):
         page.goto(site.url + path)
         page.wait_for_load_state("networkidle")
     assert ctx.requests, "requests are recorded"
@@ -414,22 +430,16 @@ def test_instant_navigation_into_engagement_pages(
         assert context.foreign_requests(server.origin) == []
 
 
-def test_pages_and_embedded_portfolio_open_from_files(
+def test_pages_and_portfolio_open_from_files(
     browser: Browser,  # noqa: F811
     site: Server,
     tmp_path: Path,
 ) -> None:
-    """``site/index.html`` opened as a file: pages unlock; the portfolio the build embeds
-    works, and one that has to be fetched explains itself."""
-    from coachportal.render import locked as protect
-
+    """``site/index.html`` opened as a file: pages unlock; the portfolio opens too, from the
+    reader's ``.js`` twin of their file (file:// fetches nothing), and a wrong passphrase
+    finds none."""
     copy = tmp_path / "site"
     shutil.copytree(site.directory, copy)
-    home = (copy / "index.html").read_text(encoding="utf-8")
-    portfolio = (copy / "coachportal" / "portfolio.json").read_text(encoding="utf-8")
-    embedded = protect.portfolio_element(portfolio)
-    assert embedded in home  # the build embeds the same data it writes to portfolio.json
-    (copy / "fetched.html").write_text(home.replace(embedded, protect.portfolio_element()), encoding="utf-8")
     base = copy.as_uri() + "/"
     with browser.context() as context:
         page = context.new_page()
@@ -439,17 +449,22 @@ def test_pages_and_embedded_portfolio_open_from_files(
         page.goto(base + f"{NW}/progress/index.html")
         page.wait_for_selector(".coachportal-unlocked", timeout=5_000)
         page.goto(base + "index.html")
-        page.wait_for_selector(".coachportal-portfolio__item", timeout=5_000)  # from this tab's key
+        page.wait_for_selector(".coachportal-portfolio__item", timeout=5_000)  # from this tab's keys
         assert NW_MARKER in page.locator(".coachportal-portfolio").inner_text()
         # Chromium refuses module scripts from file://: the classic copy did the work
         assert page.evaluate("window.coachportal.script") == "classic"
     with browser.context() as context:
         page = context.new_page()
-        page.goto(base + "fetched.html")
-        page.wait_for_selector(".coachportal-portfolio.coachportal-ready input[type=password]")
-        expect_refused(
-            page, PASSPHRASES["marcus-lee"], "serve the portal over HTTP", ".coachportal-portfolio"
-        )
+        page.goto(base + "index.html")
+        form = ".coachportal-portfolio"
+        page.wait_for_selector(f"{form}.coachportal-ready input[type=password]")
+        expect_refused(page, "definitely-not-the-passphrase-99", "does not open any engagement", form)
+        submit(page, PASSPHRASES["harbor-hr"], form)
+        page.wait_for_selector(".coachportal-portfolio__item", timeout=UNLOCK_TIMEOUT)
+        assert page.locator(".coachportal-portfolio__item").count() == 1
+        assert NW_MARKER not in page.locator(form).inner_text()
+        assert page.evaluate("Object.keys(window.coachportalPortfolio || {}).length") == 0
+        assert not [m for m in context.console if m.startswith("pageerror")]
 
 
 # --- which script runs, refused payloads ------------------------------------------------------------
@@ -496,13 +511,13 @@ def test_payload_with_too_few_iterations_is_refused(
 
 WEAK = "fewer than 600,000 PBKDF2 iterations"
 BROKEN = "encrypted content is damaged"
-PORTFOLIO_ITERATIONS = '"iterations":600000,"entries"'
-TAMPERED_PORTFOLIOS = {
+LOCATOR_ITERATIONS = '"iterations":600000}</template>'
+TAMPERED_LOCATORS = {
     # a host lowering the iterations, by one or to a non-number
-    "too-few": (PORTFOLIO_ITERATIONS.replace("600000", "599999"), WEAK),
-    "not-a-number": (PORTFOLIO_ITERATIONS.replace("600000", '"600000"'), WEAK),
-    # no entries list: not a portfolio at all
-    "malformed": ('"iterations":600000,"entriez"', BROKEN),
+    "too-few": (LOCATOR_ITERATIONS.replace("600000", "599999"), WEAK),
+    "not-a-number": (LOCATOR_ITERATIONS.replace("600000", '"600000"'), WEAK),
+    # not the locator's format
+    "malformed": (LOCATOR_ITERATIONS.replace("600000", '600000,"v":1'), BROKEN),
 }
 
 
@@ -518,38 +533,43 @@ def assert_portfolio_refused(page: Any, message: str) -> None:
     assert page.locator(".coachportal-portfolio__item").count() == 0
 
 
-@pytest.mark.parametrize("tamper", sorted(TAMPERED_PORTFOLIOS))
+@pytest.mark.parametrize("tamper", sorted(TAMPERED_LOCATORS))
 def test_tampered_portfolio_is_refused_before_any_passphrase(
     browser: Browser,  # noqa: F811
     site: Server,
     tmp_path: Path,
     tamper: str,
 ) -> None:
-    """The home page's portfolio, weakened or damaged by the host: refused as the page loads,
-    in a fresh tab (no key stored), before the reader is asked for a passphrase -- both for
-    the copy embedded in the home page and for a fetched coachportal/portfolio.json."""
-    from coachportal.render import locked as protect
-
-    replacement, message = TAMPERED_PORTFOLIOS[tamper]
+    """The home page's portfolio locator, weakened or damaged by the host: refused as the
+    page loads, in a fresh tab (no key stored), before the reader is asked for a passphrase;
+    a reader's file weakened the same way is refused once it is found, without opening."""
+    replacement, message = TAMPERED_LOCATORS[tamper]
     copy = tmp_path / "site"
     shutil.copytree(site.directory, copy)
-    home_path, json_path = copy / "index.html", copy / "coachportal" / "portfolio.json"
-    home, portfolio = home_path.read_text(encoding="utf-8"), json_path.read_text(encoding="utf-8")
-    embedded = protect.portfolio_element(portfolio)
-    assert embedded in home and portfolio.count(PORTFOLIO_ITERATIONS) == 1
-    tampered = portfolio.replace(PORTFOLIO_ITERATIONS, replacement)
-    home_path.write_text(home.replace(embedded, protect.portfolio_element(tampered)), encoding="utf-8")
-    (copy / "fetched.html").write_text(home.replace(embedded, protect.portfolio_element()), encoding="utf-8")
-    json_path.write_text(tampered, encoding="utf-8")
+    home_path = copy / "index.html"
+    home = home_path.read_text(encoding="utf-8")
+    assert home.count(LOCATOR_ITERATIONS) == 1
+    home_path.write_text(home.replace(LOCATOR_ITERATIONS, replacement), encoding="utf-8")
+    (copy / "weak-file.html").write_text(home, encoding="utf-8")
+    for path in (copy / "coachportal" / "portfolio").glob("*.json"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('"iterations":600000,', '"iterations":599999,'), encoding="utf-8")
     with serve(copy) as server:
-        for path in ("", "fetched.html"):
+        with browser.context() as context:
+            page = context.new_page()
+            page.goto(server.url)
+            assert_portfolio_refused(page, message)
+            assert stored(page) == {}
+            assert not [m for m in context.console if m.startswith("pageerror")]
+            assert not [u for u in context.requests if "/coachportal/portfolio/" in u]
+            assert context.foreign_requests(server.origin) == []
+        if tamper == "too-few":
             with browser.context() as context:
                 page = context.new_page()
-                page.goto(server.url + path)
-                assert_portfolio_refused(page, message)
-                assert stored(page) == {}
-                assert not [m for m in context.console if m.startswith("pageerror")]
-                assert context.foreign_requests(server.origin) == []
+                page.goto(server.url + "weak-file.html")
+                page.wait_for_selector(".coachportal-portfolio.coachportal-ready input[type=password]")
+                expect_refused(page, PASSPHRASES["marcus-lee"], WEAK, ".coachportal-portfolio")
+                assert session_keys(page) == {}
 
 
 # --- lock means locked --------------------------------------------------------------------------------

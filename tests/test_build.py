@@ -349,8 +349,8 @@ def test_portfolio_links_follow_use_directory_urls(tmp_path: Path) -> None:
     portal = _encrypted(tmp_path)
     portal.configure(use_directory_urls=False)
     portal.build()
-    opened = vault.open_portfolio(
-        (portal.site / "coachportal" / "portfolio.json").read_text(), "walnut-prism-tundra-kettle-61"
+    opened = vault.open_site_portfolio(
+        portal.site / "coachportal" / "portfolio", "walnut-prism-tundra-kettle-61"
     )
     assert [entry["url"] for entry in opened] == ["nw-ops-2026/index.html"]
     assert (portal.site / "nw-ops-2026" / "index.html").is_file()

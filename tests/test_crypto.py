@@ -183,59 +183,115 @@ def test_plaintext_length_is_padded(vault: vaults.Vault) -> None:
     assert len(sizes) == 1
 
 
-def test_portfolio_lists_only_a_readers_engagements(vault: vaults.Vault) -> None:
-    text = vault.portfolio(
-        {
-            "nw-ops-2026": {
-                "title": "Operations leadership programme",
-                "client": "Dana Whitfield",
-                "stage": "action",
-                "progress": "2 of 5 actions done",
-                "url": "nw-ops-2026/",
-            },
-            "fin-cfo-2025": {
-                "title": "CFO transition",
-                "stage": "closed",
-                "progress": "done",
-                "url": "fin-cfo-2025/",
-            },
-        }
-    )
-    for secret in ("Operations", "Dana", "CFO", "nw-ops", "fin-cfo", "action", "alice", "carol"):
-        assert secret not in text
-    doc = json.loads(text)
-    assert {e["kid"] for e in doc["entries"]} == {vault.key_id("nw-ops-2026"), vault.key_id("fin-cfo-2025")}
-    assert set(doc["entries"][0]) == {"kid", "keys", "iv", "ct"}
-    alice = vaults.open_portfolio(text, ALICE)
+SUMMARIES = {
+    "nw-ops-2026": {
+        "title": "Operations leadership programme",
+        "client": "Dana Whitfield",
+        "stage": "action",
+        "progress": "2 of 5 actions done",
+        "url": "nw-ops-2026/",
+    },
+    "fin-cfo-2025": {
+        "title": "CFO transition",
+        "stage": "closed",
+        "progress": "done",
+        "url": "fin-cfo-2025/",
+    },
+}
+
+
+def test_portfolio_is_one_file_per_reader(vault: vaults.Vault) -> None:
+    """Each reader's file, named by their KEK, holds only their entries; the home page's
+    locator holds the salt and iterations and nothing else."""
+    files = vault.portfolio(SUMMARIES)
+    locator = vault.portfolio_locator()
+    assert json.loads(locator) == {
+        "v": crypto.PORTFOLIO_VERSION,
+        "salt": base64.b64encode(vault.salt).decode(),
+        "iterations": vault.iterations,
+    }
+    names = {r: crypto.portfolio_locator(vault.keks[r]) for r in ("alice", "bob", "carol")}
+    assert set(files) == set(names.values()) and len(files) == 3
+    assert all(re.fullmatch(r"[0-9a-f]{64}", name) for name in files)
+    for text in files.values():
+        # (secrets with a space or a dash: base64 holds neither, so no chance match)
+        for secret in ("Operations leadership", "Dana Whitfield", "CFO transition", "nw-ops", "fin-cfo"):
+            assert secret not in text
+        # no key id in the clear: two readers' files cannot be matched to one engagement's pages
+        assert vault.key_id("nw-ops-2026") not in text and vault.key_id("fin-cfo-2025") not in text
+        doc = json.loads(text)
+        assert len(doc["entries"]) == crypto.PORTFOLIO_MIN_ENTRIES  # one real entry, three decoys
+        assert all(set(e) == {"key", "iv", "ct"} for e in doc["entries"])
+    assert len({len(t) for t in files.values()}) == 1  # one bucket, one size
+    # two files never share a ciphertext, not even for the engagement both readers have
+    cts = [e["ct"] for t in files.values() for e in json.loads(t)["entries"]]
+    assert len(set(cts)) == len(cts)
+    alice = vaults.find_portfolio(locator, files, ALICE)
     assert [e["title"] for e in alice] == ["Operations leadership programme"]
     assert alice[0]["url"] == "nw-ops-2026/" and alice[0]["client"] == "Dana Whitfield"
-    assert [e["title"] for e in vaults.open_portfolio(text, CAROL)] == ["CFO transition"]
-    assert vaults.open_portfolio(text, "some other long passphrase") == []
+    assert vaults.find_portfolio(locator, files, BOB) == alice
+    assert [e["title"] for e in vaults.find_portfolio(locator, files, CAROL)] == ["CFO transition"]
+    assert vaults.find_portfolio(locator, files, "some other long passphrase") == []
+    # another reader's passphrase opens nothing in alice's file
+    assert vaults.open_portfolio(files[names["alice"]], CAROL) == []
+    assert [e["title"] for e in vaults.open_portfolio(files[names["alice"]], ALICE)] == [alice[0]["title"]]
+
+
+def test_portfolio_files_are_padded_to_buckets() -> None:
+    """Readers of 1 and 3 engagements: files of one size (bucket 4); of 5: the next bucket (8)."""
+    access = {f"e{i}": ["one"] * (i == 0) + ["three"] * (i < 3) + ["five"] for i in range(5)}
+    passphrases = {"one": ALICE, "three": BOB, "five": CAROL}
+    vault = vaults.Vault.create(access, passphrases)
+    files = vault.portfolio({e: {"title": f"T{e}" * (int(e[1:]) + 1), "url": f"{e}/"} for e in access})
+    by_reader = {r: files[crypto.portfolio_locator(vault.keks[r])] for r in passphrases}
+    counts = {r: len(json.loads(t)["entries"]) for r, t in by_reader.items()}
+    assert counts == {"one": 4, "three": 4, "five": 8}
+    assert len(by_reader["one"]) == len(by_reader["three"]) < len(by_reader["five"])
+    entry_sizes = {
+        tuple(len(v) for v in e.values()) for t in files.values() for e in json.loads(t)["entries"]
+    }
+    assert len(entry_sizes) == 1  # decoys and real entries, every summary: one shape
+    opened = {
+        r: sorted(s["title"] for s in vaults.open_portfolio(t, passphrases[r])) for r, t in by_reader.items()
+    }
+    assert opened == {
+        "one": ["Te0"],
+        "three": ["Te0", "Te1Te1", "Te2Te2Te2"],
+        "five": sorted(f"Te{i}" * (i + 1) for i in range(5)),
+    }
+    assert [crypto.portfolio_bucket(n) for n in (0, 1, 4, 5, 8, 9, 300)] == [4, 4, 4, 8, 8, 16, 512]
 
 
 def test_portfolio_summaries_are_padded(vault: vaults.Vault) -> None:
     """The ciphertext length must not tell the size of a title or client name."""
 
     def sizes(summary: dict[str, str]) -> int:
-        doc = json.loads(vault.portfolio({"nw-ops-2026": summary}))
-        return len(base64.b64decode(doc["entries"][0]["ct"]))
+        files = vault.portfolio({"nw-ops-2026": summary})
+        return {len(base64.b64decode(e["ct"])) for t in files.values() for e in json.loads(t)["entries"]}
 
-    lengths = {
-        sizes({"title": "t" * n, "client": "Ünïcødé " * (n % 7), "url": "nw-ops-2026/"}) for n in range(100)
-    }
-    assert lengths == {vaults.PAD_TO + 16}  # one padded block plus the GCM tag
-    assert sizes({"title": "x" * 300, "url": "nw-ops-2026/"}) == 2 * vaults.PAD_TO + 16
-    opened = vaults.open_portfolio(
-        vault.portfolio({"nw-ops-2026": {"title": "Ops", "url": "nw-ops-2026/"}}), BOB
+    lengths = set().union(
+        *(
+            sizes({"title": "t" * n, "client": "Ünïcødé " * (n % 7), "url": "nw-ops-2026/"})
+            for n in range(100)
+        )
     )
+    assert lengths == {vaults.PAD_TO + 16}  # one padded block plus the GCM tag
+    assert sizes({"title": "x" * 300, "url": "nw-ops-2026/"}) == {2 * vaults.PAD_TO + 16}
+    files = vault.portfolio({"nw-ops-2026": {"title": "Ops", "url": "nw-ops-2026/"}})
+    opened = vaults.find_portfolio(vault.portfolio_locator(), files, BOB)
     assert opened == [{"title": "Ops", "url": "nw-ops-2026/"}]
 
 
 def test_portfolio_key_opens_the_pages(vault: vaults.Vault) -> None:
-    """The key unwrapped from the portfolio is the engagement's page key (no second prompt)."""
-    doc = json.loads(vault.portfolio({"nw-ops-2026": {"title": "t", "url": "nw-ops-2026/"}}))
-    entry = doc["entries"][0]
-    key = crypto.unlock_content_key({**entry, "salt": doc["salt"], "iterations": doc["iterations"]}, BOB)
+    """The key sealed in a reader's portfolio is the engagement's page key (no second prompt)."""
+    files = vault.portfolio({"nw-ops-2026": {"title": "t", "url": "nw-ops-2026/"}})
+    kek = crypto.derive_kek(BOB, vault.salt, vault.iterations)
+    doc = json.loads(files[crypto.portfolio_locator(kek)])
+    opened = [
+        crypto.open_entry_key(crypto.portfolio_key(kek), base64.b64decode(e["key"])) for e in doc["entries"]
+    ]
+    [(key, kid)] = [o for o in opened if o is not None]
+    assert kid == vault.key_id("nw-ops-2026")
     payload = vault.payload("nw-ops-2026", PAGE, SECRET_HTML)
     assert crypto.open_payload_with_key(payload, key, PAGE).rstrip() == SECRET_HTML
 
@@ -376,12 +432,13 @@ def test_filter_search_index() -> None:
 
 def test_filter_search_index_strips_payloads(vault: vaults.Vault) -> None:
     """Ciphertext never belongs in a search index, whichever search plugin indexed the page."""
-    portfolio = vault.portfolio({"nw-ops-2026": {"title": "t", "url": "nw-ops-2026/"}})
+    [portfolio, *_] = vault.portfolio({"nw-ops-2026": {"title": "t", "url": "nw-ops-2026/"}}).values()
+    locator = vault.portfolio_locator()
     payload = json.dumps(vault.payload("fin-cfo-2025", "fin-cfo-2025/", "x"), separators=(",", ":"))
     index = {
         "docs": [
             {"location": "", "title": "Home", "text": f"<p>Enter it.</p> {portfolio}"},
-            {"location": "#open", "title": "Open", "text": portfolio},
+            {"location": "#open", "title": "Open", "text": f"{portfolio}{locator}"},
             {"location": "how/", "title": "How", "text": f"before {payload} after"},
             {"location": "json/", "title": "JSON", "text": 'an example: {"v": 2, "name": "kept"} {"v":'},
         ],
@@ -397,7 +454,7 @@ def test_filter_search_index_strips_payloads(vault: vaults.Vault) -> None:
 
 
 def test_portfolio_is_not_in_the_search_index(tmp_path) -> None:  # noqa: ANN001
-    """A real build: the home page embeds the portfolio, the search index must not."""
+    """A real build: the home page carries the portfolio's locator, the search index must not."""
     from tmpportal import new_portal
 
     home = "# Welcome\n\nOur coaching portal.\n\n## Open your engagements\n\nEnter your passphrase.\n"
@@ -405,15 +462,16 @@ def test_portfolio_is_not_in_the_search_index(tmp_path) -> None:  # noqa: ANN001
     portal.add("engagement.yml", portal_example_for("northwind-hr"))
     portal.env = {"COACHPORTAL_PASSPHRASE_NORTHWIND_HR": ALICE}
     portal.build()
-    portfolio = json.loads((portal.site / PORTFOLIO).read_text(encoding="utf-8"))
+    [portfolio] = (json.loads(t) for t in vaults.portfolio_files(portal.site / PORTFOLIO).values())
     home_html = (portal.site / "index.html").read_text(encoding="utf-8")
-    assert portfolio["salt"] in home_html  # embedded for file:// ...
+    assert portfolio["salt"] in home_html  # the locator ...
+    assert portfolio["entries"][0]["ct"] not in home_html  # (the entries are in the reader's file)
     assert '<div class="coachportal-portfolio" data-search-exclude>' in home_html  # (Material skips it)
     index = (portal.site / "search" / "search_index.json").read_text(encoding="utf-8")
     docs = json.loads(index)["docs"]
     # ... but not indexed: neither the salt, the key ids, the wrapped keys nor the ciphertext
     entry = portfolio["entries"][0]
-    for secret in (portfolio["salt"], entry["kid"], entry["ct"][:40], *(k[:40] for k in entry["keys"])):
+    for secret in (portfolio["salt"], entry["key"][:40], entry["ct"][:40]):
         assert secret not in index
     assert '"entries"' not in index and "iterations" not in index
     heading = next(d for d in docs if d["title"] == "Open your engagements")
@@ -462,7 +520,8 @@ def test_encrypted_build_leaks_nothing(tmp_path) -> None:  # noqa: ANN001
     portal.env = {f"COACHPORTAL_PASSPHRASE_{r.upper().replace('-', '_')}": p for r, p in passphrases.items()}
     portal.build()
     texts = portal.text_of_every_file()
-    assert (portal.site / "coachportal" / "portfolio.json").is_file()
+    assert not (portal.site / "coachportal" / "portfolio.json").exists()
+    assert len(list((portal.site / PORTFOLIO).glob("*.json"))) == 3
     assert texts[portal.site / "robots.txt"] == hygiene.ROBOTS_TXT
     found = sorted(
         {
@@ -476,7 +535,7 @@ def test_encrypted_build_leaks_nothing(tmp_path) -> None:  # noqa: ANN001
     # and the pages do open with the right passphrase
     html = (portal.site / "nw-ops-2026" / "actions" / "index.html").read_text(encoding="utf-8")
     assert "Operations leadership programme" in locked.decrypt_page(html, BOB, "nw-ops-2026/actions/")
-    assert [e["title"] for e in vaults.open_portfolio(texts[portal.site / PORTFOLIO], CAROL)] != []
+    assert [e["title"] for e in vaults.open_site_portfolio(portal.site / PORTFOLIO, CAROL)] != []
     for path, text in texts.items():
         if path.suffix == ".html":
             assert 'name="robots" content="noindex, nofollow"' in text, path
@@ -484,4 +543,4 @@ def test_encrypted_build_leaks_nothing(tmp_path) -> None:  # noqa: ANN001
             assert "nw-ops-2026" not in text and "fin-cfo-2025" not in text, path
 
 
-PORTFOLIO = "coachportal/portfolio.json"
+PORTFOLIO = "coachportal/portfolio"

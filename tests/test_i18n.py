@@ -325,7 +325,7 @@ def test_no_english_label_and_no_raw_message_id_in_any_page(lang: str) -> None:
 def test_unlock_and_portfolio_screens_are_translated(lang: str) -> None:
     t = translator(lang)
     locked = protect.locked_fragment({"kid": "k1", "v": 1}, t)
-    portfolio = protect.portfolio_element(None, t)
+    portfolio = protect.portfolio_element('{"v":2,"salt":"AA==","iterations":600000}', t)
     strings = protect.strings_element(t)
     for html in (locked, portfolio):
         text = visible_text(html)

@@ -31,7 +31,8 @@ PASSPHRASES = {
     "acme-hr": "mosaic-fjord-lentil-bramble-39",
 }
 PAYLOAD = re.compile(r'<template class="coachportal-payload">.*?</template>', re.S)
-PORTFOLIO = re.compile(r'<template class="coachportal-portfolio-data">(.*?)</template>', re.S)
+LOCATOR = re.compile(r'<template class="coachportal-portfolio-locator">(.*?)</template>', re.S)
+PORTFOLIO = "coachportal/portfolio/"  # one file per reader, named by the reader's key
 PHRASES = list(PASSPHRASES.values())
 KID = re.compile(r'data-coachportal-kid="([^"]+)"')
 
@@ -77,20 +78,22 @@ def _opened(site: Path) -> dict[str, object]:
                     except Exception:  # noqa: BLE001 - not this reader's page
                         plain.append(None)
             shell = PAYLOAD.sub("", text)
-            for found in PORTFOLIO.findall(shell):  # the home page's embedded portfolio
+            for found in LOCATOR.findall(shell):  # the home page's portfolio locator (the salt)
+                files = vault.portfolio_files(site / PORTFOLIO)
                 seen = [
-                    sorted(map(json.dumps, vault.open_portfolio(html.unescape(found), p))) for p in PHRASES
+                    sorted(map(json.dumps, vault.find_portfolio(html.unescape(found), files, p)))
+                    for p in PHRASES
                 ]
                 shell = shell.replace(found, json.dumps(seen))
             for kid in set(KID.findall(shell)):  # a random key id per engagement and build
                 shell = shell.replace(kid, "KID")
             out[rel] = (shell, plain)
-        elif rel == "coachportal/portfolio.json":
-            text = data.decode("utf-8")
-            seen = [sorted(map(json.dumps, vault.open_portfolio(text, p))) for p in PHRASES]
-            out[rel] = seen
+        elif rel.startswith(PORTFOLIO):  # named by each reader's key, which a build makes anew
+            out.setdefault(PORTFOLIO, []).append((path.suffix, len(data)))
         else:
             out[rel] = data
+    if PORTFOLIO in out:
+        out[PORTFOLIO] = sorted(out[PORTFOLIO])  # type: ignore[call-overload]
     return out
 
 

@@ -129,7 +129,8 @@ def test_gh_deploy_publishes_the_encrypted_staged_site(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     deployed = _git(remote, "ls-tree", "-r", "--name-only", "gh-pages").split()
-    assert "nw-ops-2026/actions/index.html" in deployed and "coachportal/portfolio.json" in deployed
+    assert "nw-ops-2026/actions/index.html" in deployed and "coachportal/portfolio.json" not in deployed
+    assert any(re.fullmatch(r"coachportal/portfolio/[0-9a-f]{64}\.json", name) for name in deployed)
     page = _git(remote, "show", "gh-pages:nw-ops-2026/index.html")
     assert "coachportal-payload" in page and "Dana Whitfield" not in page
     assert sorted(p.name for p in root.iterdir()) == [".git", "content", "engagements", "mkdocs.yml", "site"]

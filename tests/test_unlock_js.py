@@ -17,7 +17,7 @@ import pytest
 from browser import in_ci
 from coachportal.plugin import scripts
 from coachportal.protect import crypto
-from coachportal.protect.vault import Vault, open_portfolio
+from coachportal.protect.vault import Vault, find_portfolio
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_TESTS = REPO / "tests" / "js"
@@ -69,7 +69,11 @@ def write_payloads(directory: Path) -> Path:
             "payload": vault.payload("nw-ops-2026", "/nw-ops-2026/actions/index.html", other_html),
         },
         "other_engagement_kid": vault.key_id("fin-cfo-2025"),
-        "portfolio": vault.portfolio(summaries),
+        "locator": vault.portfolio_locator(),
+        "portfolios": vault.portfolio(summaries),  # locator -> a reader's file
+        "locators": {  # what the browser must compute from each passphrase
+            reader: crypto.portfolio_locator(vault.keks[reader]) for reader in PASSPHRASES
+        },
         "dashboard": dashboard_order(),
         "titles": {
             reader: sorted(TITLES[e] for e, readers in ACCESS.items() if reader in readers)
@@ -77,7 +81,7 @@ def write_payloads(directory: Path) -> Path:
         },
     }
     # the Python side agrees with what the node tests expect
-    assert open_portfolio(data["portfolio"], PASSPHRASES["alice"])
+    assert find_portfolio(data["locator"], data["portfolios"], PASSPHRASES["alice"])
     path = directory / "payloads.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path

@@ -146,7 +146,7 @@ def test_a_site_built_by_zensical_fails(demo: Path, tmp_path: Path) -> None:
     assert verdict.returncode == 1
     assert f"{ACTIONS}: engagement nw-ops-2026, actions page (sponsor view): missing" in verdict.stderr
     assert "index.html: no Content-Security-Policy" in verdict.stderr
-    assert "coachportal/portfolio.json: missing" in verdict.stderr
+    assert "coachportal/portfolio: missing" in verdict.stderr
 
 
 def test_a_site_built_by_properdocs_passes(tmp_path: Path) -> None:

@@ -119,9 +119,10 @@ def test_nothing_outside_the_ciphertext_and_no_view_in_search_or_sitemap(three) 
 
 def test_the_portfolio_takes_each_reader_to_their_most_private_view(three) -> None:
     portal, _ = three
-    doc = (portal.site / "coachportal" / "portfolio.json").read_text()
+    folder = portal.site / "coachportal" / "portfolio"
+    assert len(vault.portfolio_files(folder)) == len(VIEW_OF)  # one file per reader
     for reader, view in VIEW_OF.items():
-        entries = vault.open_portfolio(doc, PASSPHRASES[reader])
+        entries = vault.open_site_portfolio(folder, PASSPHRASES[reader])
         assert [e["url"] for e in entries] == [f"{PREFIX[view]}marker-test/"], reader
 
 

@@ -106,9 +106,13 @@ describe("iterations", { skip }, () => {
   });
 
   test("the portfolio is held to the same floor", () => {
-    const weak = JSON.parse(data.portfolio);
+    const weak = JSON.parse(data.locator);
     weak.iterations = 100000;
-    assert.throws(() => unlock.parsePortfolio(weak), { message: unlock.MESSAGES.weak });
+    assert.throws(() => unlock.parseLocator(weak), { message: unlock.MESSAGES.weak });
+    const file = JSON.parse(Object.values(data.portfolios)[0]);
+    file.iterations = 100000;
+    assert.throws(() => unlock.parsePortfolio(file), { message: unlock.MESSAGES.weak });
+    assert.throws(() => unlock.parseLocator({ ...JSON.parse(data.locator), v: 1 }), { message: unlock.MESSAGES.broken });
   });
 
   test("damaged payloads are refused with their own message", () => {
@@ -119,32 +123,54 @@ describe("iterations", { skip }, () => {
 });
 
 describe("portfolio", { skip }, () => {
-  test("a passphrase lists exactly its reader's engagements", async () => {
-    const doc = unlock.parsePortfolio(data.portfolio);
-    const titles = async (passphrase) =>
-      (await unlock.openPortfolio(doc, passphrase)).map((item) => item.summary.title).sort();
+  const locator = () => JSON.parse(data.locator);
+  const find = (passphrase) => unlock.findPortfolio(passphrase, unlock.unb64(locator().salt), locator().iterations);
+  const fileOf = (found) => (data.portfolios[found.locator] ? unlock.parsePortfolio(data.portfolios[found.locator]) : null);
+
+  test("a passphrase finds its reader's file, as crypto.portfolio_locator names it", async () => {
+    for (const reader of Object.keys(data.passphrases)) {
+      assert.equal((await find(data.passphrases[reader])).locator, data.locators[reader]);
+    }
+    assert.equal(fileOf(await find("definitely-not-the-passphrase-99")), null);
+  });
+
+  test("a reader's file lists exactly its reader's engagements", async () => {
+    const titles = async (passphrase) => {
+      const found = await find(passphrase);
+      return (await unlock.openPortfolio(fileOf(found), found.listKey)).map((item) => item.summary.title).sort();
+    };
     assert.deepEqual(await titles(data.passphrases.alice), data.titles.alice);
     assert.deepEqual(await titles(data.passphrases.carol), data.titles.carol);
-    assert.deepEqual(await titles("definitely-not-the-passphrase-99"), []);
+    // another reader's portfolio key opens nothing in alice's file
+    const alice = await find(data.passphrases.alice);
+    const carol = await find(data.passphrases.carol);
+    assert.deepEqual(await unlock.openPortfolio(fileOf(alice), carol.listKey), []);
   });
 
   test("an opened entry's key opens that engagement's pages", async () => {
-    const doc = unlock.parsePortfolio(data.portfolio);
-    const items = await unlock.openPortfolio(doc, data.passphrases.alice);
+    const found = await find(data.passphrases.alice);
+    const doc = fileOf(found);
+    const items = await unlock.openPortfolio(doc, found.listKey);
     const item = items.find((i) => i.kid === data.page.payload.kid);
     assert.ok(item);
     const { page } = data;
     assert.equal(await unlock.openPage(unlock.parsePayload(page.payload), item.raw, page.path), page.html);
     assert.equal(item.summary.url, data.page_engagement + "/");
-    assert.deepEqual(await unlock.openEntry(doc.entries.find((e) => e.kid === item.kid), item.raw), item.summary);
+    // a page unlocked with the passphrase knows the reader's portfolio too
+    const opened = await unlock.unlockPage(unlock.parsePayload(page.payload), data.passphrases.alice, page.path);
+    assert.deepEqual(opened.portfolio, found);
   });
 
   test("a tampered entry is left out, the others still open", async () => {
-    const doc = unlock.parsePortfolio(data.portfolio);
-    const target = doc.entries.find((e) => e.kid === data.page.payload.kid);
-    target.ct = flipped(target.ct, 3);
-    const titles = (await unlock.openPortfolio(doc, data.passphrases.alice)).map((i) => i.summary.title);
-    assert.deepEqual(titles.sort(), data.titles.alice.filter((t) => t !== data.page_title));
+    const found = await find(data.passphrases.alice);
+    const doc = fileOf(found);
+    for (const entry of doc.entries) {
+      const copy = { ...doc, entries: doc.entries.filter((e) => e !== entry).concat([{ ...entry, ct: flipped(entry.ct, 3) }]) };
+      const titles = (await unlock.openPortfolio(copy, found.listKey)).map((i) => i.summary.title);
+      assert.ok(titles.length >= data.titles.alice.length - 1);
+    }
+    const damaged = { ...doc, entries: doc.entries.map((e) => ({ ...e, ct: flipped(e.ct, 3) })) };
+    assert.deepEqual(await unlock.openPortfolio(damaged, found.listKey), []);
   });
 });
 

@@ -7,7 +7,8 @@
  * key decrypts the page (AES-GCM, associated data = the page's path relative to the site
  * root). Unlocked content keys (never the passphrase, never the KEK) are kept in
  * sessionStorage as "coachportal:key:<key id>", so the engagement's other pages open
- * without asking again in this tab; "Lock" forgets them, and so does a stretch of
+ * without asking again in this tab, and the reader's portfolio key (it opens the reader's
+ * own coachportal/portfolio/<locator>.json and no page) as "coachportal:portfolio:<locator>"; "Lock" forgets them, and so does a stretch of
  * inactivity (<meta name="coachportal:idle-lock-minutes">).
  *
  * Every word this script shows comes from the page: the build writes them, in the portal's
@@ -29,9 +30,19 @@ const IV_BYTES = 12;
 const WRAPPED_BYTES = IV_BYTES + 32 + 16; // IV || encrypted 256-bit key || GCM tag
 const WRAP_AAD = "coachportal:wrap:";
 const PORTFOLIO_AAD = "coachportal:portfolio:";
-const PORTFOLIO_PATH = "coachportal/portfolio.json";
+// The per-reader portfolio (crypto.py): the home page holds only a locator (version, salt,
+// iterations); the reader's file is coachportal/portfolio/<HMAC-SHA256(KEK, LOCATOR_INFO) hex>.json.
+const PORTFOLIO_VERSION = 2;
+const LOCATOR_INFO = "coachportal:portfolio-locator";
+const PORTFOLIO_KEY_INFO = "coachportal:portfolio-key";
+const ENTRY_AAD = "coachportal:portfolio-entry";
+const KID_CHARS = 12;
+const ENTRY_KEY_BYTES = IV_BYTES + 32 + KID_CHARS + 16; // IV || encrypted (key || key id) || tag
+const PORTFOLIO_DIR = "coachportal/portfolio/";
+const PORTFOLIO_GLOBAL = "coachportalPortfolio"; // where a file's .js twin (file://) leaves its JSON
 const STORE_PREFIX = "coachportal:";
 const KEY_PREFIX = STORE_PREFIX + "key:";
+const LIST_PREFIX = STORE_PREFIX + "portfolio:"; // + locator -> the reader's portfolio key
 const SESSION_ITEM = STORE_PREFIX + "session";
 const TAB_PREFIX = "coachportal-tab:";
 const IDLE_META = "coachportal:idle-lock-minutes";
@@ -138,8 +149,9 @@ function parseJson(textOrObject) {
   }
 }
 
-function checkHeader(doc) {
-  if (!doc || typeof doc !== "object" || doc.v !== FORMAT_VERSION || !isText(doc.salt)) {
+/* A payload's (or, with PORTFOLIO_VERSION, a portfolio's) version, salt and iterations. */
+function checkHeader(doc, version = FORMAT_VERSION) {
+  if (!doc || typeof doc !== "object" || doc.v !== version || !isText(doc.salt)) {
     throw new PayloadError(MESSAGES.broken);
   }
   checkIterations(doc.iterations);
@@ -154,14 +166,21 @@ function parsePayload(textOrObject) {
   return doc;
 }
 
-/* The portfolio (coachportal/portfolio.json or the home page's copy), checked. */
+/* The home page's portfolio locator (<template class="coachportal-portfolio-locator">):
+ * what it takes to find a reader's file, checked before any passphrase is asked for. */
+function parseLocator(textOrObject) {
+  const doc = parseJson(textOrObject);
+  checkHeader(doc, PORTFOLIO_VERSION);
+  return doc;
+}
+
+/* A reader's portfolio file (coachportal/portfolio/<locator>.json), checked. */
 function parsePortfolio(textOrObject) {
   const doc = parseJson(textOrObject);
-  checkHeader(doc);
+  checkHeader(doc, PORTFOLIO_VERSION);
   if (!Array.isArray(doc.entries)) throw new PayloadError(MESSAGES.broken);
   doc.entries.forEach(function (entry) {
-    checkKeySlots(entry);
-    if (!isText(entry.iv) || !isText(entry.ct)) throw new PayloadError(MESSAGES.broken);
+    if (!entry || !isText(entry.key) || !isText(entry.iv) || !isText(entry.ct)) throw new PayloadError(MESSAGES.broken);
   });
   return doc;
 }
@@ -183,18 +202,41 @@ function relativePagePath(pathname, rootPathname) {
 
 // --- crypto (WebCrypto: browsers and Node) ---------------------------------------------------
 
+const PORTFOLIO_OF = new WeakMap(); // KEK -> {locator, listKey}: the reader's portfolio file
+
+/* The KEK (a non-extractable AES-GCM key) from one PBKDF2 derivation of 32 bytes; the same
+ * bytes give the reader's portfolio file (portfolioOf), then are dropped. */
 async function deriveKek(passphrase, salt, iterations) {
   checkIterations(iterations);
   const material = await subtle().importKey("raw", enc.encode(passphrase.normalize("NFC")), "PBKDF2", false, [
-    "deriveKey",
+    "deriveBits",
   ]);
-  return subtle().deriveKey(
+  const bits = await subtle().deriveBits(
     { name: "PBKDF2", hash: "SHA-256", salt: salt, iterations: iterations },
     material,
-    { name: "AES-GCM", length: 256 },
-    false,
-    ["decrypt"]
+    256
   );
+  const kek = await subtle().importKey("raw", bits, { name: "AES-GCM" }, false, ["decrypt"]);
+  PORTFOLIO_OF.set(kek, await portfolioFromBits(bits));
+  return kek;
+}
+
+function hex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/* crypto.portfolio_locator and crypto.portfolio_key: the name of the reader's portfolio
+ * file and the raw key its entries are sealed with, both HMAC-SHA256 of the KEK's bytes. */
+async function portfolioFromBits(bits) {
+  const mac = await subtle().importKey("raw", bits, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const locator = hex(new Uint8Array(await subtle().sign("HMAC", mac, enc.encode(LOCATOR_INFO))));
+  const listKey = new Uint8Array(await subtle().sign("HMAC", mac, enc.encode(PORTFOLIO_KEY_INFO)));
+  return { locator: locator, listKey: listKey };
+}
+
+/* {locator, listKey} of the reader whose KEK this is (deriveKek made it). */
+function portfolioOf(kek) {
+  return PORTFOLIO_OF.get(kek) || null;
 }
 
 /* The raw content key if the KEK opens one of the wrapped keys, else null. */
@@ -230,31 +272,48 @@ async function openPage(payload, raw, pagePath) {
   return html.replace(/ +$/, "");
 }
 
-/* Passphrase -> {raw, html}; throws UnlockError("wrong") or UnlockError("moved"). */
+/* Passphrase -> {raw, html, portfolio}; throws UnlockError("wrong") or UnlockError("moved"). */
 async function unlockPage(payload, passphrase, pagePath) {
   const kek = await deriveKek(passphrase, unb64(payload.salt), payload.iterations);
   const raw = await unwrapKey(kek, payload.keys, payload.kid);
   if (!raw) throw new UnlockError("wrong");
   try {
-    return { raw: raw, html: await openPage(payload, raw, pagePath) };
+    return { raw: raw, html: await openPage(payload, raw, pagePath), portfolio: portfolioOf(kek) };
   } catch (e) {
     throw new UnlockError("moved");
   }
 }
 
-async function openEntry(entry, raw) {
-  return JSON.parse(await aesOpen(raw, unb64(entry.iv), unb64(entry.ct), PORTFOLIO_AAD + entry.kid));
+async function openEntry(entry, raw, kid) {
+  return JSON.parse(await aesOpen(raw, unb64(entry.iv), unb64(entry.ct), PORTFOLIO_AAD + kid));
 }
 
-/* Every portfolio entry the passphrase opens, as {kid, raw, summary}: one derivation. */
-async function openPortfolio(doc, passphrase) {
-  const kek = await deriveKek(passphrase, unb64(doc.salt), doc.iterations);
+/* The reader's portfolio file from the passphrase: {locator, listKey}, one derivation. */
+async function findPortfolio(passphrase, salt, iterations) {
+  return portfolioOf(await deriveKek(passphrase, salt, iterations));
+}
+
+/* Every entry of a reader's file the portfolio key opens, as {kid, raw, summary}
+ * (decoys and tampered entries are left out). */
+async function openPortfolio(doc, listKey) {
+  const key = await subtle().importKey("raw", listKey, { name: "AES-GCM" }, false, ["decrypt"]);
+  const aad = enc.encode(ENTRY_AAD);
   const opened = [];
   for (const entry of doc.entries) {
-    const raw = await unwrapKey(kek, entry.keys, entry.kid);
-    if (!raw) continue;
+    const bytes = unb64(entry.key);
+    if (bytes.length !== ENTRY_KEY_BYTES) continue;
+    let plain;
     try {
-      opened.push({ kid: entry.kid, raw: raw, summary: await openEntry(entry, raw) });
+      plain = new Uint8Array(
+        await subtle().decrypt({ name: "AES-GCM", iv: bytes.slice(0, IV_BYTES), additionalData: aad }, key, bytes.slice(IV_BYTES))
+      );
+    } catch (e) {
+      continue; // a decoy
+    }
+    const raw = plain.slice(0, 32);
+    const kid = dec.decode(plain.slice(32));
+    try {
+      opened.push({ kid: kid, raw: raw, summary: await openEntry(entry, raw, kid) });
     } catch (e) {
       /* a tampered entry: leave it out */
     }
@@ -349,6 +408,7 @@ function startPage() {
   const ROOT = siteRoot();
   const IDLE_MS = idleMinutes() * 60000;
   const pristineOf = new WeakMap(); // unlocked element -> a fresh copy of its locked form
+  const loaded = new Map(); // locator -> the reader's portfolio file (a promise; null: none)
 
   // --- site and settings ---
 
@@ -589,6 +649,7 @@ function startPage() {
       try {
         const opened = await unlockPage(payload, passphrase, pagePath());
         storeKey(payload.kid, opened.raw, payload.salt);
+        if (opened.portfolio) rememberPortfolio(opened.portfolio); // the home page lists this reader's
         const ms = performance.now() - started;
         state.lastUnlockMs = ms;
         if (window.console && console.info) console.info("coachportal: unlocked in " + Math.round(ms) + " ms");
@@ -634,12 +695,80 @@ function startPage() {
 
   // --- portfolio ---
 
-  async function loadPortfolio(container) {
-    const inline = container.querySelector(".coachportal-portfolio-data");
-    if (inline) return parsePortfolio(templateText(inline));
-    const response = await fetch(ROOT + PORTFOLIO_PATH, { credentials: "same-origin", cache: "no-cache" });
+  /* A reader's portfolio file, or null when there is none by that name (a passphrase of
+   * no reader: the host answers 404, or its own 404 page). Over http(s) fetched; on
+   * file://, where fetch() is refused, its .js twin is loaded by a script element. */
+  async function loadPortfolio(locator) {
+    if (!/^[0-9a-f]{64}$/.test(locator)) return null;
+    // Ciphertext only: kept for the life of the page, so Material's instant navigation
+    // back to the home page lists the engagements without another download.
+    if (!loaded.has(locator)) loaded.set(locator, fetchPortfolio(locator));
+    try {
+      return await loaded.get(locator);
+    } catch (e) {
+      loaded.delete(locator);
+      throw e;
+    }
+  }
+
+  async function fetchPortfolio(locator) {
+    if (location.protocol === "file:") {
+      const text = await loadTwin(locator);
+      return text === null ? null : parsePortfolio(text);
+    }
+    const response = await fetch(ROOT + PORTFOLIO_DIR + locator + ".json", {
+      credentials: "same-origin",
+      cache: "no-cache",
+    });
+    if (response.status === 404 || response.status === 410) return null;
     if (!response.ok) throw new Error("portfolio: HTTP " + response.status);
-    return parsePortfolio(await response.json());
+    let doc;
+    try {
+      doc = await response.json();
+    } catch (e) {
+      return null; // a host's own "not found" page served with 200
+    }
+    return parsePortfolio(doc);
+  }
+
+  function loadTwin(locator) {
+    return new Promise(function (resolve) {
+      const held = (window[PORTFOLIO_GLOBAL] = window[PORTFOLIO_GLOBAL] || {});
+      const script = document.createElement("script");
+      const done = function () {
+        script.remove();
+        const text = held[locator];
+        delete held[locator];
+        resolve(typeof text === "string" ? text : null);
+      };
+      script.onload = done;
+      script.onerror = done;
+      script.src = ROOT + PORTFOLIO_DIR + locator + ".js";
+      document.head.appendChild(script);
+    });
+  }
+
+  function storedPortfolios() {
+    const out = [];
+    names().forEach(function (name) {
+      if (name.indexOf(LIST_PREFIX) !== 0) return;
+      try {
+        out.push({ locator: name.slice(LIST_PREFIX.length), listKey: unb64(storage().getItem(name)) });
+      } catch (e) {
+        /* not ours */
+      }
+    });
+    return out;
+  }
+
+  /* The tab keeps the reader's portfolio key (not the KEK: it opens this reader's
+   * portfolio file and no page), so the list comes back without the passphrase. */
+  function rememberPortfolio(found) {
+    try {
+      storage().setItem(LIST_PREFIX + found.locator, b64(found.listKey));
+    } catch (e) {
+      /* storage off */
+    }
   }
 
   function el(tag, className, text) {
@@ -741,19 +870,6 @@ function startPage() {
     fillDashboard(board, summaries);
   }
 
-  async function openStored(doc, opened) {
-    for (const entry of doc.entries) {
-      const raw = loadKey(entry.kid);
-      if (!raw) continue;
-      try {
-        opened[entry.kid] = await openEntry(entry, raw);
-        opened[entry.kid].__kid = entry.kid;
-      } catch (e) {
-        /* a key of another build */
-      }
-    }
-  }
-
   async function processPortfolio(container) {
     if (container.hasAttribute("data-coachportal-bound")) return;
     const pristine = container.cloneNode(true);
@@ -764,63 +880,70 @@ function startPage() {
       refuse(container, parts, MESSAGES.noCrypto);
       return;
     }
-    let doc = null;
     const opened = {};
-    const getDoc = async () => doc || (doc = await loadPortfolio(container));
     const show = () => {
       renderList(container, Object.values(opened), parts.form);
       const board = container.querySelector(".coachportal-dashboard");
       // programme.js groups, sorts, filters, exports and searches what was opened
       if (board && !board.hidden) document.dispatchEvent(new CustomEvent("coachportal:dashboard", { detail: { board: board } }));
     };
+    const add = (items) => {
+      items.forEach(function (item) {
+        storeKey(item.kid, item.raw, locator.salt);
+        opened[item.kid] = item.summary;
+        item.summary.__kid = item.kid;
+      });
+    };
     container.__coachportalPristine = pristine;
-    // A weakened or damaged portfolio is refused before a passphrase is asked for, as on
-    // engagement pages (parsePortfolio checks it as parsePayload does a page's payload).
+    // A weakened or damaged locator is refused before a passphrase is asked for, as on
+    // engagement pages (parseLocator checks it as parsePayload does a page's payload).
+    let locator;
     try {
-      await getDoc();
+      locator = parseLocator(templateText(container.querySelector(".coachportal-portfolio-locator")));
     } catch (e) {
-      if (e instanceof PayloadError) {
-        refuse(container, parts, e.message);
-        return;
-      }
-      /* not loaded (file://, network): the form still works and says why on submit */
+      refuse(container, parts, e instanceof PayloadError ? e.message : MESSAGES.broken);
+      return;
     }
-    // Engagements already unlocked in this tab are listed at once.
-    if (doc && names().length) {
+    // The portfolios already opened in this tab are listed at once.
+    if (names().length) {
+      sayUpdated(parts, enforceSession(locator.salt));
       try {
-        sayUpdated(parts, enforceSession(doc.salt));
-        await openStored(doc, opened);
-        show();
-        if (Object.keys(opened).length) touch();
+        for (const stored of storedPortfolios()) {
+          const doc = await loadPortfolio(stored.locator);
+          if (doc && doc.salt === locator.salt) add(await openPortfolio(doc, stored.listKey));
+        }
+        if (Object.keys(opened).length) {
+          show();
+          touch();
+        }
       } catch (e) {
         if (e instanceof PayloadError) {
           refuse(container, parts, e.message);
           return;
         }
-        /* the form still works */
+        /* not loaded (network): the form still works */
       }
     }
     parts.fields.disabled = false;
     container.classList.add("coachportal-ready");
     onPassphrase(parts, async function (passphrase) {
       const started = performance.now();
-      let found;
+      let found, doc;
       try {
-        found = await openPortfolio(await getDoc(), passphrase);
+        found = await findPortfolio(passphrase, unb64(locator.salt), locator.iterations);
+        doc = await loadPortfolio(found.locator);
       } catch (e) {
         if (e instanceof PayloadError) showError(parts, e.message);
         else showError(parts, location.protocol === "file:" ? MESSAGES.fileFetch : MESSAGES.fetchFailed);
         return;
       }
-      if (!found.length) {
+      const items = doc && doc.salt === locator.salt ? await openPortfolio(doc, found.listKey) : [];
+      if (!items.length) {
         showError(parts, MESSAGES.wrongPortfolio);
         return;
       }
-      found.forEach(function (item) {
-        storeKey(item.kid, item.raw, doc.salt);
-        opened[item.kid] = item.summary;
-        item.summary.__kid = item.kid;
-      });
+      add(items);
+      rememberPortfolio(found);
       state.lastUnlockMs = performance.now() - started;
       container.setAttribute("data-coachportal-unlock-ms", String(Math.round(state.lastUnlockMs)));
       parts.progress.hidden = true;
@@ -927,6 +1050,7 @@ export {
   b64,
   checkIterations,
   parsePayload,
+  parseLocator,
   parsePortfolio,
   relativePagePath,
   deriveKek,
@@ -934,6 +1058,8 @@ export {
   openPage,
   unlockPage,
   openEntry,
+  findPortfolio,
+  portfolioOf,
   openPortfolio,
   sessionProblem,
   compareSummaries,

@@ -1,8 +1,8 @@
 """What the plugin adds to pages' content: the home page's way in, and the preview's marks.
 
 The home page gets the reader's way in where it says ``<!-- coachportal:engagements -->``
-(else at the end): in an encrypted build the portfolio (filled in on_env, once the keys
-are made), in the preview and a coach portal a plain list of engagements, and nothing in
+(else at the end): in an encrypted build the portfolio's form and locator (filled in
+on_env, once the keys are made), in the preview and a coach portal a plain list of engagements, and nothing in
 an unencrypted sponsor or client portal (a plaintext list would tell every visitor which
 engagements exist).
 """
@@ -40,7 +40,7 @@ def home_content(
 ) -> str:
     """The home page's HTML with the reader's way in (see the module's doc)."""
     if encrypting:
-        # Every audience, the coach's too. Embedded, so the list also works from file://.
+        # Every audience, the coach's too: the locator of each reader's own portfolio file.
         block = PORTFOLIO_PENDING
     elif previewing or portal.audience == Level.COACH:
         block = render_engagement_list(list(portal.engagements), lambda i: url(i, "", directory_urls), t)

@@ -49,7 +49,6 @@ from .state import Build
 
 log = get_logger(__name__)
 
-PORTFOLIO = f"{ASSET_DIR}/portfolio.json"
 # What an engagement page holds between on_page_content and on_env (where it is encrypted).
 LOCKED_PENDING = '<div class="coachportal-locked"></div>'
 
@@ -326,9 +325,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if build.locking is None:  # unencrypted: on_page_content sealed nothing
             return env
         held, build.locking = build.locking, None
-        build.vault, build.portfolio_json = locking.open_vault(held, self.config.iterations, build.timings)
+        build.vault, build.portfolio_files = locking.open_vault(held, self.config.iterations, build.timings)
         if build.home is not None and build.home.content:
-            element = locked.portfolio_element(build.portfolio_json, self.t)
+            element = locked.portfolio_element(build.vault.portfolio_locator(), self.t)
             build.home.content = build.home.content.replace(PORTFOLIO_PENDING, element, 1)
         locking.seal(build.vault, build.sealing, self.t, build.timings)
         build.sealing = []
@@ -398,10 +397,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             if ROBOTS_META not in text:  # not a page of ours a preview kept from the last build
                 where = f"file {path.relative_to(site).as_posix()!r}"
                 path.write_text(self._finish(text, config, where), encoding="utf-8")
-        if build.portfolio_json is not None:
-            portfolio = site / PORTFOLIO
-            portfolio.parent.mkdir(parents=True, exist_ok=True)
-            portfolio.write_text(build.portfolio_json, encoding="utf-8")
+        if build.portfolio_files is not None:
+            locking.write_portfolio(site / ASSET_DIR, build.portfolio_files)
         if build.fingerprints:  # preview
             self.replay.put_back(config.site_dir, build.fingerprints, build.replayed)
         build.published = True

@@ -98,14 +98,19 @@ _JSON = json.JSONDecoder()
 
 
 def _is_payload(value: Any) -> bool:
-    """A page payload or the portfolio: the JSON this module publishes for unlock.js."""
+    """A page payload, a reader's portfolio file or the home page's portfolio locator: the
+    JSON coachportal publishes for unlock.js (all carry the format version and the salt)."""
     return (
-        isinstance(value, dict) and "v" in value and "salt" in value and ("entries" in value or "ct" in value)
+        isinstance(value, dict)
+        and "v" in value
+        and "salt" in value
+        and ("entries" in value or "ct" in value or "iterations" in value)
     )
 
 
 def strip_payloads(text: str) -> str:
-    """``text`` without any page payload or portfolio JSON in it (as a search index holds it)."""
+    """``text`` without any page payload or portfolio JSON (file or locator) in it (as a search
+    index holds it)."""
     out: list[str] = []
     pos = 0
     for match in _PAYLOAD_START.finditer(text):

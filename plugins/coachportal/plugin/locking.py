@@ -4,12 +4,14 @@ derived while the engagements load, every page padded to its kind's size and sea
 Order in a build: :func:`start_derivation` (on_pre_build, before loading) ->
 :func:`check_access` (on_pre_build, after loading: fails closed) -> pages wait as
 :class:`Sealing` (on_page_content) -> :func:`open_vault` and :func:`seal` (on_env, when the
-largest page of each kind is known). The plaintext never leaves memory.
+largest page of each kind is known) -> :func:`write_portfolio` (on_post_build). The
+plaintext never leaves memory.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,8 +111,9 @@ def _keys(readers: Mapping[str, Any], portal: Portal) -> tuple[dict[str, list[st
     return keys, portfolio
 
 
-def open_vault(locking: Locking, iterations: int, timings: Timings) -> tuple[vault.Vault, str]:
-    """The build's vault (waiting for the keys still being derived) and its portfolio's JSON."""
+def open_vault(locking: Locking, iterations: int, timings: Timings) -> tuple[vault.Vault, dict[str, str]]:
+    """The build's vault (waiting for the keys still being derived) and every reader's
+    portfolio file (locator -> JSON, :meth:`vault.Vault.portfolio`)."""
     try:
         made = vault.Vault.create(
             locking.keys,
@@ -137,3 +140,20 @@ def seal(sealed: vault.Vault, pages: list[Sealing], t: Translator, timings: Timi
             size = vault.padded_size(sizes[item.slug])
             payload = sealed.payload(item.key, item.page.url, item.html, size)
             item.page.content = locked.locked_fragment(payload, t)
+
+
+PORTFOLIO_DIR = "portfolio"  # under the asset folder: <locator>.json and its .js twin per reader
+OLD_PORTFOLIO = "portfolio.json"  # every reader's entries in one file (earlier versions)
+
+
+def write_portfolio(asset_dir: Path, files: Mapping[str, str]) -> None:
+    """Each reader's portfolio as ``portfolio/<locator>.json`` (fetched over http(s)) and
+    ``portfolio/<locator>.js`` (loaded by a script element on ``file://``, where the browser
+    fetches nothing), after removing what an earlier build left there."""
+    folder = asset_dir / PORTFOLIO_DIR
+    shutil.rmtree(folder, ignore_errors=True)
+    (asset_dir / OLD_PORTFOLIO).unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    for locator, text in files.items():
+        (folder / f"{locator}.json").write_text(text, encoding="utf-8")
+        (folder / f"{locator}.js").write_text(locked.portfolio_script(locator, text), encoding="utf-8")

@@ -33,7 +33,7 @@ class Build:
     locking: Locking | None = None  # an encrypted build, from on_pre_build to on_env
     sealing: list[Sealing] = field(default_factory=list)  # pages waiting for on_env to encrypt them
     vault: Vault | None = None
-    portfolio_json: str | None = None
+    portfolio_files: dict[str, str] | None = None  # locator -> JSON: each reader's portfolio
     home: Page | None = None  # an encrypted build's home page, waiting for its portfolio
     local_navs: dict[str, Navigation] = field(default_factory=dict)  # by page src_uri
     scanned_kinds: set[str] = field(default_factory=set)  # generated page kinds already scanned

@@ -15,12 +15,27 @@ Scheme (one build):
   failure means "not this one"). Wrapped keys are shuffled and padded with random decoys
   of the same length, so their count says little about the number of readers.
 
+The portfolio (the home page's list) is one file per reader, found with the KEK:
+
+* the home page carries only the build's salt and iterations; the browser derives the
+  reader's KEK (the same 32 bytes), and from it, with HMAC-SHA256, the file's name (the
+  *locator*, :func:`portfolio_locator`, 64 hex digits: names nothing, guessable only with the
+  passphrase) and the reader's *portfolio key* (:func:`portfolio_key`);
+* ``coachportal/portfolio/<locator>.json`` holds that reader's entries only: each is
+  ``IV || AES-256-GCM(portfolio key, IV, content key || key id, AAD = "coachportal:portfolio-entry")``
+  and the summary sealed with the content key (:func:`seal_summary`, fresh IV per file);
+  no key id in the clear, so the host cannot tell which engagements two files share;
+* entries are padded with random decoys of the same sizes to a power of two (at least
+  :data:`PORTFOLIO_MIN_ENTRIES`), so a file's size tells only the bucket of its count.
+
 Everything is exchanged as standard base64 (``btoa``/``atob`` in the browser).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -47,6 +62,13 @@ WRAPPED_BYTES = IV_BYTES + KEY_BYTES + 16  # IV || encrypted key || GCM tag
 WRAP_AAD_PREFIX = "coachportal:wrap:"
 PORTFOLIO_AAD_PREFIX = "coachportal:portfolio:"
 FORMAT_VERSION = 1
+PORTFOLIO_VERSION = 2  # the per-reader portfolio (1: every entry in one file)
+LOCATOR_INFO = b"coachportal:portfolio-locator"
+PORTFOLIO_KEY_INFO = b"coachportal:portfolio-key"
+ENTRY_AAD = b"coachportal:portfolio-entry"
+KID_CHARS = 12  # a key id's length as text (new_key_id)
+ENTRY_KEY_BYTES = IV_BYTES + KEY_BYTES + KID_CHARS + 16  # IV || encrypted (key || key id) || tag
+PORTFOLIO_MIN_ENTRIES = 4
 
 
 class DecryptionError(Exception):
@@ -309,6 +331,46 @@ def seal_summary(
 def summary_text(summary: Mapping[str, Any]) -> str:
     """The JSON a portfolio summary is encrypted as (its length decides the padding)."""
     return json.dumps(dict(summary), ensure_ascii=False, sort_keys=True)
+
+
+def portfolio_locator(kek: bytes) -> str:
+    """The name of a reader's portfolio file: HMAC-SHA256(KEK, "coachportal:portfolio-locator"), hex."""
+    return hmac.new(kek, LOCATOR_INFO, hashlib.sha256).hexdigest()
+
+
+def portfolio_key(kek: bytes) -> bytes:
+    """The key a reader's portfolio entries are wrapped with: HMAC-SHA256(KEK, "coachportal:portfolio-key").
+
+    The browser keeps it in the tab (as it keeps content keys) to list the reader's
+    engagements again without the passphrase; it opens that reader's portfolio file and
+    nothing else (pages' wrapped keys need the KEK)."""
+    return hmac.new(kek, PORTFOLIO_KEY_INFO, hashlib.sha256).digest()
+
+
+def seal_entry_key(key: bytes, content_key: bytes, kid: str) -> bytes:
+    """A portfolio entry's content key and key id, sealed with the reader's portfolio key."""
+    kid_bytes = kid.encode("ascii")
+    if len(kid_bytes) != KID_CHARS:
+        raise ValueError(f"a key id has {KID_CHARS} characters, got {kid!r}")
+    iv, ct = encrypt(key, content_key + kid_bytes, ENTRY_AAD)
+    return iv + ct
+
+
+def open_entry_key(key: bytes, sealed: bytes) -> tuple[bytes, str] | None:
+    """(content key, key id) of a portfolio entry the portfolio key opens, else None (a decoy)."""
+    if len(sealed) != ENTRY_KEY_BYTES:
+        return None
+    try:
+        plain = decrypt(key, sealed[:IV_BYTES], sealed[IV_BYTES:], ENTRY_AAD)
+    except DecryptionError:
+        return None
+    return plain[:KEY_BYTES], plain[KEY_BYTES:].decode("ascii")
+
+
+def portfolio_bucket(count: int) -> int:
+    """How many entries a portfolio file of ``count`` real ones holds: a power of two, at least
+    :data:`PORTFOLIO_MIN_ENTRIES`."""
+    return max(PORTFOLIO_MIN_ENTRIES, 1 << max(0, count - 1).bit_length())
 
 
 def open_summary(content_key: bytes, kid: str, entry: Mapping[str, Any]) -> dict[str, Any]:

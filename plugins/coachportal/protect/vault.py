@@ -1,15 +1,18 @@
 """The vault of one build: content keys, encrypted page payloads and the portfolio.
 
 The plugin builds one :class:`Vault` per build (after :func:`access.resolve_passphrases`),
-encrypts each engagement page into a :meth:`Vault.payload` and writes :meth:`Vault.portfolio`
-to ``coachportal/portfolio.json``. Bytes and JSON only: the locked page around a payload is
-rendered by :mod:`render.locked` (the contract with ``assets/unlock.js`` is described there),
-so this package imports nothing that renders or translates.
+encrypts each engagement page into a :meth:`Vault.payload`, puts
+:meth:`Vault.portfolio_locator` on the home page and writes each reader's
+:meth:`Vault.portfolio` file to ``coachportal/portfolio/<locator>.json``. Bytes and JSON
+only: the locked page around a payload is rendered by :mod:`render.locked` (the contract
+with ``assets/unlock.js`` is described there), so this package imports nothing that renders
+or translates.
 
 Sizes: a page's plaintext is padded with spaces to a size the plugin chooses per page kind
 (the largest page of that kind in the build, rounded up to a power of two, see
 :func:`padded_size`), portfolio summaries to the largest summary's size likewise, so a
-ciphertext's length says nothing about how much an engagement holds.
+ciphertext's length says nothing about how much an engagement holds; a reader's portfolio
+file is padded with decoy entries to a power of two (:func:`crypto.portfolio_bucket`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..core.timings import Timings
@@ -42,6 +46,7 @@ class _EngagementKey:
     kid: str
     content_key: bytes = field(repr=False)
     wrapped: tuple[bytes, ...] = field(repr=False)
+    readers: tuple[str, ...] = ()  # who the key is wrapped for
 
 
 @dataclass
@@ -93,12 +98,8 @@ class Vault:
             content_key = crypto.new_content_key()
             distinct_keks = list(dict.fromkeys(keks[r] for r in readers))
             wrapped = tuple(crypto.wrap_for_readers(distinct_keks, content_key, kid))
-            keys[engagement_id] = _EngagementKey(kid, content_key, wrapped)
+            keys[engagement_id] = _EngagementKey(kid, content_key, wrapped, tuple(readers))
         return cls(salt=salt, iterations=iterations, keys=keys, keks=keks)
-
-    def _wrap(self, key: _EngagementKey, readers: Sequence[str]) -> tuple[bytes, ...]:
-        distinct = list(dict.fromkeys(self.keks[r] for r in readers))
-        return tuple(crypto.wrap_for_readers(distinct, key.content_key, key.kid))
 
     def key_id(self, engagement_id: str) -> str:
         return self._key(engagement_id).kid
@@ -135,46 +136,75 @@ class Vault:
             html=html + " " * (size - byte_size(html)),
         )
 
+    def portfolio_locator(self) -> str:
+        """JSON for the home page: what a browser needs to find a reader's portfolio file
+        (format version, the build's salt, the iterations) and nothing else."""
+        doc = {"v": crypto.PORTFOLIO_VERSION, "salt": crypto.b64(self.salt), "iterations": self.iterations}
+        return json.dumps(doc, separators=(",", ":"))
+
     def portfolio(
         self,
         entries: Mapping[str, Mapping[str, Any]],
         readers: Mapping[str, Sequence[str]] | None = None,
-    ) -> str:
-        """JSON text for ``coachportal/portfolio.json``.
+    ) -> dict[str, str]:
+        """Every reader's portfolio file: locator (:func:`crypto.portfolio_locator`) -> JSON text
+        for ``coachportal/portfolio/<locator>.json``.
 
         ``entries`` maps engagement id -> summary (:func:`portal.summary`: ``title``,
         ``client``, ``url`` — the overview's site-relative URL — and the dashboard's ``row``
-        and ``sort``; any string values). Each entry holds
-        only its key id, the wrapped keys and the summary encrypted with the engagement's
-        content key, every one padded to the same size (the largest summary's,
-        :func:`padded_size`); entries are shuffled. ``readers`` (several views): per entry,
-        the readers it is wrapped for — each reader's most private view only, so a reader
-        finds every engagement once, in the view they may open; by default the key's own.
+        and ``sort``; any string values). ``readers`` (several views): per entry, the
+        readers who find it — each reader's most private view only, so a reader finds
+        every engagement once, in the view they may open; by default the key's own readers.
+        Readers sharing a passphrase share a file.
+
+        A file holds only its reader's entries: the content key and key id sealed with the
+        reader's portfolio key, the summary sealed with the content key (a fresh IV in
+        every file, so no two files share a ciphertext), every summary padded to the same
+        size across the build (the largest one's, :func:`padded_size`); then random decoys
+        of exactly the same shape up to :func:`crypto.portfolio_bucket`, shuffled. Files of
+        one bucket have the same size.
         """
         unknown = [e for e in entries if e not in self.keys]
         if unknown:
             raise KeyError(f"coachportal: portfolio entries for unknown engagements: {', '.join(unknown)}")
         cleaned = {e: {k: str(v) for k, v in s.items() if v is not None} for e, s in entries.items()}
         size = padded_size(max((byte_size(crypto.summary_text(s)) for s in cleaned.values()), default=0))
-        items = []
-        for engagement_id, clean in cleaned.items():
-            key = self.keys[engagement_id]
-            wrapped = key.wrapped if readers is None else self._wrap(key, readers[engagement_id])
-            items.append(
-                {
-                    "kid": key.kid,
-                    "keys": [crypto.b64(w) for w in wrapped],
-                    **crypto.seal_summary(key.content_key, key.kid, clean, size=size),
-                }
-            )
-        secrets.SystemRandom().shuffle(items)
-        doc = {
-            "v": crypto.FORMAT_VERSION,
-            "salt": crypto.b64(self.salt),
-            "iterations": self.iterations,
-            "entries": items,
-        }
-        return json.dumps(doc, separators=(",", ":"))
+        by_kek: dict[bytes, list[str]] = {}
+        for engagement_id in cleaned:
+            found = self.keys[engagement_id].readers if readers is None else readers[engagement_id]
+            for kek in dict.fromkeys(self.keks[r] for r in found):
+                by_kek.setdefault(kek, []).append(engagement_id)
+        files: dict[str, str] = {}
+        for kek, engagement_ids in by_kek.items():
+            list_key = crypto.portfolio_key(kek)
+            items = []
+            for engagement_id in engagement_ids:
+                key = self.keys[engagement_id]
+                sealed = crypto.seal_summary(key.content_key, key.kid, cleaned[engagement_id], size=size)
+                items.append(
+                    {"key": crypto.b64(crypto.seal_entry_key(list_key, key.content_key, key.kid)), **sealed}
+                )
+            ct_bytes = len(crypto.unb64(items[0]["ct"]))
+            while len(items) < crypto.portfolio_bucket(len(engagement_ids)):
+                items.append(_decoy_entry(ct_bytes))
+            secrets.SystemRandom().shuffle(items)
+            doc = {
+                "v": crypto.PORTFOLIO_VERSION,
+                "salt": crypto.b64(self.salt),
+                "iterations": self.iterations,
+                "entries": items,
+            }
+            files[crypto.portfolio_locator(kek)] = json.dumps(doc, separators=(",", ":"))
+        return dict(sorted(files.items()))
+
+
+def _decoy_entry(ct_bytes: int) -> dict[str, str]:
+    """Random bytes in the shape of a portfolio entry; no key opens them."""
+    return {
+        "key": crypto.b64(secrets.token_bytes(crypto.ENTRY_KEY_BYTES)),
+        "iv": crypto.b64(secrets.token_bytes(crypto.IV_BYTES)),
+        "ct": crypto.b64(secrets.token_bytes(ct_bytes)),
+    }
 
 
 def open_page(payload: Mapping[str, Any], passphrase: str, page_path: str) -> str:
@@ -183,12 +213,43 @@ def open_page(payload: Mapping[str, Any], passphrase: str, page_path: str) -> st
 
 
 def open_portfolio(json_text: str, passphrase: str) -> list[dict[str, Any]]:
-    """The summaries of the engagements ``passphrase`` opens (what unlock.js lists)."""
+    """The summaries in one portfolio file that ``passphrase`` opens (none: another reader's file)."""
     doc = json.loads(json_text)
     kek = crypto.derive_kek(passphrase, crypto.unb64(doc["salt"]), doc["iterations"])
+    return _open_entries(doc, crypto.portfolio_key(kek))
+
+
+def _open_entries(doc: Mapping[str, Any], list_key: bytes) -> list[dict[str, Any]]:
     out = []
     for entry in doc["entries"]:
-        key = crypto.unwrap_key(kek, [crypto.unb64(w) for w in entry["keys"]], entry["kid"])
-        if key is not None:
-            out.append(crypto.open_summary(key, entry["kid"], entry))
+        opened = crypto.open_entry_key(list_key, crypto.unb64(entry["key"]))
+        if opened is not None:
+            content_key, kid = opened
+            out.append(crypto.open_summary(content_key, kid, entry))
     return out
+
+
+def find_portfolio(locator_json: str, files: Mapping[str, str], passphrase: str) -> list[dict[str, Any]]:
+    """What unlock.js lists: the KEK from the home page's locator, the reader's file by the
+    name it gives (``files``: locator -> JSON text, as in ``coachportal/portfolio/``), its
+    entries opened. No such file: no engagement opens with this passphrase."""
+    doc = json.loads(locator_json)
+    kek = crypto.derive_kek(passphrase, crypto.unb64(doc["salt"]), doc["iterations"])
+    text = files.get(crypto.portfolio_locator(kek))
+    return [] if text is None else _open_entries(json.loads(text), crypto.portfolio_key(kek))
+
+
+def portfolio_files(folder: Path) -> dict[str, str]:
+    """The portfolio files of a built site (``site/coachportal/portfolio``): locator -> JSON text."""
+    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.json"))}
+
+
+def open_site_portfolio(folder: Path, passphrase: str) -> list[dict[str, Any]]:
+    """What unlock.js lists from a built site's ``coachportal/portfolio`` folder (the salt and
+    iterations read from its files, as the home page's locator gives them)."""
+    files = portfolio_files(folder)
+    if not files:
+        return []
+    doc = json.loads(next(iter(files.values())))
+    locator = json.dumps({"v": doc["v"], "salt": doc["salt"], "iterations": doc["iterations"]})
+    return find_portfolio(locator, files, passphrase)

@@ -9,8 +9,10 @@
   (``form.coachportal-unlock``); unlock.js replaces the whole container with the decrypted
   HTML, inside ``<div class="coachportal-unlocked">`` with a Lock button;
 * ``<div class="coachportal-portfolio" data-search-exclude>`` on the home page
-  (:func:`portfolio_element`) holds the "Open my engagements" form; unlock.js reads the
-  portfolio embedded in it, else ``<site root>/coachportal/portfolio.json``, and fills the
+  (:func:`portfolio_element`) holds the "Open my engagements" form and the portfolio's
+  locator (``<template class="coachportal-portfolio-locator">``: version, salt,
+  iterations); unlock.js derives the reader's file name from it, loads
+  ``<site root>/coachportal/portfolio/<locator>.json`` (``.js`` on ``file://``), and fills the
   hidden dashboard skeleton after the form (``.coachportal-dashboard``, headers written
   here) with the ``row`` of each summary it opens, sorted by ``sort`` (:mod:`dashboard`);
 * any ``[data-coachportal-lock]`` forgets the keys; ``[data-coachportal-print]`` is ``assets/print.js``'s.
@@ -70,21 +72,24 @@ def strings_element(t: Translator | None = None) -> str:
     return f'<script type="application/json" id="{STRINGS_ID}">{text}</script>'
 
 
-def portfolio_element(portfolio_json: str | None = None, t: Translator | None = None) -> str:
+LOCATOR_CLASS = "coachportal-portfolio-locator"
+PORTFOLIO_GLOBAL = "coachportalPortfolio"  # where a portfolio's .js twin leaves its JSON for unlock.js
+
+
+def portfolio_element(locator_json: str, t: Translator | None = None) -> str:
     """The home page's ``.coachportal-portfolio`` element: the "Open my engagements" form.
 
-    With ``portfolio_json`` (the text of :meth:`Vault.portfolio`) the data is embedded, so
-    the list also works from ``file://`` where the browser refuses to fetch
-    ``coachportal/portfolio.json``; without it, unlock.js fetches that file.
+    ``locator_json`` (:meth:`Vault.portfolio_locator`: version, salt, iterations) is all the
+    page carries, the same few bytes however many engagements and readers the portal has:
+    unlock.js derives the reader's file name from it and the passphrase and loads only
+    that reader's ``coachportal/portfolio/<locator>.json`` (its ``.js`` twin on ``file://``).
 
-    ``data-search-exclude`` keeps the element (and the ciphertext in it) out of
-    Material's search index; :func:`filter_search_index` strips it from any other index.
+    ``data-search-exclude`` keeps the element out of Material's search index;
+    :func:`filter_search_index` strips its JSON from any other index.
     """
     t = t or english()
-    template = ""
-    if portfolio_json is not None:
-        data = html_lib.escape(portfolio_json, quote=False)
-        template = f'<template class="coachportal-portfolio-data">{data}</template>\n'
+    data = html_lib.escape(locator_json, quote=False)
+    template = f'<template class="{LOCATOR_CLASS}">{data}</template>\n'
     form = _unlock_form(
         t,
         modifier=" coachportal-unlock--portfolio",
@@ -96,6 +101,23 @@ def portfolio_element(portfolio_json: str | None = None, t: Translator | None = 
     )
     board = dashboard.skeleton(t)
     return f'<div class="coachportal-portfolio" data-search-exclude>\n{template}{form}{board}\n</div>'
+
+
+def locator_of(html: str) -> str:
+    """The portfolio locator JSON on a home page."""
+    match = re.search(rf'<template class="{LOCATOR_CLASS}">(.*?)</template>', html, re.S)
+    if not match:
+        raise ValueError("no coachportal portfolio locator in this HTML")
+    return html_lib.unescape(match.group(1))
+
+
+def portfolio_script(locator: str, json_text: str) -> str:
+    """A portfolio file as a classic script (for ``file://``): it only stores the JSON, as a
+    string, where unlock.js picks it up; nothing in it runs."""
+    if not re.fullmatch(r"[0-9a-f]{64}", locator):
+        raise ValueError(f"not a portfolio locator: {locator!r}")
+    data = json.dumps(json_text).replace("<", "\\u003c")
+    return f'(self.{PORTFOLIO_GLOBAL}=self.{PORTFOLIO_GLOBAL}||{{}})["{locator}"]={data};\n'
 
 
 # --- the locked fragment -------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from .pages import head_problems, locked_problems
 from .phrases import Phrase, Text, words
 
 MAX_TEXT_BYTES = 32 * 1024 * 1024  # a larger file is not read as text
-PORTFOLIO = "coachportal/portfolio.json"
+PORTFOLIO = "coachportal/portfolio"  # one <locator>.json (and its .js twin) per reader
+OLD_PORTFOLIO = "coachportal/portfolio.json"  # every reader's entries in one file (earlier versions)
 CODE = (".js", ".mjs", ".css", ".map")
 
 
@@ -134,23 +135,44 @@ def _stylesheet(site: Path, rel: str, site_url: str | None) -> list[Finding]:
 
 
 def _portfolio(site: Path, expected: Expected) -> list[Finding]:
-    """The home page's list of engagements: one encrypted entry per engagement and view, all of one size."""
+    """The readers' lists of engagements: one file per reader (and its ``.js`` twin for
+    ``file://``), each entry count a power of two, every entry of the build one size, the
+    home page holding the locator and no entry."""
     if not expected.encryption or not expected.ids:
         return []
-    text = _read(site, PORTFOLIO)
-    if text is None:
-        return [Finding(PORTFOLIO, "missing (the home page's encrypted list of engagements)")]
-    try:
-        entries = json.loads(text)["entries"]
-        sizes = Counter(len(entry["ct"]) for entry in entries)
-    except (ValueError, KeyError, TypeError):
-        return [Finding(PORTFOLIO, "not the portfolio coachportal writes")]
     findings = []
-    wanted = len(expected.ids) * len(expected.views)
-    if len(entries) != wanted:
-        findings.append(Finding(PORTFOLIO, f"{len(entries)} entries where the build writes {wanted}"))
-    if len(sizes) > 1:
-        findings.append(Finding(PORTFOLIO, "its entries' ciphertexts differ in size"))
+    if (site / OLD_PORTFOLIO).exists():
+        findings.append(Finding(OLD_PORTFOLIO, "every reader's portfolio in one file (an earlier version's)"))
+    folder = site / PORTFOLIO
+    names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    jsons = [n for n in names if n.endswith(".json")]
+    if not jsons:
+        return [*findings, Finding(PORTFOLIO, "missing (the readers' encrypted lists of engagements)")]
+    shapes: Counter[tuple[int, ...]] = Counter()
+    for name in jsons:
+        rel = f"{PORTFOLIO}/{name}"
+        stem = name[: -len(".json")]
+        if len(stem) != 64 or any(c not in "0123456789abcdef" for c in stem):
+            findings.append(Finding(rel, "not named as coachportal names a reader's portfolio"))
+        if f"{stem}.js" not in names:
+            findings.append(Finding(rel, "has no .js twin (the list would not open from file://)"))
+        try:
+            entries = json.loads(_read(site, rel) or "")["entries"]
+            shapes.update(tuple(len(entry[k]) for k in ("key", "iv", "ct")) for entry in entries)
+        except (ValueError, KeyError, TypeError):
+            findings.append(Finding(rel, "not the portfolio coachportal writes"))
+            continue
+        if len(entries) < 4 or len(entries) & (len(entries) - 1):
+            findings.append(Finding(rel, f"{len(entries)} entries, not padded to a power of two"))
+    if len(shapes) > 1:
+        findings.append(Finding(PORTFOLIO, "its entries differ in size"))
+    home = _read(site, "index.html") or ""
+    if "coachportal-portfolio-locator" not in home:
+        findings.append(Finding("index.html", "no portfolio locator (readers could not open their list)"))
+    elif '"entries"' in html.unescape(home):
+        findings.append(
+            Finding("index.html", "holds portfolio entries (each reader's belong in their own file)")
+        )
     return findings
 
 

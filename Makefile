@@ -18,7 +18,7 @@ DEMO_PASSPHRASES := \
   COACHPORTAL_PASSPHRASE_HARBOR_HR="$${COACHPORTAL_PASSPHRASE_HARBOR_HR:-copper-meadow-signal-93}" \
   COACHPORTAL_PASSPHRASE_ACME_HR="$${COACHPORTAL_PASSPHRASE_ACME_HR:-violet-canyon-ember-58}"
 
-.PHONY: site test test-fast serve serve-site clean lint bench bench-padding bench-preview schema yaml-test-suite messages
+.PHONY: site test test-fast serve serve-site clean lint bench bench-reader bench-padding bench-preview schema yaml-test-suite messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,12 @@ R ?= 300 20
 REPEAT ?= 3
 bench: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/scale.py --engagements $(N) --readers $(R) --repeat $(REPEAT)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/reader_bytes.py
+
+# What a reader downloads for the home page (HTML + their own portfolio file, gzip) at 100
+# and 1,000 engagements with 300 readers.
+bench-reader: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/reader_bytes.py
 
 bench-padding: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/padding.py

@@ -192,6 +192,25 @@ def test_uneven_ciphertext_sizes_fail(demo: Path, tmp_path: Path) -> None:
     ) in result.stderr
 
 
+def test_a_portfolio_unpadded_or_in_one_file_fails(demo: Path, tmp_path: Path) -> None:
+    """Each reader's portfolio file is padded to a power of two and has its .js twin; the
+    old all-readers coachportal/portfolio.json must not be published."""
+    import json
+
+    site = tampered(demo, tmp_path)
+    folder = site / "coachportal" / "portfolio"
+    first, second, *_ = sorted(folder.glob("*.json"))
+    doc = json.loads(first.read_text("utf-8"))
+    first.write_text(json.dumps({**doc, "entries": doc["entries"][:3]}), "utf-8")
+    (folder / f"{second.stem}.js").unlink()
+    (site / "coachportal" / "portfolio.json").write_text(json.dumps(doc), "utf-8")
+    result = verify(demo, site)
+    assert result.returncode == 1
+    assert f"coachportal/portfolio/{first.name}: 3 entries, not padded to a power of two" in result.stderr
+    assert f"coachportal/portfolio/{second.name}: has no .js twin" in result.stderr
+    assert "coachportal/portfolio.json: every reader's portfolio in one file" in result.stderr
+
+
 def test_engagement_text_in_the_404_page_fails(demo: Path, tmp_path: Path) -> None:
     site = tampered(demo, tmp_path)
     page = site / "404.html"

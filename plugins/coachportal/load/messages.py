@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from ..core import checks
 from ..core.models import COMPUTED_FIELDS, Engagement
 from ..core.suggest import did_you_mean, suggestion
-from .yamltext import Loc, Positions, short
+from .positions import Loc, Positions, short
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 

@@ -148,7 +148,7 @@ class _Error:
     """One pydantic error with what every formatter needs."""
 
     loc: Loc
-    kind: str  # pydantic's error type, or ours (PydanticCustomError in models.py)
+    kind: str  # pydantic's error type, or ours (PydanticCustomError in core/models/)
     value: Any
     ctx: dict[str, Any]
     msg: str  # pydantic's own sentence: only for types no formatter knows

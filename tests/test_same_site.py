@@ -132,7 +132,7 @@ def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monke
     with monkeypatch.context() as m:
         m.setattr(yamlfast, "direct", lambda text: None)
         m.setattr(yamlfast, "fast_events", lambda text: None)
-        m.setattr(crypto, "_cores", lambda: 1)
+        m.setattr(crypto, "cores", lambda: 1)
         m.setenv("COACHPORTAL_WORKERS", "1")
         m.delenv("COACHPORTAL_CACHE_DIR")
         slow = _opened(_build(demo, "site-slow", fresh=True))

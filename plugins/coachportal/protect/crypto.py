@@ -133,7 +133,7 @@ def derive_keks(
     """
     check_iterations(iterations)
     distinct = sorted(set(passphrases.values()))
-    workers = max_workers or min(len(distinct), _cores())
+    workers = max_workers or min(len(distinct), cores())
     if workers <= 1 or len(distinct) <= 1:
         derived = [derive_kek(p, salt, iterations) for p in distinct]
     else:
@@ -164,7 +164,7 @@ class Derivations:
         self.salt, self.iterations = salt, iterations
         self.timings = timings or Timings()
         self._pool = ThreadPoolExecutor(
-            max_workers=max_workers or _cores(), thread_name_prefix="coachportal-kdf"
+            max_workers=max_workers or cores(), thread_name_prefix="coachportal-kdf"
         )
         self._futures: dict[str, Future[bytes]] = {}
 
@@ -186,7 +186,8 @@ class Derivations:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _cores() -> int:
+def cores() -> int:
+    """The cores this process may run on (key derivation uses that many threads)."""
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return os.cpu_count() or 1
@@ -329,7 +330,7 @@ def _benchmark(readers: int = 4) -> None:
     derive_keks(passphrases, salt)
     parallel = time.perf_counter() - started
     print(
-        f"{readers} PBKDF2-HMAC-SHA256 derivations x {MIN_ITERATIONS:,} iterations on {_cores()} cores: "
+        f"{readers} PBKDF2-HMAC-SHA256 derivations x {MIN_ITERATIONS:,} iterations on {cores()} cores: "
         f"serial {serial:.2f} s, threads {parallel:.2f} s (x{serial / parallel:.1f})"
     )
 

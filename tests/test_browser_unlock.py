@@ -223,6 +223,9 @@ def test_next_page_opens_without_prompt_fresh_context_locked(
         assert page.evaluate("window.__same_document === true") is True
         assert page.locator(".coachportal-portfolio__item").count() == 1
         page.go_back()
+        # the page comes back locked and opens from the tab's key (decompression is
+        # asynchronous: wait for it rather than catch the moment before)
+        page.wait_for_selector(".coachportal-unlocked", timeout=5_000)
     assert page.locator(".coachportal-locked").count() == 0
     assert NW_MARKER in article_text(page)
     # a full load of yet another page of the engagement: no prompt either
@@ -466,20 +469,23 @@ def test_unlock_js_runs_as_a_module(ctx: RecordingContext, site: Server) -> None
     assert "Open my engagements" in home and 'id="coachportal-portfolio-passphrase"' in home
 
 
-def test_payload_with_too_few_iterations_is_refused(
+def _refused_with_a_key_in_the_tab(
     browser: Browser,  # noqa: F811
     site: Server,
     tmp_path: Path,
+    edit: tuple[str, str],
+    message: str,
 ) -> None:
-    """A host that lowers the PBKDF2 iterations (to make a typed passphrase cheap to crack)
-    gets no passphrase typed: the form says why and stays disabled, even with a key in the tab."""
+    """The actions page with its payload's ``edit`` (JSON text before -> after) made, opened
+    with the engagement's key in the tab: refused with ``message``, the form disabled."""
     copy = tmp_path / "site"
     shutil.copytree(site.directory, copy)
     actions = copy / NW / "actions" / "index.html"
     html = actions.read_text(encoding="utf-8")
-    assert html.count("&quot;iterations&quot;:600000,") + html.count('"iterations":600000,') == 1
-    html = html.replace("&quot;iterations&quot;:600000,", "&quot;iterations&quot;:599999,")
-    actions.write_text(html.replace('"iterations":600000,', '"iterations":599999,'), encoding="utf-8")
+    before, after = edit
+    escaped = (before.replace('"', "&quot;"), after.replace('"', "&quot;"))
+    assert html.count(escaped[0]) + html.count(before) == 1
+    actions.write_text(html.replace(*escaped).replace(before, after), encoding="utf-8")
     with serve(copy) as server, browser.context() as context:
         page = context.new_page()
         page.goto(server.url + f"{NW}/")
@@ -487,11 +493,33 @@ def test_payload_with_too_few_iterations_is_refused(
         page.goto(server.url + f"{NW}/actions/")
         error = page.locator(".coachportal-locked [role=alert]")
         error.wait_for(state="visible")
-        assert "fewer than 600,000 PBKDF2 iterations" in error.inner_text()
+        assert message in error.inner_text()
         assert page.locator(".coachportal-locked input[type=password]").is_disabled()
         assert page.locator(".coachportal-unlocked").count() == 0
         assert NW_MARKER not in article_text(page)
         assert not [m for m in context.console if m.startswith("pageerror")]
+
+
+def test_payload_with_too_few_iterations_is_refused(
+    browser: Browser,  # noqa: F811
+    site: Server,
+    tmp_path: Path,
+) -> None:
+    """A host that lowers the PBKDF2 iterations (to make a typed passphrase cheap to crack)
+    gets no passphrase typed: the form says why and stays disabled, even with a key in the tab."""
+    edit = ('"iterations":600000,', '"iterations":599999,')
+    _refused_with_a_key_in_the_tab(browser, site, tmp_path, edit, "fewer than 600,000 PBKDF2 iterations")
+
+
+def test_payload_of_another_version_is_refused(
+    browser: Browser,  # noqa: F811
+    site: Server,
+    tmp_path: Path,
+) -> None:
+    """A page payload of another format version (an old unlock.js meeting a new page, or
+    the reverse) is refused with the "damaged" message, even with the key in the tab."""
+    edit = ('{"v":2,', '{"v":1,')
+    _refused_with_a_key_in_the_tab(browser, site, tmp_path, edit, "encrypted content is damaged")
 
 
 # --- lock means locked --------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ def write_payloads(directory: Path) -> Path:
     vault = Vault.create(ACCESS, PASSPHRASES)
     page_html = "<h1>Operations leadership</h1><p>Dana’s plan — café</p>"
     other_html = "<h1>Actions</h1><p>Lead with one story</p>"
+    big_html = "".join(f"<tr><td>Action {i}</td><td>Dana’s plan — café</td></tr>" for i in range(600))
     summaries = {
         e: {"title": TITLES[e], "stage": "action", "progress": "1 of 2 actions done", "url": f"{e}/"}
         for e in ACCESS
@@ -67,6 +68,12 @@ def write_payloads(directory: Path) -> Path:
             "path": "nw-ops-2026/actions/",
             "html": other_html,
             "payload": vault.payload("nw-ops-2026", "/nw-ops-2026/actions/index.html", other_html),
+        },
+        "padded": {
+            "path": "nw-ops-2026/progress/",
+            "html": big_html,
+            "size": 8192,
+            "payload": vault.payload("nw-ops-2026", "nw-ops-2026/progress/", big_html, 8192),
         },
         "other_engagement_kid": vault.key_id("fin-cfo-2025"),
         "portfolio": vault.portfolio(summaries),

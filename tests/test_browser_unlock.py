@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from browser import CHROMIUM_ARGS, Browser, RecordingContext, Server, free_port, require_chromium, serve
@@ -444,8 +445,11 @@ def test_pages_and_embedded_portfolio_open_from_files(
         page.goto(base + "index.html")
         page.wait_for_selector(".coachportal-portfolio__item", timeout=5_000)  # from this tab's key
         assert NW_MARKER in page.locator(".coachportal-portfolio").inner_text()
-        # Chromium refuses module scripts from file://: the classic copy did the work
+        # Chromium refuses module scripts from file://: the classic copy did the work,
+        # added by the file:// loader
         assert page.evaluate("window.coachportal.script") == "classic"
+        assert page.locator('script[src$="coachportal/unlock.classic.js"]').count() == 1
+        assert any(u.endswith("/coachportal/unlock.classic.js") for u in context.requests)
     with browser.context() as context:
         page = context.new_page()
         page.goto(base + "fetched.html")
@@ -459,11 +463,25 @@ def test_pages_and_embedded_portfolio_open_from_files(
 
 
 def test_unlock_js_runs_as_a_module(ctx: RecordingContext, site: Server) -> None:
+    """Over HTTP the module alone unlocks: the classic copy is neither linked nor fetched,
+    and programme.js comes only to the page with the dashboard."""
     page = ctx.new_page()
-    page.goto(site.url + f"{NW}/")
+    page.goto(site.url + f"{NW}/actions/")
     assert_locked(page)
     assert page.locator('script[type="module"][src$="coachportal/unlock.js"]').count() == 1
+    assert page.locator('script[src*="unlock.classic"], script[src*="programme.js"]').count() == 0
     assert page.evaluate("window.coachportal.script") == "module"
+    unlock(page, PASSPHRASES["northwind-hr"])
+    assert NW_MARKER in article_text(page)
+    page.goto(site.url)
+    page.wait_for_selector(".coachportal-portfolio__item", timeout=5_000)  # from the tab's key
+    page.wait_for_function("window.coachportal.programme !== undefined")
+    page.wait_for_load_state("networkidle")
+    fetched = [urlsplit(u).path for u in ctx.requests]
+    assert not [p for p in fetched if "unlock.classic" in p], fetched
+    assert fetched.count("/coachportal/unlock.js") == 2  # once per page load, never the classic copy
+    assert fetched.count("/coachportal/programme.js") == 1  # the home page only
+    assert fetched.index("/coachportal/programme.js") > fetched.index("/")
     # the portfolio's form comes with the page, written by the build (no form built in JS)
     home = (site.directory / "index.html").read_text(encoding="utf-8")
     assert "Open my engagements" in home and 'id="coachportal-portfolio-passphrase"' in home

@@ -36,6 +36,7 @@ const WRAPPED_BYTES = IV_BYTES + 32 + 16; // IV || encrypted 256-bit key || GCM 
 const WRAP_AAD = "coachportal:wrap:";
 const PORTFOLIO_AAD = "coachportal:portfolio:";
 const PORTFOLIO_PATH = "coachportal/portfolio.json";
+const PROGRAMME_PATH = "coachportal/programme.js"; // the dashboard's module (imports this one)
 const STORE_PREFIX = "coachportal:";
 const KEY_PREFIX = STORE_PREFIX + "key:";
 const SESSION_ITEM = STORE_PREFIX + "session";
@@ -896,7 +897,19 @@ function startPage() {
     // [data-coachportal-print] is print.js's (it sets the printed footer first).
   });
 
+  /* programme.js only where a dashboard is (the home page): it takes the dashboard when
+   * unlock.js fills it, or at once if that happened first. Not on file://, where modules
+   * cannot load. */
+  function loadProgramme() {
+    if (state.programme || state.script !== "module" || !document.querySelector(".coachportal-dashboard")) return;
+    state.programme = import(ROOT + PROGRAMME_PATH).catch(function (e) {
+      state.programme = null;
+      if (window.console && console.error) console.error("coachportal: programme.js did not load", e);
+    });
+  }
+
   function scan() {
+    loadProgramme();
     document.querySelectorAll(".coachportal-locked").forEach(processLocked);
     document.querySelectorAll(".coachportal-portfolio").forEach(processPortfolio);
   }

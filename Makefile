@@ -18,7 +18,7 @@ DEMO_PASSPHRASES := \
   COACHPORTAL_PASSPHRASE_HARBOR_HR="$${COACHPORTAL_PASSPHRASE_HARBOR_HR:-copper-meadow-signal-93}" \
   COACHPORTAL_PASSPHRASE_ACME_HR="$${COACHPORTAL_PASSPHRASE_ACME_HR:-violet-canyon-ember-58}"
 
-.PHONY: site test test-fast serve serve-site clean lint bench bench-reader bench-padding bench-preview schema yaml-test-suite messages
+.PHONY: site test test-fast serve serve-site clean lint bench bench-reader bench-padding bench-preview bench-weight schema yaml-test-suite messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,7 +74,8 @@ clean:
 	rm -rf site .cache .pytest_cache .ruff_cache .hypothesis plugins/*.egg-info
 
 # `make bench` (N engagements, R reader counts, each build REPEAT times, the fastest counts:
-# make bench N=300 R="300 20" REPEAT=1); bench-padding: the padding's cost.
+# make bench N=300 R="300 20" REPEAT=1); bench-padding: the padding's cost; bench-weight: the bytes
+# (gzip -6) a reader's browser downloads for an actions page, encrypted and with encryption: false.
 N ?= 1000
 R ?= 300 20
 REPEAT ?= 3
@@ -89,6 +90,9 @@ bench-reader: $(STAMP)
 
 bench-padding: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/padding.py
+
+bench-weight: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/weight.py
 
 # Seconds from saving one engagement file to the change showing under `mkdocs serve`.
 bench-preview: $(STAMP)

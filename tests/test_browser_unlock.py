@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from browser import CHROMIUM_ARGS, Browser, RecordingContext, Server, free_port, require_chromium, serve
@@ -228,6 +229,9 @@ def test_next_page_opens_without_prompt_fresh_context_locked(
         assert page.evaluate("window.__same_document === true") is True
         assert page.locator(".coachportal-portfolio__item").count() == 1
         page.go_back()
+        # the page comes back locked and opens from the tab's key (decompression is
+        # asynchronous: wait for it rather than catch the moment before)
+        page.wait_for_selector(".coachportal-unlocked", timeout=5_000)
     assert page.locator(".coachportal-locked").count() == 0
     assert NW_MARKER in article_text(page)
     # a full load of yet another page of the engagement: no prompt either
@@ -451,8 +455,11 @@ def test_pages_and_portfolio_open_from_files(
         page.goto(base + "index.html")
         page.wait_for_selector(".coachportal-portfolio__item", timeout=5_000)  # from this tab's keys
         assert NW_MARKER in page.locator(".coachportal-portfolio").inner_text()
-        # Chromium refuses module scripts from file://: the classic copy did the work
+        # Chromium refuses module scripts from file://: the classic copy did the work,
+        # added by the file:// loader
         assert page.evaluate("window.coachportal.script") == "classic"
+        assert page.locator('script[src$="coachportal/unlock.classic.js"]').count() == 1
+        assert any(u.endswith("/coachportal/unlock.classic.js") for u in context.requests)
     with browser.context() as context:
         page = context.new_page()
         page.goto(base + "index.html")
@@ -471,14 +478,59 @@ def test_pages_and_portfolio_open_from_files(
 
 
 def test_unlock_js_runs_as_a_module(ctx: RecordingContext, site: Server) -> None:
+    """Over HTTP the module alone unlocks: the classic copy is neither linked nor fetched,
+    and programme.js comes only to the page with the dashboard."""
     page = ctx.new_page()
-    page.goto(site.url + f"{NW}/")
+    page.goto(site.url + f"{NW}/actions/")
     assert_locked(page)
     assert page.locator('script[type="module"][src$="coachportal/unlock.js"]').count() == 1
+    assert page.locator('script[src*="unlock.classic"], script[src*="programme.js"]').count() == 0
     assert page.evaluate("window.coachportal.script") == "module"
+    unlock(page, PASSPHRASES["northwind-hr"])
+    assert NW_MARKER in article_text(page)
+    page.goto(site.url)
+    page.wait_for_selector(".coachportal-portfolio__item", timeout=5_000)  # from the tab's key
+    page.wait_for_function("window.coachportal.programme !== undefined")
+    page.wait_for_load_state("networkidle")
+    fetched = [urlsplit(u).path for u in ctx.requests]
+    assert not [p for p in fetched if "unlock.classic" in p], fetched
+    assert fetched.count("/coachportal/unlock.js") == 2  # once per page load, never the classic copy
+    assert fetched.count("/coachportal/programme.js") == 1  # the home page only
+    assert fetched.index("/coachportal/programme.js") > fetched.index("/")
     # the portfolio's form comes with the page, written by the build (no form built in JS)
     home = (site.directory / "index.html").read_text(encoding="utf-8")
     assert "Open my engagements" in home and 'id="coachportal-portfolio-passphrase"' in home
+
+
+def _refused_with_a_key_in_the_tab(
+    browser: Browser,  # noqa: F811
+    site: Server,
+    tmp_path: Path,
+    edit: tuple[str, str],
+    message: str,
+) -> None:
+    """The actions page with its payload's ``edit`` (JSON text before -> after) made, opened
+    with the engagement's key in the tab: refused with ``message``, the form disabled."""
+    copy = tmp_path / "site"
+    shutil.copytree(site.directory, copy)
+    actions = copy / NW / "actions" / "index.html"
+    html = actions.read_text(encoding="utf-8")
+    before, after = edit
+    escaped = (before.replace('"', "&quot;"), after.replace('"', "&quot;"))
+    assert html.count(escaped[0]) + html.count(before) == 1
+    actions.write_text(html.replace(*escaped).replace(before, after), encoding="utf-8")
+    with serve(copy) as server, browser.context() as context:
+        page = context.new_page()
+        page.goto(server.url + f"{NW}/")
+        unlock(page, PASSPHRASES["northwind-hr"])
+        page.goto(server.url + f"{NW}/actions/")
+        error = page.locator(".coachportal-locked [role=alert]")
+        error.wait_for(state="visible")
+        assert message in error.inner_text()
+        assert page.locator(".coachportal-locked input[type=password]").is_disabled()
+        assert page.locator(".coachportal-unlocked").count() == 0
+        assert NW_MARKER not in article_text(page)
+        assert not [m for m in context.console if m.startswith("pageerror")]
 
 
 def test_payload_with_too_few_iterations_is_refused(
@@ -488,25 +540,19 @@ def test_payload_with_too_few_iterations_is_refused(
 ) -> None:
     """A host that lowers the PBKDF2 iterations (to make a typed passphrase cheap to crack)
     gets no passphrase typed: the form says why and stays disabled, even with a key in the tab."""
-    copy = tmp_path / "site"
-    shutil.copytree(site.directory, copy)
-    actions = copy / NW / "actions" / "index.html"
-    html = actions.read_text(encoding="utf-8")
-    assert html.count("&quot;iterations&quot;:600000,") + html.count('"iterations":600000,') == 1
-    html = html.replace("&quot;iterations&quot;:600000,", "&quot;iterations&quot;:599999,")
-    actions.write_text(html.replace('"iterations":600000,', '"iterations":599999,'), encoding="utf-8")
-    with serve(copy) as server, browser.context() as context:
-        page = context.new_page()
-        page.goto(server.url + f"{NW}/")
-        unlock(page, PASSPHRASES["northwind-hr"])
-        page.goto(server.url + f"{NW}/actions/")
-        error = page.locator(".coachportal-locked [role=alert]")
-        error.wait_for(state="visible")
-        assert "fewer than 600,000 PBKDF2 iterations" in error.inner_text()
-        assert page.locator(".coachportal-locked input[type=password]").is_disabled()
-        assert page.locator(".coachportal-unlocked").count() == 0
-        assert NW_MARKER not in article_text(page)
-        assert not [m for m in context.console if m.startswith("pageerror")]
+    edit = ('"iterations":600000,', '"iterations":599999,')
+    _refused_with_a_key_in_the_tab(browser, site, tmp_path, edit, "fewer than 600,000 PBKDF2 iterations")
+
+
+def test_payload_of_another_version_is_refused(
+    browser: Browser,  # noqa: F811
+    site: Server,
+    tmp_path: Path,
+) -> None:
+    """A page payload of another format version (an old unlock.js meeting a new page, or
+    the reverse) is refused with the "damaged" message, even with the key in the tab."""
+    edit = ('{"v":2,', '{"v":1,')
+    _refused_with_a_key_in_the_tab(browser, site, tmp_path, edit, "encrypted content is damaged")
 
 
 WEAK = "fewer than 600,000 PBKDF2 iterations"

@@ -26,7 +26,7 @@ def test_every_property_has_a_description() -> None:
     found = list(_properties(engagement_json_schema()))
     assert len(found) > 100
     missing = [path for path, prop in found if not str(prop.get("description", "")).strip()]
-    assert missing == [], "add Field(description=...) in models.py for: " + ", ".join(missing)
+    assert missing == [], "add Field(description=...) in core/models/ for: " + ", ".join(missing)
 
 
 def test_descriptions_name_a_format_or_an_example_for_scalars() -> None:

@@ -179,8 +179,16 @@ def test_fragment_has_the_unlock_form_and_no_plaintext(vault: vaults.Vault) -> N
 
 
 def test_plaintext_length_is_padded(vault: vaults.Vault) -> None:
+    import random
+
+    rng = random.Random(1)
     sizes = {len(vault.payload("nw-ops-2026", PAGE, "x" * n)["ct"]) for n in range(1, 200)}
     assert len(sizes) == 1
+    # text that hardly compresses, of many lengths: one size given one bucket
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+    texts = ["".join(rng.choice(alphabet) for _ in range(n)) for n in (1, 90, 700)]
+    sizes = {len(base64.b64decode(vault.payload("nw-ops-2026", PAGE, t, size=1024)["ct"])) for t in texts}
+    assert sizes == {1024 + 16}
 
 
 SUMMARIES = {
@@ -293,7 +301,7 @@ def test_portfolio_key_opens_the_pages(vault: vaults.Vault) -> None:
     [(key, kid)] = [o for o in opened if o is not None]
     assert kid == vault.key_id("nw-ops-2026")
     payload = vault.payload("nw-ops-2026", PAGE, SECRET_HTML)
-    assert crypto.open_payload_with_key(payload, key, PAGE).rstrip() == SECRET_HTML
+    assert crypto.open_payload_with_key(payload, key, PAGE) == SECRET_HTML
 
 
 def test_unknown_engagement_refused(vault: vaults.Vault) -> None:
@@ -361,13 +369,93 @@ def test_shared_passphrase_derived_once(monkeypatch: pytest.MonkeyPatch) -> None
 @given(
     html=st.text(),
     path=st.from_regex(r"[a-z0-9-]{1,20}/([a-z-]{1,12}/)?", fullmatch=True),
+    extra=st.integers(min_value=0, max_value=300),
 )
-def test_round_trip_any_text(html: str, path: str) -> None:
+def test_round_trip_any_text(html: str, path: str, extra: int) -> None:
+    """Compressed, padded (to any size at least its own), encrypted, opened: the same HTML."""
     key = crypto.new_content_key()
+    body = crypto.compress_page(html)
     payload = crypto.page_payload(
-        salt=b"s" * 16, iterations=600_000, kid="k", wrapped=[], content_key=key, page_path=path, html=html
+        salt=b"s" * 16,
+        iterations=600_000,
+        kid="k",
+        wrapped=[],
+        content_key=key,
+        page_path=path,
+        plaintext=crypto.page_plaintext(body, len(body) + extra),
     )
+    assert len(base64.b64decode(payload["ct"])) == len(body) + extra + 16
     assert crypto.open_payload_with_key(payload, key, path) == html
+
+
+def _plaintext_of(vault: vaults.Vault, payload: dict, engagement: str = "nw-ops-2026") -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key = vault.keys[engagement].content_key
+    ct, iv = base64.b64decode(payload["ct"]), base64.b64decode(payload["iv"])
+    return AESGCM(key).decrypt(iv, ct, PAGE.encode())
+
+
+def _sealed(vault: vaults.Vault, plaintext: bytes) -> dict:
+    """A payload of exactly ``plaintext`` (any bytes, for the refusals): a body of its own size."""
+    return vault.payload_of("nw-ops-2026", PAGE, plaintext, size=len(plaintext))
+
+
+def test_page_plaintext_is_length_prefixed_zlib_then_zeros(vault: vaults.Vault) -> None:
+    """Version 2: 4-byte big-endian length, zlib (what DecompressionStream("deflate") reads), zeros."""
+    import zlib
+
+    html = SECRET_HTML * 40  # repetitive: compresses far below its size
+    payload = vault.payload("nw-ops-2026", PAGE, html, size=4096)
+    assert payload["v"] == crypto.PAGE_FORMAT_VERSION == 2
+    plain = _plaintext_of(vault, payload)
+    assert len(plain) == 4096
+    length = int.from_bytes(plain[:4], "big")
+    assert 10 < length < len(html.encode()) // 10
+    assert zlib.decompress(plain[4 : 4 + length]).decode() == html  # zlib format, not raw deflate
+    assert plain[4 + length :] == bytes(4096 - 4 - length)
+    assert crypto.open_payload(payload, ALICE, PAGE) == html
+
+
+@pytest.mark.parametrize("version", [1, 3, "2", None])
+def test_page_payload_of_another_version_refused(vault: vaults.Vault, version: object) -> None:
+    payload = vault.payload("nw-ops-2026", PAGE, SECRET_HTML)
+    with pytest.raises(crypto.DecryptionError, match="version"):
+        crypto.open_payload({**payload, "v": version}, ALICE, PAGE)
+
+
+def test_version_1_plaintext_refused(vault: vaults.Vault) -> None:
+    """A page sealed the old way (text padded with spaces) is not read as compressed data."""
+    old = (SECRET_HTML + " " * 200).encode()
+    with pytest.raises(crypto.DecryptionError, match="not a compressed page"):
+        crypto.open_payload(_sealed(vault, old), ALICE, PAGE)
+
+
+def test_plaintext_not_a_compressed_page_refused(vault: vaults.Vault) -> None:
+    import zlib
+
+    packed = zlib.compress(SECRET_HTML.encode())
+    n = len(packed)
+    cases = {
+        "length past the end": (n + 100).to_bytes(4, "big") + packed + bytes(20),
+        "padding not zeros": n.to_bytes(4, "big") + packed + b"\x00\x01" + bytes(20),
+        "cut short": (n - 3).to_bytes(4, "big") + packed + bytes(20),
+        "junk after the stream": (n + 2).to_bytes(4, "big") + packed + b"ab" + bytes(20),
+        "not zlib": n.to_bytes(4, "big") + bytes(reversed(packed)) + bytes(20),
+        "too short for a length": b"\x00\x00",
+    }
+    for name, plain in cases.items():
+        with pytest.raises(crypto.DecryptionError, match="not a compressed page"):
+            crypto.open_payload(_sealed(vault, plain), ALICE, PAGE)
+        print("refused:", name)
+    good = n.to_bytes(4, "big") + packed + bytes(20)
+    assert crypto.open_payload(_sealed(vault, good), ALICE, PAGE) == SECRET_HTML
+
+
+def test_page_format_version_matches_unlock_js() -> None:
+    unlock_js = (Path(vaults.__file__).parents[1] / "assets" / "unlock.js").read_text(encoding="utf-8")
+    assert re.search(r"PAGE_FORMAT_VERSION = (\d+);", unlock_js).group(1) == str(crypto.PAGE_FORMAT_VERSION)
+    assert re.search(r"LENGTH_BYTES = (\d+);", unlock_js).group(1) == str(crypto.LENGTH_BYTES)
 
 
 # --- hygiene ------------------------------------------------------------------------------------------

@@ -456,7 +456,7 @@ def test_message_formatters_are_keyed_by_error_types():
     from coachportal.load import messages
     from pydantic_core.core_schema import ErrorType
 
-    ours = {"computed_field"}  # PydanticCustomError types raised in models.py
+    ours = {"computed_field"}  # PydanticCustomError types raised in core/models/
     assert set(messages.FORMATTERS) <= set(typing.get_args(ErrorType)) | ours
 
 

@@ -1,4 +1,9 @@
-"""Ciphertext sizes say nothing: every engagement page of one kind has the same size."""
+"""Ciphertext sizes say nothing: every engagement page of one kind has the same size.
+
+Pages are compressed before they are encrypted, so the size that is padded is the
+compressed one: every page of a kind is padded to the bucket (:func:`vault.padded_size`)
+of the largest compressed page of that kind in the build.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from coachportal.core.pages import ENGAGEMENT_PAGES
+from coachportal.protect import crypto
 from coachportal.protect import vault as vaults
 from coachportal.render import locked
 from tmpportal import EXAMPLES, TempPortal, new_portal
@@ -23,10 +29,16 @@ def test_padded_size_is_a_power_of_two_of_at_least_pad_to() -> None:
 
 
 def test_a_page_longer_than_its_size_is_refused() -> None:
+    """The size is the compressed page's: 300 bytes of "x" fit in 256, 400 random ones do not."""
+    import secrets
+
     vault = vaults.Vault.create({"e": ["r"]}, {"r": PASSPHRASE})
     assert len(base64.b64decode(vault.payload("e", "e/", "x" * 300, size=1024)["ct"])) == 1024 + 16
+    assert len(base64.b64decode(vault.payload("e", "e/", "x" * 300, size=256)["ct"])) == 256 + 16
+    noise = secrets.token_urlsafe(300)  # 400 characters that compress to about 300 bytes
     with pytest.raises(ValueError, match="more than the 256 bytes"):
-        vault.payload("e", "e/", "x" * 300, size=256)
+        vault.payload("e", "e/", noise, size=256)
+    assert len(base64.b64decode(vault.payload("e", "e/", noise)["ct"])) == 512 + 16  # its own bucket
 
 
 def _engagement(text: str, engagement_id: str) -> str:
@@ -64,15 +76,24 @@ def _plaintext(portal: TempPortal, url: str) -> str:
     return locked.decrypt_page(_fragment(portal, url), PASSPHRASE, url)
 
 
-def test_every_page_of_a_kind_has_the_same_ciphertext_length(padded: TempPortal) -> None:
+def test_every_page_of_a_kind_has_the_bucket_of_its_largest_compressed_page(padded: TempPortal) -> None:
     ids = ("eng-six", "eng-none", "eng-closed")
+    buckets = {}
     for slug, _title in ENGAGEMENT_PAGES:
         urls = [f"{i}/{slug}/" if slug else f"{i}/" for i in ids]
-        lengths = {len(locked.payload_of(_fragment(padded, u))["ct"]) for u in urls}
-        assert len(lengths) == 1, (slug, lengths)
-        # padded to a power of two (plus the 16-byte GCM tag)
-        raw = len(base64.b64decode(locked.payload_of(_fragment(padded, urls[0]))["ct"])) - 16
-        assert raw & (raw - 1) == 0 and raw >= max(len(_plaintext(padded, u).encode()) for u in urls)
+        # what the build compressed (zlib is deterministic): the page's HTML, compressed again
+        compressed = {u: len(crypto.compress_page(_plaintext(padded, u))) for u in urls}
+        bucket = vaults.padded_size(max(compressed.values()))
+        assert bucket & (bucket - 1) == 0 and bucket >= 256
+        for u in urls:  # every page of the kind: exactly the bucket, plus the 16-byte GCM tag
+            payload = locked.payload_of(_fragment(padded, u))
+            assert payload["v"] == crypto.PAGE_FORMAT_VERSION
+            assert len(base64.b64decode(payload["ct"])) == bucket + 16, (u, compressed, bucket)
+        buckets[slug] = bucket
+        # the bucket is the compressed size's, far below the HTML's own
+        largest_html = max(len(_plaintext(padded, u).encode()) for u in urls)
+        assert bucket < largest_html, (slug, bucket, largest_html)
+    print("buckets:", buckets)
 
 
 def test_the_pages_really_differ_inside(padded: TempPortal) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from coachportal.core import parallel
-from coachportal.load import yamltext
+from coachportal.load import yamlfast
 from coachportal.protect import crypto, vault
 from coachportal.render import locked
 from coachportal.render.portal import PortalBuilder
@@ -133,8 +133,9 @@ def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_fast_parallel_and_cached_builds_publish_the_same_site(demo: Path, monkeypatch: pytest.MonkeyPatch):
     # The slow way: ruamel.yaml only, one key at a time, nothing reused.
     with monkeypatch.context() as m:
-        m.setattr(yamltext, "_fast_events", lambda text: None)
-        m.setattr(crypto, "_cores", lambda: 1)
+        m.setattr(yamlfast, "direct", lambda text: None)
+        m.setattr(yamlfast, "fast_events", lambda text: None)
+        m.setattr(crypto, "cores", lambda: 1)
         m.setenv("COACHPORTAL_WORKERS", "1")
         m.delenv("COACHPORTAL_CACHE_DIR")
         slow = _opened(_build(demo, "site-slow", fresh=True))

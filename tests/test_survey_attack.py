@@ -115,9 +115,11 @@ def test_no_figure_tells_a_manager_another_managers_rating(
     managers: list[int], peers: list[int], reports: list[int]
 ) -> None:
     groups = {"manager": managers, "peers": peers, "direct-reports": reports}
-    everyone = [*managers, *peers, *reports]
-    # everyone at one end of the scale: any mean of -3.0 says so, whatever the groups
-    assume(not (len(set(everyone)) == 1 and abs(everyone[0]) == 3))
+    # Everyone but the attacker at one end of the scale: any mean then says so, whatever the
+    # groups (managers [-3, 3] and reports [3, 3, 3]: the total's mean 1.8 leaves the other
+    # four a sum of 12, so all gave +3). Unanimity is not what anonymity thresholds hide.
+    rest = [*managers[1:], *peers, *reports]
+    assume(not (len(set(rest)) == 1 and abs(rest[0]) == 3))
     shown = rows_of(groups)
     if not shown:
         return

@@ -9,6 +9,7 @@ Without node the test is skipped locally and fails in CI, like the browser tests
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -48,6 +49,7 @@ def write_payloads(directory: Path) -> Path:
     vault = Vault.create(ACCESS, PASSPHRASES)
     page_html = "<h1>Operations leadership</h1><p>Dana’s plan — café</p>"
     other_html = "<h1>Actions</h1><p>Lead with one story</p>"
+    big_html = "".join(f"<tr><td>Action {i}</td><td>Dana’s plan — café</td></tr>" for i in range(600))
     summaries = {
         e: {"title": TITLES[e], "stage": "action", "progress": "1 of 2 actions done", "url": f"{e}/"}
         for e in ACCESS
@@ -67,6 +69,12 @@ def write_payloads(directory: Path) -> Path:
             "path": "nw-ops-2026/actions/",
             "html": other_html,
             "payload": vault.payload("nw-ops-2026", "/nw-ops-2026/actions/index.html", other_html),
+        },
+        "padded": {
+            "path": "nw-ops-2026/progress/",
+            "html": big_html,
+            "size": 8192,
+            "payload": vault.payload("nw-ops-2026", "nw-ops-2026/progress/", big_html, 8192),
         },
         "other_engagement_kid": vault.key_id("fin-cfo-2025"),
         "locator": vault.portfolio_locator(),
@@ -129,13 +137,21 @@ def dashboard_order() -> dict[str, list]:
     return {"summaries": summaries, "order": [r.title for r in sorted(rows, key=lambda r: r.sort_key)]}
 
 
-def test_unlock_js_opens_payloads_written_by_crypto_py(tmp_path: Path) -> None:
+@pytest.mark.parametrize("copy", ["source", "minified"])
+def test_unlock_js_opens_payloads_written_by_crypto_py(tmp_path: Path, copy: str) -> None:
+    """The readable source, and the minified copy the site serves, pass the same tests."""
     executable = node()
     payloads = write_payloads(tmp_path)
+    env = {"PATH": "/usr/bin:/bin", "COACHPORTAL_JS_PAYLOADS": str(payloads)}
+    if copy == "minified":
+        minified = tmp_path / scripts.MODULE
+        minified.write_text(scripts.minify_js(UNLOCK_JS.read_text(encoding="utf-8")), encoding="utf-8")
+        assert minified.stat().st_size < 0.75 * UNLOCK_JS.stat().st_size
+        env["COACHPORTAL_UNLOCK_JS"] = minified.as_uri()
     result = subprocess.run(
         [executable, "--test", "--test-reporter=spec", str(NODE_TESTS)],
         cwd=REPO,
-        env={"PATH": "/usr/bin:/bin", "COACHPORTAL_JS_PAYLOADS": str(payloads)},
+        env=env,
         capture_output=True,
         text=True,
         timeout=300,
@@ -159,6 +175,33 @@ def test_classic_copy_is_a_script_and_the_module_a_module(tmp_path: Path) -> Non
         scripts.classic_copy(source + "\nconst late = 1;\n")
     with pytest.raises(ValueError, match="one final"):
         scripts.classic_copy("export const early = 1;\n" + source)
+
+
+def test_served_scripts_are_minified_and_parse(tmp_path: Path) -> None:
+    """What the site serves: every script minified, the classic ones parse as scripts, the
+    modules as modules, and the file:// loader stays a few hundred bytes."""
+    executable = node()
+    assets = UNLOCK_JS.parent
+    names = (*scripts.SCRIPT_SOURCES, *scripts.CSS_SOURCES)
+    sources = {name: (assets / name).read_text(encoding="utf-8") for name in names}
+    served = scripts.served_scripts(sources)
+    assert set(served) == {*scripts.SCRIPT_SOURCES, scripts.CLASSIC}
+    modules = {scripts.MODULE, scripts.PROGRAMME}
+    for name, text in served.items():
+        source = sources.get(name, sources[scripts.MODULE])
+        assert len(text) < 0.8 * len(source), name
+        assert "/*" not in text and "\n  " not in text, name  # no comments, no indentation
+        path = tmp_path / (name.replace(".js", ".mjs") if name in modules else name)
+        path.write_text(text, encoding="utf-8")
+        check = subprocess.run([executable, "--check", str(path)], capture_output=True, text=True, timeout=60)
+        assert check.returncode == 0, (name, check.stderr)
+    assert len(served[scripts.FILE_LOADER].encode()) < 400
+    assert served[scripts.MODULE].rstrip().endswith("};") and "export{" in served[scripts.MODULE]
+    css = scripts.served_stylesheet(sources)
+    assert len(css) < 0.85 * sum(len(sources[n]) for n in scripts.CSS_SOURCES)
+    for name in scripts.CSS_SOURCES:  # every stylesheet's rules, in order
+        first_rule = re.search(r"^([.a-z@][^{]*)\{", sources[name], re.M).group(1).strip()
+        assert re.sub(r"\s", "", first_rule) in re.sub(r"\s", "", css), name
 
 
 def test_idle_lock_minutes_reaches_every_page_and_is_checked(tmp_path: Path) -> None:

@@ -272,9 +272,9 @@ def test_every_page_starts_its_head_with_the_charset(demo: Path) -> None:
 
 def test_a_stylesheet_loading_a_web_font_fails(demo: Path, tmp_path: Path) -> None:
     site = tampered(demo, tmp_path)
-    css = site / "coachportal" / "portal.css"
+    css = site / "coachportal" / "coachportal.css"
     css.write_text('@import "https://fonts.googleapis.com/css?family=Roboto";\n' + css.read_text("utf-8"))
     result = verify(demo, site)
     assert result.returncode == 1
     font = "https://fonts.googleapis.com/css?family=Roboto"
-    assert f"coachportal/portal.css: loads from another origin: {font}" in result.stderr
+    assert f"coachportal/coachportal.css: loads from another origin: {font}" in result.stderr

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from coachportal.load import yamltext
+from coachportal.load import yamlfast, yamltext
 
 TESTS = Path(__file__).parent
 FILES = sorted(
@@ -38,9 +38,9 @@ def _all(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[yamltext.Located, 
     """``text`` read the fastest way, through libyaml's events and the composer, and by ruamel.yaml alone."""
     fastest = yamltext.parse(text)
     with monkeypatch.context() as m:
-        m.setattr(yamltext, "_direct", lambda text: None)
+        m.setattr(yamlfast, "direct", lambda text: None)
         fast = yamltext.parse(text)
-        m.setattr(yamltext, "_fast_events", lambda text: None)
+        m.setattr(yamlfast, "fast_events", lambda text: None)
         pure = yamltext.parse(text)
     return fastest, fast, pure
 
@@ -67,11 +67,11 @@ def test_texts_read_the_same(text: str, monkeypatch: pytest.MonkeyPatch):
 
 def test_the_fast_path_is_taken_for_the_reference_file():
     text = (TESTS / "fixtures" / "reference" / "engagement.yml").read_text(encoding="utf-8")
-    assert yamltext._direct(text) is not None
-    assert yamltext._direct("a: 1\na: 2\n") is None  # a duplicate key: the walker words it
-    assert yamltext._direct("a: &x 1\nb: *x\n") is None  # anchors: the composer
-    assert yamltext._fast_events(text) is not None
-    assert yamltext._fast_events("a: !!str 1\n") is None  # tags: ruamel.yaml
+    assert yamlfast.direct(text) is not None
+    assert yamlfast.direct("a: 1\na: 2\n") is None  # a duplicate key: the walker words it
+    assert yamlfast.direct("a: &x 1\nb: *x\n") is None  # anchors: the composer
+    assert yamlfast.fast_events(text) is not None
+    assert yamlfast.fast_events("a: !!str 1\n") is None  # tags: ruamel.yaml
 
 
 def test_the_yaml_test_suite_reads_the_same_both_fast_ways(monkeypatch: pytest.MonkeyPatch):

@@ -5,7 +5,9 @@
  * plugins/coachportal/crypto.py: PBKDF2-HMAC-SHA256 derives one key-encryption key (KEK)
  * from the passphrase; the KEK is tried on every wrapped content key (AES-GCM); the content
  * key decrypts the page (AES-GCM, associated data = the page's path relative to the site
- * root). Unlocked content keys (never the passphrase, never the KEK) are kept in
+ * root) into its HTML compressed and padded (payload version 2: a 4-byte big-endian length,
+ * that many bytes of zlib data, zero bytes up to the page kind's size), which
+ * DecompressionStream("deflate") inflates. Unlocked content keys (never the passphrase, never the KEK) are kept in
  * sessionStorage as "coachportal:key:<key id>", so the engagement's other pages open
  * without asking again in this tab, and the reader's portfolio key (it opens the reader's
  * own coachportal/portfolio/<locator>.json and no page) as "coachportal:portfolio:<locator>"; "Lock" forgets them, and so does a stretch of
@@ -19,13 +21,16 @@
  * are exported for `node --test tests/js/`; in a page the module wires itself up, on first
  * load and on every Material instant-navigation page change. Chromium refuses module
  * scripts from file://, so the plugin also publishes a classic copy (this file without its
- * final `export { ... }` statement, wrapped in a function: coachportal/scripts.py) that
- * starts only on file://. Keep the exports in that one statement at the end.
+ * final `export { ... }` statement, wrapped in a function: coachportal/scripts.py) that a
+ * tiny classic loader (unlock.file.js) adds to the page on file:// only. Keep the exports
+ * in that one statement at the end, and no `import.meta` (the classic copy cannot have it).
+ * The site gets both minified (rjsmin); this file is the readable source.
  */
 
 const MIN_ITERATIONS = 600000; // crypto.MIN_ITERATIONS: fewer make a passphrase cheap to guess offline
 const MAX_ITERATIONS = 10000000; // crypto.MAX_ITERATIONS: more would freeze the tab
-const FORMAT_VERSION = 1;
+const PAGE_FORMAT_VERSION = 2; // a page's payload: compressed, length-prefixed (crypto.PAGE_FORMAT_VERSION)
+const LENGTH_BYTES = 4;
 const IV_BYTES = 12;
 const WRAPPED_BYTES = IV_BYTES + 32 + 16; // IV || encrypted 256-bit key || GCM tag
 const WRAP_AAD = "coachportal:wrap:";
@@ -40,6 +45,7 @@ const KID_CHARS = 12;
 const ENTRY_KEY_BYTES = IV_BYTES + 32 + KID_CHARS + 16; // IV || encrypted (key || key id) || tag
 const PORTFOLIO_DIR = "coachportal/portfolio/";
 const PORTFOLIO_GLOBAL = "coachportalPortfolio"; // where a file's .js twin (file://) leaves its JSON
+const PROGRAMME_PATH = "coachportal/programme.js"; // the dashboard's module (imports this one)
 const STORE_PREFIX = "coachportal:";
 const KEY_PREFIX = STORE_PREFIX + "key:";
 const LIST_PREFIX = STORE_PREFIX + "portfolio:"; // + locator -> the reader's portfolio key
@@ -149,18 +155,19 @@ function parseJson(textOrObject) {
   }
 }
 
-/* A payload's (or, with PORTFOLIO_VERSION, a portfolio's) version, salt and iterations. */
-function checkHeader(doc, version = FORMAT_VERSION) {
+/* A page payload's (PAGE_FORMAT_VERSION) or a portfolio's (PORTFOLIO_VERSION) version, salt and iterations. */
+function checkHeader(doc, version) {
   if (!doc || typeof doc !== "object" || doc.v !== version || !isText(doc.salt)) {
     throw new PayloadError(MESSAGES.broken);
   }
   checkIterations(doc.iterations);
 }
 
-/* A page payload (the JSON of <template class="coachportal-payload">), checked. */
+/* A page payload (the JSON of <template class="coachportal-payload">), checked; a payload
+ * of another version (an older or newer build) is refused as broken. */
 function parsePayload(textOrObject) {
   const doc = parseJson(textOrObject);
-  checkHeader(doc);
+  checkHeader(doc, PAGE_FORMAT_VERSION);
   checkKeySlots(doc);
   if (!isText(doc.iv) || !isText(doc.ct)) throw new PayloadError(MESSAGES.broken);
   return doc;
@@ -259,29 +266,54 @@ async function unwrapKey(kek, wrappedKeys, kid) {
   return null;
 }
 
-async function aesOpen(raw, iv, ciphertext, aad) {
+async function aesOpenBytes(raw, iv, ciphertext, aad) {
   const key = await subtle().importKey("raw", raw, { name: "AES-GCM" }, false, ["decrypt"]);
   const plain = await subtle().decrypt({ name: "AES-GCM", iv: iv, additionalData: enc.encode(aad) }, key, ciphertext);
-  return dec.decode(plain);
+  return new Uint8Array(plain);
 }
 
-/* The page's HTML (padding removed); rejects if the key or the page path is not the one
- * the build used. */
+async function aesOpen(raw, iv, ciphertext, aad) {
+  return dec.decode(await aesOpenBytes(raw, iv, ciphertext, aad));
+}
+
+function canInflate() {
+  return typeof DecompressionStream === "function";
+}
+
+/* A decrypted page plaintext -> its HTML: the length-prefixed zlib data inflated, the zero
+ * padding after it ignored (crypto.page_html). Throws PayloadError("broken") otherwise. */
+async function pageHtml(plain) {
+  if (plain.length < LENGTH_BYTES) throw new PayloadError(MESSAGES.broken);
+  const length = ((plain[0] << 24) | (plain[1] << 16) | (plain[2] << 8) | plain[3]) >>> 0;
+  const end = LENGTH_BYTES + length;
+  if (end > plain.length || plain.subarray(end).some((b) => b !== 0)) throw new PayloadError(MESSAGES.broken);
+  try {
+    const stream = new Blob([plain.subarray(LENGTH_BYTES, end)]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return dec.decode(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new PayloadError(MESSAGES.broken);
+  }
+}
+
+/* The page's HTML (decompressed, padding removed); rejects if the key or the page path is
+ * not the one the build used (or with PayloadError when the plaintext is not a page's). */
 async function openPage(payload, raw, pagePath) {
-  const html = await aesOpen(raw, unb64(payload.iv), unb64(payload.ct), pagePath);
-  return html.replace(/ +$/, "");
+  return pageHtml(await aesOpenBytes(raw, unb64(payload.iv), unb64(payload.ct), pagePath));
 }
 
-/* Passphrase -> {raw, html, portfolio}; throws UnlockError("wrong") or UnlockError("moved"). */
+/* Passphrase -> {raw, html, portfolio}; throws UnlockError("wrong") or UnlockError("moved"),
+ * or PayloadError when what decrypts is not a page. */
 async function unlockPage(payload, passphrase, pagePath) {
   const kek = await deriveKek(passphrase, unb64(payload.salt), payload.iterations);
   const raw = await unwrapKey(kek, payload.keys, payload.kid);
   if (!raw) throw new UnlockError("wrong");
+  let plain;
   try {
-    return { raw: raw, html: await openPage(payload, raw, pagePath), portfolio: portfolioOf(kek) };
+    plain = await aesOpenBytes(raw, unb64(payload.iv), unb64(payload.ct), pagePath);
   } catch (e) {
     throw new UnlockError("moved");
   }
+  return { raw: raw, html: await pageHtml(plain), portfolio: portfolioOf(kek) };
 }
 
 async function openEntry(entry, raw, kid) {
@@ -674,7 +706,7 @@ function startPage() {
       refuse(container, parts, e instanceof PayloadError ? e.message : MESSAGES.broken);
       return;
     }
-    if (!subtle()) {
+    if (!subtle() || !canInflate()) {
       refuse(container, parts, MESSAGES.noCrypto);
       return;
     }
@@ -997,7 +1029,19 @@ function startPage() {
     // [data-coachportal-print] is print.js's (it sets the printed footer first).
   });
 
+  /* programme.js only where a dashboard is (the home page): it takes the dashboard when
+   * unlock.js fills it, or at once if that happened first. Not on file://, where modules
+   * cannot load. */
+  function loadProgramme() {
+    if (state.programme || state.script !== "module" || !document.querySelector(".coachportal-dashboard")) return;
+    state.programme = import(ROOT + PROGRAMME_PATH).catch(function (e) {
+      state.programme = null;
+      if (window.console && console.error) console.error("coachportal: programme.js did not load", e);
+    });
+  }
+
   function scan() {
+    loadProgramme();
     document.querySelectorAll(".coachportal-locked").forEach(processLocked);
     document.querySelectorAll(".coachportal-portfolio").forEach(processPortfolio);
   }
@@ -1042,6 +1086,7 @@ if (typeof document !== "undefined" && typeof window !== "undefined") startPage(
 export {
   MIN_ITERATIONS,
   MAX_ITERATIONS,
+  PAGE_FORMAT_VERSION,
   MESSAGES,
   useStrings,
   PayloadError,
@@ -1055,6 +1100,7 @@ export {
   relativePagePath,
   deriveKek,
   unwrapKey,
+  pageHtml,
   openPage,
   unlockPage,
   openEntry,

@@ -74,21 +74,8 @@ def _validate(args: argparse.Namespace) -> int:
     from ..derive.warnings import contract_problems, placeholder_problems, unusual_problems
     from ..load.frozen import FrozenRounds
 
-    portal, notes = _portal_for(args)
-    for note in notes:
-        print(note, file=sys.stderr)
-    readers = set(portal.readers) if portal and portal.encryption else None
-    if portal and not portal.encryption:
-        print(f"note: {portal.path} has encryption: false; access: is not checked", file=sys.stderr)
-    # relative to the current directory, so that messages name files as the coach sees them
-    default = Path(os.path.relpath(portal.engagements_dir)) if portal else Path(DEFAULT_ENGAGEMENTS)
-    targets = [Path(p) for p in args.paths] or [default]
-    sources, problems, loader = _load_all(targets, readers)
-    unopened = [p for p in problems if p.field == "access" and p.message.startswith(access.NO_READER)]
-    if unopened and len(unopened) == len(problems):  # valid files, some without a reader yet
-        sources, problems, loader = _load_all(targets, None)
-        for problem in unopened:
-            print(f"warning: {problem}; the build refuses it until access: names a reader", file=sys.stderr)
+    portal, targets, readers = _validate_targets(args)
+    sources, problems, loader = _load_allowing_unopened(targets, readers)
     names = [s.engagement.id for s in sources]
     frozen = FrozenRounds(loader.parses).check([(s.path, s.engagement) for s in sources], today())
     problems += frozen.problems  # closed survey rounds changed since they were published
@@ -108,6 +95,35 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"{len(names)} engagement file(s) OK" + (f": {', '.join(names)}" if names else ""))
     return 0
+
+
+def _validate_targets(args: argparse.Namespace) -> tuple[PortalConfig | None, list[Path], set[str] | None]:
+    """The portal of the project (if any), the files or folders to validate, and the
+    declared readers ``access:`` may name (None: not checked, the portal is not encrypted)."""
+    portal, notes = _portal_for(args)
+    for note in notes:
+        print(note, file=sys.stderr)
+    readers = set(portal.readers) if portal and portal.encryption else None
+    if portal and not portal.encryption:
+        print(f"note: {portal.path} has encryption: false; access: is not checked", file=sys.stderr)
+    # relative to the current directory, so that messages name files as the coach sees them
+    default = Path(os.path.relpath(portal.engagements_dir)) if portal else Path(DEFAULT_ENGAGEMENTS)
+    return portal, [Path(p) for p in args.paths] or [default], readers
+
+
+def _load_allowing_unopened(
+    targets: list[Path], readers: set[str] | None
+) -> tuple[list[Source], list[Problem], Loader]:
+    """:func:`_load_all`; valid files whose ``access:`` names no reader yet only warn."""
+    from ..core import access
+
+    sources, problems, loader = _load_all(targets, readers)
+    unopened = [p for p in problems if p.field == "access" and p.message.startswith(access.NO_READER)]
+    if unopened and len(unopened) == len(problems):  # valid files, some without a reader yet
+        sources, problems, loader = _load_all(targets, None)
+        for problem in unopened:
+            print(f"warning: {problem}; the build refuses it until access: names a reader", file=sys.stderr)
+    return sources, problems, loader
 
 
 def _load_all(targets: list[Path], readers: set[str] | None) -> tuple[list[Source], list[Problem], Loader]:

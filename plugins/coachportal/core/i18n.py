@@ -127,7 +127,7 @@ class Translator:
         return self.ngettext(singular, plural, count).format(n=self.number(count), **values)
 
     def label(self, labels: Mapping[str, str | tuple[str, str]], key: str) -> str:
-        """A closed value's label (models.py's ``*_LABELS``), translated."""
+        """A closed value's label (core/models/vocabulary.py's ``*_LABELS``), translated."""
         message = labels[key]
         if isinstance(message, tuple):
             return self.pgettext(*message)

@@ -84,12 +84,8 @@ def _unknown(groups: Mapping[str, Sequence[int]], names: Iterable[str]) -> int:
     return sum(len(groups[name]) for name in names if name not in SINGLE_RATER_GROUPS)
 
 
-def aggregate_groups(groups: Mapping[str, Sequence[int]]) -> SurveyAggregate:
-    """Figures for one goal and round, with small groups folded and small totals suppressed."""
-    everything = [r for ratings in groups.values() for r in ratings]
-    anonymous = [r for name, ratings in groups.items() if name not in SINGLE_RATER_GROUPS for r in ratings]
-    if len(everything) < MIN_TOTAL or len(anonymous) < MIN_GROUP:
-        return SurveyAggregate(n=len(everything))
+def _split(groups: Mapping[str, Sequence[int]]) -> tuple[dict[str, list[int]], list[str]]:
+    """The groups shown on their own, and the names of those folded into "others"."""
     own = {
         name: list(ratings)
         for name, ratings in groups.items()
@@ -106,6 +102,16 @@ def aggregate_groups(groups: Mapping[str, Sequence[int]]) -> SurveyAggregate:
         )
         del own[victim]
         pool.append(victim)
+    return own, pool
+
+
+def aggregate_groups(groups: Mapping[str, Sequence[int]]) -> SurveyAggregate:
+    """Figures for one goal and round, with small groups folded and small totals suppressed."""
+    everything = [r for ratings in groups.values() for r in ratings]
+    anonymous = [r for name, ratings in groups.items() if name not in SINGLE_RATER_GROUPS for r in ratings]
+    if len(everything) < MIN_TOTAL or len(anonymous) < MIN_GROUP:
+        return SurveyAggregate(n=len(everything))
+    own, pool = _split(groups)
     folded = [r for name in pool for r in groups[name]]
     shown = [_figures(name, ratings) for name, ratings in own.items()]
     if folded and shown:

@@ -103,31 +103,42 @@ def upcoming_dates(e: Engagement, today: dt.date, t: Translator | None = None) -
     t = t or english()
     if e.stage == "closed":
         return []
-    found: list[NextDate] = []
+    found = [*_coaching_dates(e, today, t), *_survey_dates(e, today, t)]
+    planned = getattr(e.stages, e.stage).planned
+    follow_up = e.stages.achievement.follow_up
+    ends = [
+        (planned.end if planned is not None else None, t("Planned end of the stage")),
+        (follow_up.date if follow_up is not None else None, t("Follow-up")),
+        (e.end, t("Planned end")),
+    ]
+    found += [NextDate(date, what) for date, what in ends if date is not None and date >= today]
+    return sorted(found, key=lambda n: n.date)  # stable: on one day, the order above
+
+
+def _coaching_dates(e: Engagement, today: dt.date, t: Translator) -> list[NextDate]:
+    """Calls still to hold and open actions' due dates, from today on."""
     held = {s.date for s in e.stages.action.sessions}
     schedule = e.stages.analysis.calls
     # a cadence we cannot read still has its first call
     calls = call_dates(e) or ([schedule.first] if schedule and schedule.first else [])
-    found += [NextDate(d, t("Coaching call")) for d in calls if d >= today and d not in held]
+    found = [NextDate(d, t("Coaching call")) for d in calls if d >= today and d not in held]
     found += [
         NextDate(i.due, t("Action due"), i.title)
         for i in e.stages.action.items
         if i.due is not None and i.repeat is None and i.status in OPEN_STATUSES and i.due >= today
     ]
+    return found
+
+
+def _survey_dates(e: Engagement, today: dt.date, t: Translator) -> list[NextDate]:
+    """Survey rounds to send, or to close, from today on."""
+    found: list[NextDate] = []
     for survey in e.stages.achievement.surveys:
         if survey.sent >= today:
             found.append(NextDate(survey.sent, t("Survey round {round} to send", round=survey.round)))
         elif survey.closed is not None and survey.closed >= today:
             found.append(NextDate(survey.closed, t("Survey round {round} closes", round=survey.round)))
-    planned = getattr(e.stages, e.stage).planned
-    if planned is not None and planned.end >= today:
-        found.append(NextDate(planned.end, t("Planned end of the stage")))
-    follow_up = e.stages.achievement.follow_up
-    if follow_up is not None and follow_up.date >= today:
-        found.append(NextDate(follow_up.date, t("Follow-up")))
-    if e.end >= today:
-        found.append(NextDate(e.end, t("Planned end")))
-    return sorted(found, key=lambda n: n.date)  # stable: on one day, the order above
+    return found
 
 
 def next_date(e: Engagement, today: dt.date, t: Translator | None = None) -> NextDate | None:

@@ -14,7 +14,8 @@ from ..core.errors import Problem
 from ..core.models import Engagement
 from ..load.cache import ParseCache
 from ..load.loader import Source
-from ..load.yamltext import Loc, read_text
+from ..load.positions import Loc
+from ..load.yamltext import read_text
 from .programme import contract_warnings
 
 # What `coachportal new` writes where the coach's own words go (edit/scaffold.py uses these).

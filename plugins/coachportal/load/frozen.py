@@ -40,7 +40,8 @@ from ..core.errors import Problem
 from ..core.models import Engagement
 from .cache import ParseCache
 from .history import Commit, FileCommits, file_commits
-from .yamltext import Loc, Positions, field_path, read_text
+from .positions import Loc, Positions, field_path
+from .yamltext import read_text
 
 WHAT_TO_DO = (
     "a late response goes into a new round; a correction that must be published needs"

@@ -179,21 +179,7 @@ def _histories(directory: Path, paths: list[Path]) -> Histories:
     rel_dir = directory.relative_to(top).as_posix() if directory != top else "."
     rel = {p: p.name if rel_dir == "." else f"{rel_dir}/{p.name}" for p in paths if "\n" not in p.name}
     dirty = _dirty(top, rel_dir)
-
-    # The newest two commits that changed each file (first-parent history).
-    wanted = set(rel.values())
-    seen: dict[str, list[_Commit]] = {}
-    complete = 0
-    if _has_head(top):
-        with closing(_log_records(top, rel_dir)) as records:
-            for commit, changed in records:
-                for name in changed:
-                    if name in wanted and len(seen.setdefault(name, [])) < 2:
-                        seen[name].append(commit)
-                        complete += len(seen[name]) == 2
-                if complete == len(wanted):
-                    break
-
+    seen = _newest_two(top, rel_dir, set(rel.values()))
     shallow = _shallow_commits(top) if seen else set()
     result = Histories({})
     specs: list[tuple[Path, str, dt.date | None]] = []  # file, object to compare with, its date
@@ -202,23 +188,52 @@ def _histories(directory: Path, paths: list[Path]) -> Histories:
         if name is None:  # a newline in the name: cat-file --batch reads one name a line
             result.files[path] = FileHistory(_mtime(path))
             continue
-        commits = seen.get(name, [])
-        if name in dirty:
-            result.files[path] = FileHistory(_mtime(path))
-            if commits:  # compare with the last committed version
-                specs.append((path, f"HEAD:{name}", commits[0].date))
-            continue
-        if not commits:  # ignored, or outside the history
-            result.files[path] = FileHistory(_mtime(path))
-            continue
-        last = commits[0]
-        result.files[path] = FileHistory(last.date)
-        if last.parents:
-            previous_date = commits[1].date if len(commits) > 1 else None
-            specs.append((path, f"{last.parents[0]}:{name}", previous_date))
-        elif last.sha in shallow:
-            result.shallow.append(path)
-        # else: a root commit added the file; nothing to compare with
+        spec = _compared_with(path, name, seen.get(name, []), name in dirty, shallow, result)
+        if spec is not None:
+            specs.append(spec)
+    _add_previous(top, specs, result)
+    return result
+
+
+def _newest_two(top: Path, rel_dir: str, wanted: set[str]) -> dict[str, list[_Commit]]:
+    """The newest two commits that changed each file (first-parent history)."""
+    seen: dict[str, list[_Commit]] = {}
+    complete = 0
+    if not _has_head(top):
+        return seen
+    with closing(_log_records(top, rel_dir)) as records:
+        for commit, changed in records:
+            for name in changed:
+                if name in wanted and len(seen.setdefault(name, [])) < 2:
+                    seen[name].append(commit)
+                    complete += len(seen[name]) == 2
+            if complete == len(wanted):
+                break
+    return seen
+
+
+def _compared_with(
+    path: Path, name: str, commits: list[_Commit], dirty: bool, shallow: set[str], result: Histories
+) -> tuple[Path, str, dt.date | None] | None:
+    """Records the file's last update in ``result``; the version to compare it with, if any."""
+    if dirty:
+        result.files[path] = FileHistory(_mtime(path))
+        return (path, f"HEAD:{name}", commits[0].date) if commits else None  # the last committed version
+    if not commits:  # ignored, or outside the history
+        result.files[path] = FileHistory(_mtime(path))
+        return None
+    last = commits[0]
+    result.files[path] = FileHistory(last.date)
+    if last.parents:
+        previous_date = commits[1].date if len(commits) > 1 else None
+        return (path, f"{last.parents[0]}:{name}", previous_date)
+    if last.sha in shallow:
+        result.shallow.append(path)
+    return None  # else: a root commit added the file; nothing to compare with
+
+
+def _add_previous(top: Path, specs: list[tuple[Path, str, dt.date | None]], result: Histories) -> None:
+    """Each file's previous text, read in one ``git cat-file --batch``."""
     for (path, _, date), blob in zip(specs, _blobs(top, [s for _, s, _ in specs]), strict=True):
         if blob is None:  # the commit added the file
             continue
@@ -228,7 +243,6 @@ def _histories(directory: Path, paths: list[Path]) -> Histories:
             result.unreadable.append(path)
             continue
         result.files[path] = FileHistory(result.files[path].last_updated, text, date)
-    return result
 
 
 def _has_head(top: Path) -> bool:

@@ -12,7 +12,7 @@ How a file is read
    characters YAML does not allow (NUL, ...) are reported the same way.
 3. ruamel.yaml (pure-Python, YAML 1.2) composes the text into its node graph, where
    every node carries its line and column and an alias is the anchored node itself;
-   :mod:`coachportal.yamltext` builds plain dicts, lists and scalars from it, so that
+   :mod:`coachportal.load.yamltext` builds plain dicts, lists and scalars from it, so that
    it can record the position of every key and value, refuse duplicate keys and
    tags, and count aliases by their expanded size (remembered per node) without
    expanding anything. Timestamps stay text, so that pydantic parses dates and
@@ -65,18 +65,9 @@ from ..core.models import Engagement
 from ..core.parallel import SERIAL, Workers
 from .cache import MAX_ENTRIES, ParseCache
 from .messages import pydantic_problems
-from .yamltext import (
-    MAX_ALIASES,
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    MAX_NODES,
-    Fatal,
-    Loc,
-    Positions,
-    field_path,
-    read_text,
-    short,
-)
+from .positions import Fatal, Loc, Positions, field_path, short
+from .yamlrules import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from .yamltext import read_text
 
 __all__ = [
     "MAX_ALIASES",

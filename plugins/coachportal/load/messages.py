@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from ..core import checks
 from ..core.models import COMPUTED_FIELDS, Engagement
 from ..core.suggest import did_you_mean, suggestion
-from .yamltext import Loc, Positions, short
+from .positions import Loc, Positions, short
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
@@ -148,7 +148,7 @@ class _Error:
     """One pydantic error with what every formatter needs."""
 
     loc: Loc
-    kind: str  # pydantic's error type, or ours (PydanticCustomError in models.py)
+    kind: str  # pydantic's error type, or ours (PydanticCustomError in core/models/)
     value: Any
     ctx: dict[str, Any]
     msg: str  # pydantic's own sentence: only for types no formatter knows

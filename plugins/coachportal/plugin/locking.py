@@ -1,5 +1,5 @@
 """An encrypted build's keys and pages: readers checked before any page is built, keys
-derived while the engagements load, every page padded to its kind's size and sealed.
+derived while the engagements load, every page compressed, padded to its kind's size and sealed.
 
 Order in a build: :func:`start_derivation` (on_pre_build, before loading) ->
 :func:`check_access` (on_pre_build, after loading: fails closed) -> pages wait as
@@ -130,15 +130,15 @@ def open_vault(locking: Locking, iterations: int, timings: Timings) -> tuple[vau
 
 
 def seal(sealed: vault.Vault, pages: list[Sealing], t: Translator, timings: Timings) -> None:
-    """Every waiting page encrypted in place, padded to the size of the largest page of its
-    kind, inside the locked page shell."""
-    sizes: dict[str, int] = {}
-    for item in pages:
-        sizes[item.slug] = max(sizes.get(item.slug, 0), vault.byte_size(item.html))
+    """Every waiting page compressed and encrypted in place, padded to the size of the
+    largest compressed page of its kind, inside the locked page shell."""
     with timings.step("encrypt"):
-        for item in pages:
-            size = vault.padded_size(sizes[item.slug])
-            payload = sealed.payload(item.key, item.page.url, item.html, size)
+        bodies = [crypto.compress_page(item.html) for item in pages]
+        sizes: dict[str, int] = {}
+        for item, body in zip(pages, bodies, strict=True):
+            sizes[item.slug] = max(sizes.get(item.slug, 0), len(body))
+        for item, body in zip(pages, bodies, strict=True):
+            payload = sealed.payload_of(item.key, item.page.url, body, vault.padded_size(sizes[item.slug]))
             item.page.content = locked.locked_fragment(payload, t)
 
 

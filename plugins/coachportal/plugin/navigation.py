@@ -16,14 +16,13 @@ from . import hygiene, others, scripts
 from .collisions import ASSET_DIR
 
 ASSETS = Path(__file__).parents[1] / "assets"
-CSS = ("portal.css", "coachportal.css", "unlock.css")
-JS = (scripts.MODULE, scripts.PROGRAMME, "print.js")
 
 
 def add_files(files: Files, portal: Portal, replayed: Collection[str], config: MkDocsConfig) -> None:
     """A stub per engagement page (on_page_content replaces its empty HTML with the page's
-    own, so engagement text never meets the site's Markdown extensions), our assets, and
-    robots.txt. Pages the preview kept as they were (``replayed``) are left out."""
+    own, so engagement text never meets the site's Markdown extensions), our assets
+    (minified, :mod:`scripts`), and robots.txt. Pages the preview kept as they were
+    (``replayed``) are left out."""
     for page in portal.pages:
         if page.key in replayed:
             continue
@@ -32,20 +31,22 @@ def add_files(files: Files, portal: Portal, replayed: Collection[str], config: M
         file = File.generated(config, page.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV)
         file.abs_src_path = others.generated_page_path(config.docs_dir, page.src_uri)
         files.append(file)
-    for name in (*CSS, *JS):
-        files.append(File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name)))
-    classic = scripts.classic_copy((ASSETS / scripts.MODULE).read_text(encoding="utf-8"))
-    for name, content in ((f"{ASSET_DIR}/{scripts.CLASSIC}", classic), ("robots.txt", hygiene.ROBOTS_TXT)):
+    names = (*scripts.SCRIPT_SOURCES, *scripts.CSS_SOURCES)
+    sources = {name: (ASSETS / name).read_text(encoding="utf-8") for name in names}
+    served = {f"{ASSET_DIR}/{name}": text for name, text in scripts.served_scripts(sources).items()}
+    served[f"{ASSET_DIR}/{scripts.STYLESHEET}"] = scripts.served_stylesheet(sources)
+    served["robots.txt"] = hygiene.ROBOTS_TXT
+    for name, content in served.items():
         file = File.generated(config, name, content=content)
         file.abs_src_path = others.generated_page_path(config.docs_dir, name)  # i18n, rss read it
         files.append(file)
 
 
 def add_assets_to(config: MkDocsConfig) -> None:
-    """Our styles and scripts before the site's own, on every page."""
-    config.extra_css = [*(f"{ASSET_DIR}/{name}" for name in CSS), *config.extra_css]
-    ours = [*scripts.extra_scripts(ASSET_DIR), f"{ASSET_DIR}/print.js"]
-    config.extra_javascript = [*ours, *config.extra_javascript]
+    """Our stylesheet and scripts before the site's own, on every page (programme.js is
+    unlock.js's to import where a dashboard is)."""
+    config.extra_css = [f"{ASSET_DIR}/{scripts.STYLESHEET}", *config.extra_css]
+    config.extra_javascript = [*scripts.extra_scripts(ASSET_DIR), *config.extra_javascript]
 
 
 def local_navs(portal: Portal, nav: Navigation, files: Files, t: Translator) -> dict[str, Navigation]:

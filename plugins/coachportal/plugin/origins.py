@@ -140,6 +140,33 @@ def _refresh_url(content: str) -> str:
     return url.strip()
 
 
+def _attribute_urls(tag: str, values: dict[str, str]) -> list[str]:
+    """URLs a tag's attributes fetch (``src``, ``srcset``, ``ping``, ...)."""
+    urls: list[str] = []
+    for name in (*_FETCHING.get(tag, ()), *_EVERY_TAG, *_SRCSETS):
+        value = values.get(name, "")
+        if value:
+            urls += _srcset_urls(value) if name in (*_SRCSETS, "ping") else [value]
+    return urls
+
+
+def _linked_urls(tag: str, values: dict[str, str]) -> list[str]:
+    """URLs a tag links to or sends the reader to: links, a refresh, an animated ``href``."""
+    urls: list[str] = []
+    if tag == "link":
+        rels = set(values.get("rel", "").lower().split())
+        if rels - _LINKING_RELS and values.get("href"):
+            urls.append(values["href"])
+    elif tag not in _LINKING_TAGS:
+        urls += [values[name] for name in ("href", "xlink:href") if values.get(name)]
+    if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
+        urls.append(_refresh_url(values.get("content", "")))
+    if tag in _ANIMATIONS and values.get("attributename", "").lower() in ("href", "xlink:href"):
+        for name in ("to", "from", "by", "values"):
+            urls += [v for v in values.get(name, "").split(";") if v.strip()]
+    return urls
+
+
 class _Collector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -150,21 +177,7 @@ class _Collector(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
-        for name in (*_FETCHING.get(tag, ()), *_EVERY_TAG, *_SRCSETS):
-            value = values.get(name, "")
-            if value:
-                self.urls += _srcset_urls(value) if name in (*_SRCSETS, "ping") else [value]
-        if tag == "link":
-            rels = set(values.get("rel", "").lower().split())
-            if rels - _LINKING_RELS and values.get("href"):
-                self.urls.append(values["href"])
-        elif tag not in _LINKING_TAGS:
-            self.urls += [values[name] for name in ("href", "xlink:href") if values.get(name)]
-        if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
-            self.urls.append(_refresh_url(values.get("content", "")))
-        if tag in _ANIMATIONS and values.get("attributename", "").lower() in ("href", "xlink:href"):
-            for name in ("to", "from", "by", "values"):
-                self.urls += [v for v in values.get(name, "").split(";") if v.strip()]
+        self.urls += _attribute_urls(tag, values) + _linked_urls(tag, values)
         if values.get("srcdoc"):
             self.pages.append(values["srcdoc"])
         self.css += [values[name] for name in ("style", *_SVG_URL_ATTRIBUTES) if values.get(name)]

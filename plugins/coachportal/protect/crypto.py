@@ -8,7 +8,14 @@ Scheme (one build):
 * per engagement: a random 256-bit content key and a random key id (not derived from the
   engagement id);
 * per page: AES-256-GCM(content key, fresh 96-bit IV, plaintext, AAD = the page's
-  site-relative URL path, see :func:`normalize_page_path`);
+  site-relative URL path, see :func:`normalize_page_path`), where the plaintext (payload
+  version :data:`PAGE_FORMAT_VERSION`) is the page's HTML compressed, then padded:
+  ``4-byte big-endian length N || zlib(UTF-8 HTML) (N bytes) || zero bytes`` up to the
+  size the plugin chose for the page's kind (:func:`page_plaintext`). zlib's format
+  (RFC 1950) is what the browser's ``DecompressionStream("deflate")`` reads; the length
+  tells it where the compressed data ends, since it refuses trailing bytes. Compressing
+  before encrypting would let a ciphertext's length say how repetitive a page is: the
+  padding to one size per page kind closes that channel (see :mod:`vault`);
 * the content key is wrapped for every reader as ``IV || AES-256-GCM(KEK, IV, content key,
   AAD = "coachportal:wrap:" + key id)``. A wrapped key carries nothing that names its
   reader; the browser derives its KEK once and tries it on every wrapped key (a GCM tag
@@ -40,6 +47,7 @@ import json
 import os
 import secrets
 import unicodedata
+import zlib
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -61,7 +69,9 @@ KID_BYTES = 9  # 72 random bits, 12 base64url characters
 WRAPPED_BYTES = IV_BYTES + KEY_BYTES + 16  # IV || encrypted key || GCM tag
 WRAP_AAD_PREFIX = "coachportal:wrap:"
 PORTFOLIO_AAD_PREFIX = "coachportal:portfolio:"
-FORMAT_VERSION = 1
+PAGE_FORMAT_VERSION = 2  # a page's payload: 2 = compressed and length-prefixed (1: padded text)
+LENGTH_BYTES = 4  # the compressed length before a page's compressed HTML
+COMPRESS_LEVEL = 6  # zlib's default: level 9 saves under 1 % on pages and costs a third more time
 PORTFOLIO_VERSION = 2  # the per-reader portfolio (1: every entry in one file)
 LOCATOR_INFO = b"coachportal:portfolio-locator"
 PORTFOLIO_KEY_INFO = b"coachportal:portfolio-key"
@@ -155,7 +165,7 @@ def derive_keks(
     """
     check_iterations(iterations)
     distinct = sorted(set(passphrases.values()))
-    workers = max_workers or min(len(distinct), _cores())
+    workers = max_workers or min(len(distinct), cores())
     if workers <= 1 or len(distinct) <= 1:
         derived = [derive_kek(p, salt, iterations) for p in distinct]
     else:
@@ -186,7 +196,7 @@ class Derivations:
         self.salt, self.iterations = salt, iterations
         self.timings = timings or Timings()
         self._pool = ThreadPoolExecutor(
-            max_workers=max_workers or _cores(), thread_name_prefix="coachportal-kdf"
+            max_workers=max_workers or cores(), thread_name_prefix="coachportal-kdf"
         )
         self._futures: dict[str, Future[bytes]] = {}
 
@@ -208,7 +218,8 @@ class Derivations:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _cores() -> int:
+def cores() -> int:
+    """The cores this process may run on (key derivation uses that many threads)."""
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return os.cpu_count() or 1
@@ -268,6 +279,38 @@ def unwrap_key(kek: bytes, wrapped_keys: Iterable[bytes], kid: str) -> bytes | N
 # --- payloads (the JSON the browser reads) ------------------------------------------------------
 
 
+def compress_page(html: str) -> bytes:
+    """A page's HTML as it is padded and encrypted: its compressed length (4 bytes,
+    big-endian), then the zlib stream of its UTF-8. Not padded yet (:func:`page_plaintext`)."""
+    packed = zlib.compress(html.encode("utf-8"), COMPRESS_LEVEL)
+    return len(packed).to_bytes(LENGTH_BYTES, "big") + packed
+
+
+def page_plaintext(body: bytes, size: int = 0) -> bytes:
+    """``body`` (:func:`compress_page`) padded with zero bytes to ``size`` bytes; a body
+    longer than ``size`` is refused (its ciphertext would stand out)."""
+    if len(body) > size > 0:
+        raise ValueError(f"{len(body)} bytes do not fit in {size}")
+    return body + bytes(max(0, size - len(body)))
+
+
+def page_html(plaintext: bytes) -> str:
+    """The HTML inside a decrypted page plaintext (the inverse of :func:`page_plaintext`
+    of :func:`compress_page`); DecryptionError when it is not one."""
+    length = int.from_bytes(plaintext[:LENGTH_BYTES], "big")
+    end = LENGTH_BYTES + length
+    if len(plaintext) < end or any(plaintext[end:]):
+        raise DecryptionError("not a compressed page: its length or padding is wrong")
+    inflate = zlib.decompressobj()
+    try:
+        html = inflate.decompress(plaintext[LENGTH_BYTES:end]) + inflate.flush()
+    except zlib.error as exc:
+        raise DecryptionError("not a compressed page: it does not decompress") from exc
+    if not inflate.eof or inflate.unused_data:
+        raise DecryptionError("not a compressed page: the compressed data is cut or followed by more")
+    return html.decode("utf-8")
+
+
 def page_payload(
     *,
     salt: bytes,
@@ -276,11 +319,12 @@ def page_payload(
     wrapped: Iterable[bytes],
     content_key: bytes,
     page_path: str,
-    html: str,
+    plaintext: bytes,
 ) -> dict[str, Any]:
-    iv, ct = encrypt(content_key, html.encode("utf-8"), normalize_page_path(page_path).encode("utf-8"))
+    """The JSON of a locked page: ``plaintext`` (:func:`page_plaintext`) encrypted for its path."""
+    iv, ct = encrypt(content_key, plaintext, normalize_page_path(page_path).encode("utf-8"))
     return {
-        "v": FORMAT_VERSION,
+        "v": PAGE_FORMAT_VERSION,
         "salt": b64(salt),
         "iterations": iterations,
         "kid": kid,
@@ -291,8 +335,13 @@ def page_payload(
 
 
 def open_payload_with_key(payload: Mapping[str, Any], content_key: bytes, page_path: str) -> str:
+    """The page's HTML (decompressed, padding removed); DecryptionError on any other
+    payload version, a wrong key or path, or tampering."""
+    if payload.get("v") != PAGE_FORMAT_VERSION:
+        version = payload.get("v")
+        raise DecryptionError(f"unknown page payload version {version!r} (expected {PAGE_FORMAT_VERSION})")
     aad = normalize_page_path(page_path).encode("utf-8")
-    return decrypt(content_key, unb64(payload["iv"]), unb64(payload["ct"]), aad).decode("utf-8")
+    return page_html(decrypt(content_key, unb64(payload["iv"]), unb64(payload["ct"]), aad))
 
 
 def unlock_content_key(
@@ -391,7 +440,7 @@ def _benchmark(readers: int = 4) -> None:
     derive_keks(passphrases, salt)
     parallel = time.perf_counter() - started
     print(
-        f"{readers} PBKDF2-HMAC-SHA256 derivations x {MIN_ITERATIONS:,} iterations on {_cores()} cores: "
+        f"{readers} PBKDF2-HMAC-SHA256 derivations x {MIN_ITERATIONS:,} iterations on {cores()} cores: "
         f"serial {serial:.2f} s, threads {parallel:.2f} s (x{serial / parallel:.1f})"
     )
 

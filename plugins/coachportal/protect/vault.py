@@ -8,10 +8,12 @@ only: the locked page around a payload is rendered by :mod:`render.locked` (the 
 with ``assets/unlock.js`` is described there), so this package imports nothing that renders
 or translates.
 
-Sizes: a page's plaintext is padded with spaces to a size the plugin chooses per page kind
-(the largest page of that kind in the build, rounded up to a power of two, see
-:func:`padded_size`), portfolio summaries to the largest summary's size likewise, so a
-ciphertext's length says nothing about how much an engagement holds; a reader's portfolio
+Sizes: a page's HTML is compressed (:func:`crypto.compress_page`), then padded with zero
+bytes to a size the plugin chooses per page kind: the largest *compressed* page of that
+kind in the build, rounded up to a power of two (:func:`padded_size`). Every page of a kind
+thus has the same ciphertext length, whatever it holds and however well it compresses.
+Portfolio summaries are padded (uncompressed) to the largest summary's size likewise, so
+a ciphertext's length says nothing about how much an engagement holds; a reader's portfolio
 file is padded with decoy entries to a power of two (:func:`crypto.portfolio_bucket`).
 """
 
@@ -113,18 +115,27 @@ class Vault:
     def payload(
         self, engagement_id: str, page_path: str, html: str, size: int | None = None
     ) -> dict[str, Any]:
-        """The encrypted payload of a page, its plaintext padded to ``size`` bytes (by default
-        :func:`padded_size` of its own size). A page longer than ``size`` is refused: its
-        ciphertext would stand out.
+        """The encrypted payload of a page: its HTML compressed, then padded to ``size``
+        bytes (by default :func:`padded_size` of its own compressed size). See
+        :meth:`payload_of`.
 
         ``page_path`` is the page's site-relative URL (MkDocs' ``page.url``, e.g.
         ``nw-ops-2026/actions/``); it is the associated data, so the ciphertext opens on
         that page only. The payload names no client, title or reader."""
+        return self.payload_of(engagement_id, page_path, crypto.compress_page(html), size)
+
+    def payload_of(
+        self, engagement_id: str, page_path: str, body: bytes, size: int | None = None
+    ) -> dict[str, Any]:
+        """The payload of a page already compressed (``body``, :func:`crypto.compress_page`),
+        padded to ``size`` bytes. A body longer than ``size`` is refused: its ciphertext
+        would stand out."""
         key = self._key(engagement_id)
-        size = padded_size(byte_size(html)) if size is None else size
-        if byte_size(html) > size:
+        size = padded_size(len(body)) if size is None else size
+        if len(body) > size:
             raise ValueError(
                 f"coachportal: page {page_path!r} has more than the {size} bytes it is padded to"
+                f" ({len(body)} compressed)"
             )
         return crypto.page_payload(
             salt=self.salt,
@@ -133,7 +144,7 @@ class Vault:
             wrapped=key.wrapped,
             content_key=key.content_key,
             page_path=page_path,
-            html=html + " " * (size - byte_size(html)),
+            plaintext=crypto.page_plaintext(body, size),
         )
 
     def portfolio_locator(self) -> str:
@@ -208,8 +219,8 @@ def _decoy_entry(ct_bytes: int) -> dict[str, str]:
 
 
 def open_page(payload: Mapping[str, Any], passphrase: str, page_path: str) -> str:
-    """Python counterpart of unlock.js: the page's content HTML (padding removed)."""
-    return crypto.open_payload(payload, passphrase, page_path).rstrip(" ")
+    """Python counterpart of unlock.js: the page's content HTML (decompressed, padding removed)."""
+    return crypto.open_payload(payload, passphrase, page_path)
 
 
 def open_portfolio(json_text: str, passphrase: str) -> list[dict[str, Any]]:

@@ -4,8 +4,9 @@
 ``assets/unlock.js``:
 
 * ``<div class="coachportal-locked" data-coachportal-kid="KID">`` holds
-  ``<template class="coachportal-payload">`` with JSON (salt, iterations, key id, shuffled
-  wrapped keys, iv, ciphertext; base64) and the unlock form
+  ``<template class="coachportal-payload">`` with JSON (format version
+  :data:`crypto.PAGE_FORMAT_VERSION`, salt, iterations, key id, shuffled wrapped keys, iv,
+  ciphertext of the compressed, padded HTML; base64) and the unlock form
   (``form.coachportal-unlock``); unlock.js replaces the whole container with the decrypted
   HTML, inside ``<div class="coachportal-unlocked">`` with a Lock button;
 * ``<div class="coachportal-portfolio" data-search-exclude>`` on the home page

@@ -24,7 +24,7 @@ from ..core.redact import redact
 from ..core.timings import Timings
 from ..derive.changes import News, PreviousVersions, news_by_id, report
 from ..load.frozen import FrozenRounds
-from ..load.history import histories
+from ..load.history import Histories, histories
 from ..load.loader import Loader, Source, engagement_files
 from . import dashboard
 from .engagement import outline, render_engagement
@@ -87,6 +87,30 @@ class Portal:  # not slotted: cached_property needs __dict__
 _Redaction = tuple[Engagement, Engagement, str]  # validated, redacted, digest of the redacted
 _RenderJob = tuple[Engagement, str, dt.date, "News | None", str, str]  # e, view, on, news, prefix, language
 _RenderKey = tuple[str, str, dt.date, "News | None", str, str]
+
+
+def _load(
+    loader: Loader,
+    frozen: FrozenRounds,
+    engagements_dir: Path,
+    readers: Collection[str] | None,
+    on: dt.date,
+    workers: Workers,
+    timings: Timings,
+) -> tuple[list[Source], Histories]:
+    """Every engagement of ``engagements_dir`` validated, and their git history, read once;
+    EngagementError when a closed survey round changed since it was published."""
+    with timings.step("load"):
+        sources = loader.sources(engagements_dir, readers, workers)
+    with timings.step("history"):
+        found = histories(engagements_dir, [s.path for s in sources])
+        report(found)
+        checked = frozen.check([(s.path, s.engagement) for s in sources], on)
+    for line in checked.warnings():  # info: a build without git still builds under --strict
+        log.info(f"warning: {line}")
+    if checked.problems:
+        raise EngagementError(checked.problems)
+    return sources, found
 
 
 class PortalBuilder:
@@ -156,20 +180,9 @@ class PortalBuilder:
         levels = tuple(sorted({views} if isinstance(views, Level) else set(views)))
         loader = self.loader if reuse else Loader(self.loader.parses.directory, keep=False)
         previous = self.previous if reuse else PreviousVersions(loader)
-        with timings.step("load"):
-            sources = loader.sources(engagements_dir, readers, workers)
-        with timings.step("history"):
-            found = histories(engagements_dir, [s.path for s in sources])
-            report(found)
-            frozen = (self.frozen if reuse else FrozenRounds(loader.parses)).check(
-                [(s.path, s.engagement) for s in sources], on
-            )
-        for line in frozen.warnings():  # info: a build without git still builds under --strict
-            log.info(f"warning: {line}")
-        if frozen.problems:
-            raise EngagementError(frozen.problems)
+        frozen = self.frozen if reuse else FrozenRounds(loader.parses)
+        sources, found = _load(loader, frozen, engagements_dir, readers, on, workers, timings)
         paths = {s.engagement.id: s.path for s in sources}
-        base = levels[0]
         by_view: dict[Level, tuple[Engagement, ...]] = {}
         last_news: Mapping[str, News] = {}
         jobs: list[_RenderJob] = []
@@ -183,27 +196,15 @@ class PortalBuilder:
             with timings.step("history"):  # "Since the last update"
                 news = news_by_id(paths, found, engagements, view, previous, t)
             last_news = last_news or news
-            prefix = view_prefix(view.label, base.label)
+            prefix = view_prefix(view.label, levels[0].label)
             jobs += [(e, view.label, on, news.get(e.id), prefix, t.language) for e in engagements]
         previous.forget_unused()
         self._redactions = redactions  # empty without reuse
-        rendering = None
         with timings.step("render"):
-            if reuse:
-                pages = self._render_all(jobs, digests, workers)
-            elif defer and workers.count > 1:
-                rendering = Rendering(workers.imap(_render_job, jobs), timings)
-                pages = [
-                    p
-                    for e, view, _, _, prefix, lang in jobs
-                    for p in outline(e.id, view, translator(lang), prefix)
-                ]
-            else:
-                self._rendered = {}
-                pages = [p for pages_of in workers.map(_render_job, jobs) for p in pages_of]
+            pages, rendering = self._render(jobs, digests, workers, reuse, defer, timings)
         return Portal(
-            base,
-            by_view[base],
+            levels[0],
+            by_view[levels[0]],
             tuple(pages),
             levels,
             by_view,
@@ -212,6 +213,30 @@ class PortalBuilder:
             rendering=rendering,
             sources=tuple(sources),
         )
+
+    def _render(
+        self,
+        jobs: list[_RenderJob],
+        digests: list[str],
+        workers: Workers,
+        reuse: bool,
+        defer: bool,
+        timings: Timings,
+    ) -> tuple[list[PageSource], Rendering | None]:
+        """Every job's pages: reused where nothing changed (``reuse``), or rendered while the
+        caller goes on (``defer``: the pages hold no HTML yet), or rendered now."""
+        if reuse:
+            return self._render_all(jobs, digests, workers), None
+        if defer and workers.count > 1:
+            rendering = Rendering(workers.imap(_render_job, jobs), timings)
+            pages = [
+                p
+                for e, view, _, _, prefix, lang in jobs
+                for p in outline(e.id, view, translator(lang), prefix)
+            ]
+            return pages, rendering
+        self._rendered = {}
+        return [p for pages_of in workers.map(_render_job, jobs) for p in pages_of], None
 
     def _redact(
         self, e: Engagement, view: Level, fresh: dict[tuple[int, Level], _Redaction], reuse: bool

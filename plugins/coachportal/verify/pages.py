@@ -65,8 +65,8 @@ def head_problems(html: str, site_url: str | None) -> list[str]:
 
 def _payload_problems(payload: dict[str, Any], kid: str) -> list[str]:
     problems = []
-    if payload.get("v") != crypto.FORMAT_VERSION:
-        problems.append(f"payload version {payload.get('v')!r} (expected {crypto.FORMAT_VERSION})")
+    if payload.get("v") != crypto.PAGE_FORMAT_VERSION:
+        problems.append(f"payload version {payload.get('v')!r} (expected {crypto.PAGE_FORMAT_VERSION})")
     iterations = payload.get("iterations")
     if not isinstance(iterations, int) or not crypto.MIN_ITERATIONS <= iterations <= crypto.MAX_ITERATIONS:
         problems.append(f"payload iterations {iterations!r} (expected {crypto.MIN_ITERATIONS:,} or more)")

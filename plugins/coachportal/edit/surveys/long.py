@@ -8,8 +8,8 @@ from __future__ import annotations
 from ...core.suggest import suggestion
 from ..errors import EditError
 from .result import Imported, Options, Problems, Result
-from .table import Table
-from .values import read_rating
+from .table import Row, Table
+from .values import Reading, read_rating
 from .vocabulary import GROUPS, group_of, normalise
 
 NAME = "long (goal, group, rating)"
@@ -47,10 +47,7 @@ def matches(table: Table, columns: dict[str, str]) -> bool:
     return all(name in _positions(table, columns) for name in REQUIRED)
 
 
-def read_long(table: Table, goals: dict[str, str], options: Options) -> Imported:
-    columns = options.columns or parse_columns(None)
-    where = _positions(table, columns)
-    problems = Problems(table.path)
+def _require(table: Table, columns: dict[str, str], where: dict[str, int]) -> None:
     header = table.rows[0].cells if table.rows else []
     missing = [f"{columns[c]!r}" for c in REQUIRED if c not in where]
     if missing:
@@ -59,6 +56,58 @@ def read_long(table: Table, goals: dict[str, str], options: Options) -> Imported
             f"(columns in the file: {', '.join(header)};"
             " map them with --columns goal=...,group=...,rating=...)"
         )
+
+
+class _Checker:
+    """One row's goal, group and rating checked, each problem at its cell."""
+
+    def __init__(
+        self, table: Table, where: dict[str, int], goals: dict[str, str], problems: Problems
+    ) -> None:
+        self.header = table.rows[0].cells if table.rows else []
+        self.where, self.goals, self.problems = where, goals, problems
+
+    def problem(self, row: Row, column: str, message: str) -> None:
+        index = self.where[column]
+        self.problems.add(row.number, index, self.header[index], message)
+
+    def row(self, row: Row, goal: str, label: str, rating: str, offset: int) -> tuple[str | None, Reading]:
+        """The row's group and rating (the group None, or a problem added, when it is unusable)."""
+        if goal not in self.goals:
+            known = ", ".join(self.goals) or "none: the plan has no goals yet"
+            self.problem(
+                row, "goal", f"unknown goal {goal!r}{suggestion(goal, self.goals)} (plan goals: {known})"
+            )
+        group = group_of(label)
+        if group is None:
+            self.problem(
+                row,
+                "group",
+                f"unknown rater group {label!r}{suggestion(label, GROUPS)}"
+                f" (expected {', '.join(GROUPS)} or their usual names)",
+            )
+        reading = read_rating(rating, offset)
+        if rating and reading.value is None:
+            self.problem(row, "rating", reading.problem or f"{rating!r} is not a rating")
+        return group, reading
+
+
+def _add(imported: Imported, result: Result, group: str, reading: Reading, comment: str) -> None:
+    imported.raters += 1
+    if reading.value is None:
+        imported.blanks += 1
+    else:
+        result.groups.setdefault(group, []).append(reading.value)
+    if comment.strip():
+        result.comments.append({"group": group, "text": comment})
+
+
+def read_long(table: Table, goals: dict[str, str], options: Options) -> Imported:
+    columns = options.columns or parse_columns(None)
+    where = _positions(table, columns)
+    _require(table, columns, where)
+    problems = Problems(table.path)
+    check = _Checker(table, where, goals, problems)
     results: dict[str, Result] = {}
     imported = Imported(table.path, NAME, table.encoding, [])
     for row in table.rows[1:]:
@@ -67,44 +116,14 @@ def read_long(table: Table, goals: dict[str, str], options: Options) -> Imported
         if not (goal or label or rating or comment.strip()):
             continue
         found = len(problems.lines)
-        if goal not in goals:
-            known = ", ".join(goals) or "none: the plan has no goals yet"
-            problems.add(
-                row.number,
-                where["goal"],
-                header[where["goal"]],
-                f"unknown goal {goal!r}{suggestion(goal, goals)} (plan goals: {known})",
-            )
-        group = group_of(label)
-        if group is None:
-            problems.add(
-                row.number,
-                where["group"],
-                header[where["group"]],
-                f"unknown rater group {label!r}{suggestion(label, GROUPS)}"
-                f" (expected {', '.join(GROUPS)} or their usual names)",
-            )
-        reading = read_rating(rating, options.offset)
-        if rating and reading.value is None:
-            problems.add(
-                row.number,
-                where["rating"],
-                header[where["rating"]],
-                reading.problem or f"{rating!r} is not a rating",
-            )
+        group, reading = check.row(row, goal, label, rating, options.offset)
         if len(problems.lines) > found or group is None:
             continue
-        imported.raters += 1
-        result = results.setdefault(goal, Result(goal))
-        if reading.value is None:
-            imported.blanks += 1
-        else:
-            result.groups.setdefault(group, []).append(reading.value)
-        if comment.strip():
-            result.comments.append({"group": group, "text": comment})
+        _add(imported, results.setdefault(goal, Result(goal)), group, reading, comment)
     problems.raise_any()
     imported.results = list(results.values())
     if not imported.results:
         raise EditError(f"{table.path}: no ratings in the file (expected one row per rater and goal)")
+    header = check.header
     imported.roles = [f"{where[c] + 1} {header[where[c]]!r}: {c}" for c in COLUMNS if c in where]
     return imported

@@ -54,27 +54,8 @@ def _answers(sheet: Sheet, column: Column) -> list[tuple[Row, str]]:
 def find_group_column(sheet: Sheet, options: Options, problems: Problems) -> Column | None:
     candidates = [c for c in sheet.columns if c.kind != META]
     if options.group_column:
-        wanted = normalise(options.group_column)
-        named = [c for c in candidates if wanted in {normalise(t) for t in (c.heading, *c.texts)}]
-        if not named:
-            headings = ", ".join(repr(c.heading) for c in candidates)
-            problems.add(
-                sheet.header_row,
-                None,
-                None,
-                f"--group-column: no column {options.group_column!r} ({headings})",
-            )
-            return None
-        return named[0]
-    found, mostly = [], []
-    for column in candidates:
-        answers = [cell for _row, cell in _answers(sheet, column) if cell.strip()]
-        named = sum(1 for cell in answers if group_of(cell))
-        if answers and named == len(answers):
-            found.append(column)
-        elif answers and named * 2 > len(answers):
-            mostly.append(column)  # its other answers are then reported as unknown groups
-    found = found or mostly
+        return _named_group_column(sheet, candidates, options.group_column, problems)
+    found = _group_columns(sheet, candidates)
     if len(found) == 1:
         return found[0]
     if not found:
@@ -87,6 +68,32 @@ def find_group_column(sheet: Sheet, options: Options, problems: Problems) -> Col
         message += "; name one with --group-column HEADING"
     problems.add(sheet.header_row, None, None, message)
     return None
+
+
+def _named_group_column(
+    sheet: Sheet, candidates: list[Column], name: str, problems: Problems
+) -> Column | None:
+    """The column ``--group-column`` names (by heading or question text)."""
+    wanted = normalise(name)
+    named = [c for c in candidates if wanted in {normalise(t) for t in (c.heading, *c.texts)}]
+    if not named:
+        headings = ", ".join(repr(c.heading) for c in candidates)
+        problems.add(sheet.header_row, None, None, f"--group-column: no column {name!r} ({headings})")
+        return None
+    return named[0]
+
+
+def _group_columns(sheet: Sheet, candidates: list[Column]) -> list[Column]:
+    """Columns whose answers are all rater groups, or else those where most of them are."""
+    found, mostly = [], []
+    for column in candidates:
+        answers = [cell for _row, cell in _answers(sheet, column) if cell.strip()]
+        named = sum(1 for cell in answers if group_of(cell))
+        if answers and named == len(answers):
+            found.append(column)
+        elif answers and named * 2 > len(answers):
+            mostly.append(column)  # its other answers are then reported as unknown groups
+    return found or mostly
 
 
 def _is_text(sheet: Sheet, column: Column, offset: int) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import subprocess
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -14,11 +14,20 @@ from coachportal.core import git as gitcmd
 from coachportal.core.access import AccessError, resolve_passphrases
 from coachportal.core.models import Engagement, Level
 from coachportal.protect import strength
+from tmpportal import (
+    PASSPHRASE_1,
+    PASSPHRASE_2,
+    PASSPHRASE_3,
+    PASSPHRASE_4,
+    PASSPHRASE_5,
+    PASSPHRASE_8,
+    PASSPHRASES,
+)
 
 STRONG = {
-    "northwind-hr": "walnut-prism-tundra-kettle-61",
-    "marcus-lee": "cobalt-mural-hinge-saffron-24",
-    "harbor-hr": "ginger-quasar-plank-orchid-85",
+    "northwind-hr": PASSPHRASE_1,
+    "marcus-lee": PASSPHRASE_2,
+    "harbor-hr": PASSPHRASE_3,
 }
 READERS = {
     "northwind-hr": {"name": "Northwind HR"},
@@ -193,41 +202,65 @@ def test_all_problems_at_once() -> None:
     assert STRONG["marcus-lee"] not in text
 
 
-@pytest.mark.parametrize(
-    "good",
-    [
-        "walnut-prism-tundra-kettle-61",
-        "k7#Qv9!mZ2@xLp",
-        "k7#Qm2pZ9xLw",
-        "hjwpxqzkrtmv",
-        "Ünïcødé-pässwörds-ok",
-        "velvet orbit pickle ransom",
-        "Zeppelin-Mango-Quartz-Thimble",
-        "oofnfoisskvy",  # random strings the old hand-written estimate refused
-        "wtz0wtzshgx2",
-    ],
-)
-def test_strong_passphrases_pass(good: str) -> None:
-    clues = access.reader_clues(
+# Passphrases the estimate must rate strong (random characters, accents, words the old
+# hand-written estimate refused). Written here, anyone may know them: published.txt lists
+# them, so no real portal builds with them (test_every_passphrase_a_test_writes_is_refused).
+STRONG_EXAMPLES = [
+    "k7#Qv9!mZ2@xLp",
+    "k7#Qm2pZ9xLw",
+    "hjwpxqzkrtmv",
+    "Ünïcødé-pässwörds-ok",
+    "velvet orbit pickle ransom",
+    "Zeppelin-Mango-Quartz-Thimble",
+    "oofnfoisskvy",  # random strings the old hand-written estimate refused
+    "wtz0wtzshgx2",
+]
+
+
+def northwind_clues() -> list[strength.Clue]:
+    return access.reader_clues(
         "northwind-hr", READERS["northwind-hr"]["name"], ENGAGEMENTS, "Northstar Coaching"
     )
-    assert strength.passphrase_problem(good, clues) is None
+
+
+@pytest.mark.parametrize("good", STRONG_EXAMPLES)
+def test_strong_examples_pass_the_estimate_and_are_refused_as_published(good: str) -> None:
+    clues = northwind_clues()
     assert strength.estimate(good, clues)["guesses_log10"] >= strength.MIN_GUESSES_LOG10
+    assert "published in coachportal" in (strength.passphrase_problem(good, clues) or "")
 
 
-STRONG_ONE = "gravel lantern quiver mosaic"
+def test_four_random_words_pass() -> None:
+    """The advice every refusal gives ("four or more random words pass") holds: words drawn
+    at run time, none of the engagement's, pass for a reader who knows the engagement."""
+    from coachportal.edit.readers import wordlist
+
+    clues = access.reader_clues("marcus-lee", "Marcus Lee", [rich_engagement(), FIN], "Northstar Coaching")
+    known = {w for clue in clues for w in re.findall(r"[a-z]+", clue.text.lower())}
+    words = [w for w in wordlist() if not any(k in w for k in known if len(k) >= 3)]
+    for _ in range(20):
+        drawn = "-".join(secrets.choice(words) for _ in range(4))
+        if strength._clues_in(drawn, clues):  # a name across two words ("...le-na..."): drawn again
+            continue
+        assert strength.passphrase_problem(drawn, clues) is None, strength.passphrase_problem(drawn, clues)
+    for fresh in PASSPHRASES:  # the tests' own, drawn as `coachportal readers add` draws them
+        assert strength.passphrase_problem(fresh, northwind_clues()) is None
+
+
+STRONG_ONE = PASSPHRASE_8.replace("-", " ")
+TAB, NUL, ESC = (STRONG_ONE.replace(" ", c, 1) for c in "\t\x00\x1b")
 
 
 @pytest.mark.parametrize(
     ("passphrase", "expected"),
     [
-        (STRONG_ONE + "\n", "ends with whitespace"),  # a CI secret pasted with its newline
-        (STRONG_ONE + "\r\n", "ends with whitespace"),
-        (" " + STRONG_ONE, "starts or ends with whitespace"),
-        (STRONG_ONE + "\u00a0", "ends with whitespace"),
-        ("gravel lantern\tquiver mosaic", "control character"),
-        ("gravel lantern\x00quiver mosaic", "control character"),
-        ("gravel lantern\x1bquiver mosaic", "control character"),
+        pytest.param(STRONG_ONE + "\n", "ends with whitespace", id="newline"),  # a CI secret's newline
+        pytest.param(STRONG_ONE + "\r\n", "ends with whitespace", id="crlf"),
+        pytest.param(" " + STRONG_ONE, "starts or ends with whitespace", id="leading-space"),
+        pytest.param(STRONG_ONE + "\u00a0", "ends with whitespace", id="nbsp"),
+        pytest.param(TAB, "control character", id="tab"),
+        pytest.param(NUL, "control character", id="nul"),
+        pytest.param(ESC, "control character", id="escape"),
     ],
 )
 def test_untypable_passphrase_refused(passphrase: str, expected: str) -> None:
@@ -236,7 +269,7 @@ def test_untypable_passphrase_refused(passphrase: str, expected: str) -> None:
     message = one_problem(exc)
     assert message.startswith("coachportal: reader 'harbor-hr': passphrase ")
     assert expected in message
-    assert "gravel" not in message and "mosaic" not in message  # never echo a passphrase
+    assert not any(word in message for word in STRONG_ONE.split())  # never echo a passphrase
     assert "\n" not in message  # one line
 
 
@@ -416,9 +449,9 @@ def test_secrets_file_relative_to_base_dir(tmp_path: Path) -> None:
 
 
 def test_environment_wins_over_file(tmp_path: Path) -> None:
-    path = write_secrets(tmp_path / "secrets.yml", {**STRONG, "harbor-hr": "file-falcon-passphrase-77"})
-    env = {"COACHPORTAL_SECRETS": str(path), access.env_var("harbor-hr"): "env-falcon-passphrase-88"}
-    assert resolve_passphrases(READERS, ENGAGEMENTS, env)["harbor-hr"] == "env-falcon-passphrase-88"
+    path = write_secrets(tmp_path / "secrets.yml", {**STRONG, "harbor-hr": PASSPHRASE_4})
+    env = {"COACHPORTAL_SECRETS": str(path), access.env_var("harbor-hr"): PASSPHRASE_5}
+    assert resolve_passphrases(READERS, ENGAGEMENTS, env)["harbor-hr"] == PASSPHRASE_5
 
 
 def test_missing_passphrase_names_the_secrets_file(tmp_path: Path) -> None:
@@ -685,7 +718,7 @@ def test_the_shipped_lists_hold_every_passphrase_the_project_publishes() -> None
         lambda p: p.replace("-", " "),
         lambda p: p.replace("-", ""),
         lambda p: " ".join(p.split("-")).title() + "!",
-        lambda p: unicodedata.normalize("NFKC", p).replace("a", "\uff41"),  # fullwidth a
+        lambda p: chr(ord(p[0]) + 0xFEE0) + p[1:],  # a fullwidth first letter
     ],
 )
 def test_near_duplicate_passphrases_are_refused_like_shared_ones(variant) -> None:  # noqa: ANN001
@@ -698,3 +731,89 @@ def test_near_duplicate_passphrases_are_refused_like_shared_ones(variant) -> Non
     message = one_problem(exc)
     assert "readers 'northwind-hr' and 'marcus-lee' have the same passphrase, or nearly" in message
     assert near not in message and STRONG["marcus-lee"] not in message
+
+
+# Hyphenated literals in tests/ that are not passphrases (test case ids, plugin names).
+NOT_PASSPHRASES = {
+    "css-webkit-image-set",
+    "css-escaped-url-hex-space",
+    "css-url-in-nesting",
+    "css-entity-in-svg-style",
+    "data-stylesheet-base64-import",
+    "style-import-of-data",
+    "srcset-after-data-url",
+    "git-revision-date-localized",
+    "git-revision-date-localized-plugin",
+    "TOP-SECRET-SNIPPET-CONTENT",
+    "mkdocs-git-revision-date-localized-plugin",
+}
+# The shape of this project's passphrases: words joined by dashes (the README's, the demo's,
+# `coachportal readers add`'s). Those written with spaces are STRONG_EXAMPLES, checked by name.
+PASSPHRASE_SHAPE = re.compile(r"(?=.{12,64}$)[^\W_]+(?:-[^\W_]+){3,}[.!]?")
+
+
+def written_passphrases() -> dict[str, str]:
+    """Every literal of a passphrase's shape in README.md, the Makefile and tests/ -> where."""
+    import ast
+
+    from tmpportal import REPO
+
+    found: dict[str, str] = {}
+    for path in sorted((REPO / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and PASSPHRASE_SHAPE.fullmatch(text):
+                found.setdefault(text, path.name)
+    for name in ("README.md", "Makefile"):
+        for literal in re.findall(
+            r"[`\"'-]([^`\"'\s]{12,64})[`\"'}]", (REPO / name).read_text(encoding="utf-8")
+        ):
+            if PASSPHRASE_SHAPE.fullmatch(literal):
+                found.setdefault(literal, name)
+    return found
+
+
+def test_every_passphrase_the_project_writes_is_refused_in_a_real_portal() -> None:
+    """Issue 23: a passphrase published anywhere in this project (README, Makefile, tests)
+    never builds a real portal. The tests build with passphrases drawn at run time
+    (tmpportal.fresh_passphrase); any written one must be refused by the rule already."""
+    written = written_passphrases()
+    assert "amber-falcon-lantern-42" in written and "Zeppelin-Mango-Quartz-Thimble" in written  # it scans
+    accepted = {
+        literal: where
+        for literal, where in written.items()
+        if literal not in NOT_PASSPHRASES and strength.passphrase_problem(literal) is None
+    }
+    assert not accepted, f"add to protect/published.txt, or draw at run time: {accepted}"
+    for literal in STRONG_EXAMPLES:
+        assert strength.passphrase_problem(literal) is not None, literal
+
+
+def test_a_passphrase_of_background_words_only_is_refused() -> None:
+    """Issue 23: the sponsor read the awareness page of nw-ops-2026; five of its background's
+    words with a number pass zxcvbn even with the words as user inputs (hundreds of them,
+    each a few hundred guesses), so what is left without them must pass on its own."""
+    from coachportal.load.loader import load_engagements
+    from tmpportal import DEMO_ENGAGEMENTS
+
+    engagements = load_engagements(DEMO_ENGAGEMENTS, {"northwind-hr", "marcus-lee", "harbor-hr", "acme-hr"})
+    nw = next(e for e in engagements if e.id == "nw-ops-2026")
+    background = nw.stages.awareness.kickoff.background
+    guess = "regional-warehouse-automation-rollout-eight-42"
+    assert all(word in background for word in guess.split("-")[:5])
+    clues = access.reader_clues("marcus-lee", "Marcus Lee", [nw], "Northstar Coaching")
+    problem = strength.passphrase_problem(guess, clues)
+    assert (
+        problem is not None
+        and "background and goals" in problem
+        and "four or more random words pass" in problem
+    )
+    assert "warehouse" not in problem
+    # camel case and substitutions are the same words
+    assert strength.passphrase_problem("RegionalWarehouseAut0mationRollout!", clues) is not None
+    # the same words with enough of the passphrase's own are as good as those alone
+    extra = PASSPHRASE_1
+    assert strength.passphrase_problem(f"warehouse-{extra}", clues) is None
+    env = env_for({"marcus-lee": guess})
+    with pytest.raises(AccessError, match="reader 'marcus-lee': passphrase too weak"):
+        resolve_passphrases({"marcus-lee": {"name": "Marcus Lee"}}, [nw], env)

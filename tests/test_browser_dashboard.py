@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 from browser import Browser, RecordingContext, Server, serve
-from tmpportal import EXAMPLES, TempPortal, new_portal
+from tmpportal import EXAMPLES, PASSPHRASE_1, PASSPHRASE_2, TempPortal, new_portal
 
 pytestmark = pytest.mark.browser
 
 READERS = {"hr-all": {"name": "Group HR"}, "solo-hr": {"name": "Solo HR"}}
-PASSPHRASES = {"hr-all": "orbit-velvet-harvest-71", "solo-hr": "pebble-tundra-mosaic-38"}
+PASSPHRASES = {"hr-all": PASSPHRASE_1, "solo-hr": PASSPHRASE_2}
 SCRIPT_NAME = "<script>window.__pwned = 1</script>Zoë & Co"
 UNLOCK_TIMEOUT = 15_000
 

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser import CHROMIUM_ARGS, Browser, RecordingContext, Server, free_port, require_chromium, serve
 from coachportal.protect import vault
-from tmpportal import TempPortal, new_portal
+from tmpportal import PASSPHRASE_1, PASSPHRASE_2, PASSPHRASE_3, TempPortal, new_portal
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +32,9 @@ READERS = {
     "harbor-hr": {"name": "Harbor HR"},
 }
 PASSPHRASES = {
-    "northwind-hr": "walnut-prism-tundra-kettle-61",
-    "marcus-lee": "cobalt-mural-hinge-saffron-24",
-    "harbor-hr": "ginger-quasar-plank-orchid-85",
+    "northwind-hr": PASSPHRASE_1,
+    "marcus-lee": PASSPHRASE_2,
+    "harbor-hr": PASSPHRASE_3,
 }
 NW, FIN = "nw-ops-2026", "fin-cfo-2025"
 NW_MARKER = "Operations leadership programme"  # only inside nw-ops-2026's ciphertext

@@ -10,7 +10,17 @@ from pathlib import Path
 
 import pytest
 from browser import free_port
-from tmpportal import DEMO_PASSPHRASES, EXAMPLES, REPO, TempPortal, copy_demo, http_get, new_portal, wait_for
+from tmpportal import (
+    DEMO_PASSPHRASES,
+    EXAMPLES,
+    PASSPHRASE_1,
+    REPO,
+    TempPortal,
+    copy_demo,
+    http_get,
+    new_portal,
+    wait_for,
+)
 
 PAGES = ("", "awareness/", "development-plan/", "actions/", "progress/", "final-report/")
 
@@ -241,7 +251,7 @@ def test_too_few_iterations_is_refused_in_one_line(tmp_path: Path) -> None:
     portal = new_portal(tmp_path, plugin={"readers": {"hr": {"name": "HR"}}, "iterations": 1000})
     text = (EXAMPLES / "engagement.yml").read_text()
     portal.add("e.yml", text.replace("[northwind-hr, marcus-lee]", "[hr]"))
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "walnut-prism-tundra-kettle-61"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": PASSPHRASE_1}
     result = portal.build(check=False)
     log = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in log
@@ -281,7 +291,7 @@ def _encrypted(tmp_path: Path, **plugin: object) -> TempPortal:
     portal.add(
         "nw.yml", (EXAMPLES / "engagement.yml").read_text().replace("[northwind-hr, marcus-lee]", "[hr]")
     )
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "walnut-prism-tundra-kettle-61"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": PASSPHRASE_1}
     return portal
 
 
@@ -349,9 +359,7 @@ def test_portfolio_links_follow_use_directory_urls(tmp_path: Path) -> None:
     portal = _encrypted(tmp_path)
     portal.configure(use_directory_urls=False)
     portal.build()
-    opened = vault.open_site_portfolio(
-        portal.site / "coachportal" / "portfolio", "walnut-prism-tundra-kettle-61"
-    )
+    opened = vault.open_site_portfolio(portal.site / "coachportal" / "portfolio", PASSPHRASE_1)
     assert [entry["url"] for entry in opened] == ["nw-ops-2026/index.html"]
     assert (portal.site / "nw-ops-2026" / "index.html").is_file()
 

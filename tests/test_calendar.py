@@ -19,7 +19,7 @@ from coachportal.derive.calendar_export import PRODID, calendar, call_dates
 from coachportal.load.loader import load_engagement
 from coachportal.render import locked
 from icalendar import Calendar
-from tmpportal import EXAMPLES, new_portal
+from tmpportal import EXAMPLES, PASSPHRASE_1, PASSPHRASE_2, new_portal
 
 D = dt.date
 TODAY = D(2026, 6, 20)  # tmpportal's COACHPORTAL_TODAY
@@ -237,8 +237,8 @@ def test_nothing_upcoming_gives_no_calendar(tmp_path: Path) -> None:
 
 READERS = {"northwind-hr": {"name": "Northwind People Team"}, "marcus-lee": {"name": "Marcus Lee"}}
 PASSPHRASES = {
-    "northwind-hr": "plover-quartz-meadow-tundra-58",
-    "marcus-lee": "saffron-glacier-oboe-kettle-31",
+    "northwind-hr": PASSPHRASE_1,
+    "marcus-lee": PASSPHRASE_2,
 }
 ICS_SIGNS = (
     "BEGIN:VCALENDAR",

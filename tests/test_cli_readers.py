@@ -11,7 +11,7 @@ from clirun import changed_lines, coachportal, comments
 from coachportal.core.access import load_secrets_file
 from coachportal.edit.readers import WORDS, new_passphrase, wordlist
 from coachportal.protect import strength
-from tmpportal import copy_demo
+from tmpportal import PASSPHRASE_1, PASSPHRASE_3, copy_demo
 
 
 def _secrets(path: Path) -> dict[str, str]:
@@ -59,13 +59,11 @@ def test_reader_rotate_replaces_only_that_passphrase(tmp_path: Path) -> None:
     copy_demo(tmp_path)
     secrets_file = tmp_path / "local" / "keys.yml"
     secrets_file.parent.mkdir()
-    secrets_file.write_text(
-        "# mine\nacme-hr: mosaic-fjord-lentil-bramble-39-x\nharbor-hr: ginger-quasar-plank-orchid-85\n"
-    )
+    secrets_file.write_text(f"# mine\nacme-hr: mosaic-fjord-lentil-bramble-39-x\nharbor-hr: {PASSPHRASE_3}\n")
     result = coachportal("reader", "rotate", "acme-hr", cwd=tmp_path, COACHPORTAL_SECRETS="local/keys.yml")
     assert result.returncode == 0, result.stderr
     text = secrets_file.read_text()
-    assert text.startswith("# mine\n") and "harbor-hr: ginger-quasar-plank-orchid-85" in text
+    assert text.startswith("# mine\n") and f"harbor-hr: {PASSPHRASE_3}" in text
     new = _secrets(secrets_file)["acme-hr"]
     assert new != "mosaic-fjord-lentil-bramble-39-x" and len(new.split("-")) == WORDS
     assert "export COACHPORTAL_SECRETS" not in result.stdout  # already set
@@ -111,11 +109,9 @@ def test_context_words_are_left_out_of_the_draw() -> None:
 def test_a_draw_spelling_a_scaffold_placeholder_across_words_is_redrawn(monkeypatch) -> None:
     # "human-amend" reads "name" to the build's rule (separators ignored), and `coachportal new`
     # writes "Client name": that passphrase would fail the first build of the scaffold
-    draws = iter(
-        ["human", "amend", "tulip", "quarry", "velvet"] + ["gravy", "oxygen", "lumber", "pocket", "sprout"]
-    )
+    draws = iter(["human", "amend", "tulip", "quarry", "velvet"] + PASSPHRASE_1.split("-"))
     monkeypatch.setattr("coachportal.edit.readers.secrets.choice", lambda words: next(draws))
-    assert new_passphrase() == "gravy-oxygen-lumber-pocket-sprout"
+    assert new_passphrase() == PASSPHRASE_1
 
 
 def test_reader_add_keeps_yaml_tags_of_mkdocs_yml(tmp_path: Path) -> None:

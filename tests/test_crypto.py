@@ -14,10 +14,11 @@ from coachportal.protect import vault as vaults
 from coachportal.render import locked
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tmpportal import PASSPHRASE_1, PASSPHRASE_2, PASSPHRASE_3
 
-ALICE = "lattice-gossip-amulet-nectar-47"
-BOB = "tangerine-harbour-violin-moss"
-CAROL = "cobalt-mural-hinge-saffron-24"
+ALICE = PASSPHRASE_1
+BOB = PASSPHRASE_2
+CAROL = PASSPHRASE_3
 PAGE = "nw-ops-2026/actions/"
 SECRET_HTML = "<h1>Dana Whitfield</h1><p>Operations leadership programme &amp; more</p>"
 

@@ -14,7 +14,15 @@ from typing import Any
 import pytest
 from browser import Browser, RecordingContext, Server, free_port, serve
 from coachportal.plugin import hygiene
-from tmpportal import DEMO_PASSPHRASES, DEMO_READER_PASSPHRASES, EXAMPLES, TempPortal, copy_demo, new_portal
+from tmpportal import (
+    DEMO_PASSPHRASES,
+    DEMO_READER_PASSPHRASES,
+    EXAMPLES,
+    PASSPHRASE_1,
+    TempPortal,
+    copy_demo,
+    new_portal,
+)
 
 # Records every CSP violation of the page (the init script itself is not subject to the CSP).
 WATCH_CSP = (
@@ -79,7 +87,7 @@ def _portal(root: Path, **config: Any) -> TempPortal:
     portal = new_portal(root, plugin={"readers": {"hr": {"name": "HR"}}})
     text = re.sub(r"(?m)^access: .*$", "access: [hr]", (EXAMPLES / "engagement.yml").read_text())
     portal.add("nw.yml", text)
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "walnut-prism-tundra-kettle-61"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": PASSPHRASE_1}
     portal.write_config()
     settings = {**json.loads((root / "mkdocs.yml").read_text()), **config}
     (root / "mkdocs.yml").write_text(json.dumps(settings))

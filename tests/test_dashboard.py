@@ -19,7 +19,7 @@ from coachportal.load.loader import load_engagements
 from coachportal.protect import vault
 from coachportal.render import dashboard
 from coachportal.render.portal import Portal, PortalBuilder, summary
-from tmpportal import EXAMPLES
+from tmpportal import EXAMPLES, PASSPHRASE_1
 
 TODAY = dt.date(2026, 6, 20)
 
@@ -162,7 +162,7 @@ def test_portal_summaries_use_the_build_date_and_last_update(tmp_path: Path) -> 
 
 def test_summaries_with_rows_are_padded_to_one_size(reference) -> None:
     """Rows make summaries larger than the smallest padded size: still one size for all."""
-    passphrase = "walnut-prism-tundra-kettle-61"
+    passphrase = PASSPHRASE_1
     ids = [f"eng-{i:02d}" for i in range(6)]
     keys = vault.Vault.create({i: ["r"] for i in ids}, {"r": passphrase})
     e = reference["nw-ops-2026"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from coachportal.plugin.origins import css_urls, foreign_css_resources, foreign_resources
-from tmpportal import EXAMPLES, TempPortal, new_portal
+from tmpportal import EXAMPLES, PASSPHRASE_1, TempPortal, new_portal
 
 EVIL = "evil.example"
 
@@ -148,7 +148,7 @@ def _portal(root: Path) -> TempPortal:
     portal = new_portal(root, plugin={"readers": {"hr": {"name": "HR"}}})
     text = re.sub(r"(?m)^access: .*$", "access: [hr]", (EXAMPLES / "engagement.yml").read_text())
     portal.add("nw.yml", text)
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "walnut-prism-tundra-kettle-61"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": PASSPHRASE_1}
     return portal
 
 

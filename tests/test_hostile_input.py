@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from browser import Browser
-from tmpportal import EXAMPLES, TempPortal, new_portal
+from tmpportal import EXAMPLES, PASSPHRASE_1, TempPortal, new_portal
 
 PAGES = ("", "awareness/", "development-plan/", "actions/", "progress/", "final-report/")
 REFERENCE = (EXAMPLES / "engagement.yml").read_text(encoding="utf-8")
@@ -134,7 +134,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> TempPortal:
         plugin={"audience": "coach", "readers": {"hr": {"name": "HR", "level": "coach"}}},
     )
     portal.add("evil.yml", hostile_engagement())
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "walnut-prism-tundra-kettle-61"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": PASSPHRASE_1}
     portal.build()
     return portal
 
@@ -151,7 +151,7 @@ def test_hostile_text_never_runs_in_chromium(
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(site.url)
-        page.fill(".coachportal-portfolio input[type=password]", "walnut-prism-tundra-kettle-61")
+        page.fill(".coachportal-portfolio input[type=password]", PASSPHRASE_1)
         page.keyboard.press("Enter")
         page.wait_for_selector(".coachportal-portfolio a")
         assert "<script>window.__pwned='script'</script>" in page.inner_text(".coachportal-portfolio")
@@ -181,7 +181,7 @@ def test_strict_failure_after_writing_leaves_previous_site(tmp_path: Path) -> No
     # Encrypted: with `encryption: false` the plaintext warning alone fails --strict.
     portal = new_portal(tmp_path, plugin={"readers": {"hr": {"name": "HR"}}})
     portal.add("nw.yml", REFERENCE.replace("[northwind-hr, marcus-lee]", "[hr]"))
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "walnut-prism-tundra-kettle-61"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": PASSPHRASE_1}
     portal.build("--strict")
     before = {p.relative_to(portal.site): p.read_bytes() for p in portal.site.rglob("*") if p.is_file()}
     # A broken link is only found while pages are written: strict mode then aborts.

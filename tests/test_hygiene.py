@@ -6,14 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from tmpportal import EXAMPLES, REPO, TempPortal, new_portal
+from tmpportal import EXAMPLES, PASSPHRASE_1, PASSPHRASE_5, PASSPHRASE_6, REPO, TempPortal, new_portal
 
 
 def _portal(root: Path, engagement_id: str) -> TempPortal:
     portal = new_portal(root, plugin={"readers": {"hr": {"name": "HR"}}})
     text = re.sub(r"(?m)^access: .*$", "access: [hr]", (EXAMPLES / "engagement.yml").read_text())
     portal.add("e.yml", text.replace("id: nw-ops-2026", f"id: {engagement_id}", 1))
-    portal.env = {"COACHPORTAL_PASSPHRASE_HR": "walnut-prism-tundra-kettle-61"}
+    portal.env = {"COACHPORTAL_PASSPHRASE_HR": PASSPHRASE_1}
     return portal
 
 
@@ -74,8 +74,8 @@ def _two_views(root: Path) -> TempPortal:
     text = re.sub(r"(?m)^access: .*$", "access: [hr, cl]", (EXAMPLES / "engagement.yml").read_text())
     portal.add("e.yml", text)
     portal.env = {
-        "COACHPORTAL_PASSPHRASE_HR": "velvet-orbit-tundra-quill-06",
-        "COACHPORTAL_PASSPHRASE_CL": "granite-lyric-marsh-pylon-31",
+        "COACHPORTAL_PASSPHRASE_HR": PASSPHRASE_5,
+        "COACHPORTAL_PASSPHRASE_CL": PASSPHRASE_6,
     }
     return portal
 

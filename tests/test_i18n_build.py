@@ -16,7 +16,7 @@ import yaml
 from coachportal.core.i18n import translator
 from playwright.sync_api import expect
 from test_i18n import FOREIGN, RAW_ID, english_words, found
-from tmpportal import MKDOCS, REPO, TempPortal, copy_demo, new_portal
+from tmpportal import MKDOCS, PASSPHRASE_1, PASSPHRASE_2, REPO, TempPortal, copy_demo, new_portal
 
 TODAY = "2026-06-20"
 ACTIVE, CLOSED = "nw-ops-2026", "fin-cfo-2025"
@@ -145,7 +145,7 @@ def test_language_option_is_typed(tmp_path: Path) -> None:
 # --- Chromium: the German unlock screens ------------------------------------------------------------
 
 READERS = {"northwind-hr": {"name": "Northwind HR"}, "marcus-lee": {"name": "Marcus Lee"}}
-PASSPHRASES = {"northwind-hr": "walnut-prism-tundra-kettle-61", "marcus-lee": "cobalt-mural-hinge-saffron-24"}
+PASSPHRASES = {"northwind-hr": PASSPHRASE_1, "marcus-lee": PASSPHRASE_2}
 
 
 @pytest.mark.browser

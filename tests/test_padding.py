@@ -17,9 +17,9 @@ from coachportal.core.pages import ENGAGEMENT_PAGES
 from coachportal.protect import crypto
 from coachportal.protect import vault as vaults
 from coachportal.render import locked
-from tmpportal import EXAMPLES, TempPortal, new_portal
+from tmpportal import EXAMPLES, PASSPHRASE_1, TempPortal, new_portal
 
-PASSPHRASE = "walnut-prism-tundra-kettle-61"
+PASSPHRASE = PASSPHRASE_1
 
 
 def test_padded_size_is_a_power_of_two_of_at_least_pad_to() -> None:

@@ -14,14 +14,10 @@ from pathlib import Path
 import pytest
 from coachportal.protect import crypto, vault
 from coachportal.render import locked
-from tmpportal import EXAMPLES, TempPortal, new_portal
+from tmpportal import EXAMPLES, PASSPHRASE_1, PASSPHRASE_2, PASSPHRASE_3, TempPortal, new_portal
 
 READERS = {"one-hr": {"name": "One HR"}, "three-hr": {"name": "Three HR"}, "five-hr": {"name": "Five HR"}}
-PASSPHRASES = {
-    "one-hr": "osprey-lantern-quill-meadow-58",
-    "three-hr": "basalt-figment-harrow-plume-33",
-    "five-hr": "juniper-cantor-wicket-dune-72",
-}
+PASSPHRASES = {"one-hr": PASSPHRASE_1, "three-hr": PASSPHRASE_2, "five-hr": PASSPHRASE_3}
 
 
 def _engagement(i: int, readers: list[str]) -> str:

@@ -22,13 +22,13 @@ from coachportal.render import locked
 from coachportal.render.portal import PortalBuilder
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from tmpportal import copy_demo
+from tmpportal import PASSPHRASE_1, PASSPHRASE_2, PASSPHRASE_3, PASSPHRASE_4, copy_demo
 
 PASSPHRASES = {
-    "northwind-hr": "walnut-prism-tundra-kettle-61",
-    "marcus-lee": "cobalt-mural-hinge-saffron-24",
-    "harbor-hr": "ginger-quasar-plank-orchid-85",
-    "acme-hr": "mosaic-fjord-lentil-bramble-39",
+    "northwind-hr": PASSPHRASE_1,
+    "marcus-lee": PASSPHRASE_2,
+    "harbor-hr": PASSPHRASE_3,
+    "acme-hr": PASSPHRASE_4,
 }
 PAYLOAD = re.compile(r'<template class="coachportal-payload">.*?</template>', re.S)
 LOCATOR = re.compile(r'<template class="coachportal-portfolio-locator">(.*?)</template>', re.S)

@@ -13,9 +13,9 @@ import urllib.request
 from pathlib import Path
 
 from browser import free_port
-from tmpportal import EXAMPLES, MKDOCS, TempPortal, new_portal
+from tmpportal import EXAMPLES, MKDOCS, PASSPHRASE_1, TempPortal, new_portal
 
-PASSPHRASE = "walnut-prism-tundra-kettle-61"
+PASSPHRASE = PASSPHRASE_1
 SECRETS = ("Dana Whitfield", "Operations leadership programme", "Hand regional rollout decisions")
 
 

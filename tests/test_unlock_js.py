@@ -19,14 +19,15 @@ from browser import in_ci
 from coachportal.plugin import scripts
 from coachportal.protect import crypto
 from coachportal.protect.vault import Vault, find_portfolio
+from tmpportal import PASSPHRASE_1, PASSPHRASE_3
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_TESTS = REPO / "tests" / "js"
 UNLOCK_JS = REPO / "plugins" / "coachportal" / "assets" / scripts.MODULE
 PASSPHRASES = {
-    "alice": "walnut-prism-tundra-kettle-61",
+    "alice": PASSPHRASE_1,
     "bob": "quiet-rivér-compass-17",  # é composed: NFC matters
-    "carol": "ginger-quasar-plank-orchid-85",
+    "carol": PASSPHRASE_3,
 }
 ACCESS = {"nw-ops-2026": ["alice", "bob"], "fin-cfo-2025": ["carol", "alice"], "hr-new-2026": ["carol"]}
 TITLES = {

@@ -12,7 +12,7 @@ from browser import Browser
 from coachportal.protect import vault
 from coachportal.protect.crypto import DecryptionError
 from coachportal.render import locked
-from tmpportal import TempPortal, new_portal
+from tmpportal import PASSPHRASE_5, PASSPHRASE_6, PASSPHRASE_7, TempPortal, new_portal
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "markers.yml"
 MARKER = re.compile(r"(?:CLIENT|COACH|SHARED)MARK\d\d", re.IGNORECASE)
@@ -28,9 +28,9 @@ READERS = {
     "co": {"name": "Coach Reader", "level": "coach"},
 }
 PASSPHRASES = {
-    "sp": "velvet-orbit-tundra-quill-06",
-    "cl": "granite-lyric-marsh-pylon-31",
-    "co": "saffron-delta-wicker-plume-84",
+    "sp": PASSPHRASE_5,
+    "cl": PASSPHRASE_6,
+    "co": PASSPHRASE_7,
 }
 VIEW_OF = {"sp": "sponsor", "cl": "client", "co": "coach"}
 PREFIX = {"sponsor": "", "client": "client/", "coach": "coach/"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,43 @@ DEMO_READER_PASSPHRASES = {
 DEMO_PASSPHRASES = {
     f"COACHPORTAL_PASSPHRASE_{r.upper().replace('-', '_')}": p for r, p in DEMO_READER_PASSPHRASES.items()
 }
+
+
+def _fixture_words() -> tuple[str, ...]:
+    """Every word of the tests' engagement files and site names: what a test's reader may
+    know, left out of the tests' passphrases (across word boundaries too)."""
+    fixtures = sorted((REPO / "tests" / "fixtures").rglob("*.yml"))
+    texts = [path.read_text(encoding="utf-8") for path in fixtures]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(DEMO_ENGAGEMENTS.glob("*.yml"))]
+    texts += ["Test portal", "Northstar Coaching", (REPO / "mkdocs.yml").read_text(encoding="utf-8")]
+    return tuple(sorted({w for text in texts for w in re.findall(r"[a-z]{4,}", text.lower())}))
+
+
+def fresh_passphrase(taken: frozenset[str] = frozenset()) -> str:
+    """A passphrase drawn at run time, as `coachportal readers add` draws one (five random
+    words): no passphrase a test builds with is written anywhere in this project, so none
+    of them can be copied into a real portal and accepted there."""
+    from coachportal.edit.readers import new_passphrase
+
+    return new_passphrase(taken, _FIXTURE_WORDS)
+
+
+_FIXTURE_WORDS = _fixture_words()
+# Drawn once per test process, for tests that need the same passphrase twice (a build and
+# the browser that unlocks it) or several distinct ones (one per reader).
+PASSPHRASES: list[str] = []
+for _ in range(8):
+    PASSPHRASES.append(fresh_passphrase(frozenset(PASSPHRASES)))
+(
+    PASSPHRASE_1,
+    PASSPHRASE_2,
+    PASSPHRASE_3,
+    PASSPHRASE_4,
+    PASSPHRASE_5,
+    PASSPHRASE_6,
+    PASSPHRASE_7,
+    PASSPHRASE_8,
+) = PASSPHRASES
 
 
 @dataclass

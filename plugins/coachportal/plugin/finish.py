@@ -2,19 +2,21 @@
 
 Every page: noindex, a name for the theme's search dialog, a Content-Security-Policy (not
 in the preview, where MkDocs injects its live-reload script), no repository API call, the
-idle-lock setting and unlock.js's words, and a small note of which view it belongs to
-(every page of a one-view portal).
+idle-lock setting and unlock.js's words, a small note of which view it belongs to
+(every page of a one-view portal), and in the demo portal (``demo: true``) a banner saying
+that its passphrases are public: in the plaintext shell, so a locked page says it too.
 A page or stylesheet that would load anything from another origin fails the build.
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from ..core.i18n import Translator
+from ..core.i18n import N_, Translator
 from ..core.log import prefixed
 from ..core.models import VISIBILITY_LABELS, Level
 from ..render import locked
@@ -23,12 +25,31 @@ from .origins import foreign_css_resources, foreign_resources
 
 FOOTER = '<div class="md-footer-meta__inner md-grid">'
 THIRD_PARTIES = "(a private portal loads nothing from third parties)"
+HEADER = '<header class="md-header'
+DEMO_NOTICE = N_("Demo portal: its passphrases are published in the README, so nothing here is private.")
 
 
 def view_note(view: Level, t: Translator) -> str:
     label = t.label(VISIBILITY_LABELS, view.label)
     title = escape(t("What this page shows: the {view}", view=label), quote=True)
     return f'<div class="coachportal-view" title="{title}">{escape(label)}</div>'
+
+
+def demo_banner(t: Translator) -> str:
+    """The demo portal's banner (``demo: true``): its passphrases are public."""
+    return f'<div class="coachportal-demo" role="note" data-search-exclude>{escape(t(DEMO_NOTICE))}</div>'
+
+
+def with_demo_banner(output: str, t: Translator) -> str:
+    """The banner first in the page: above the theme's header (after its skip link and
+    announcement), else at the start of the body."""
+    banner = demo_banner(t)
+    if HEADER in output:
+        return output.replace(HEADER, banner + HEADER, 1)
+    body = re.search(r"<body\b[^>]*>", output, re.I)
+    if body is None:
+        return banner + output
+    return output[: body.end()] + banner + output[body.end() :]
 
 
 def finish_page(
@@ -42,9 +63,13 @@ def finish_page(
     idle_lock_minutes: float,
     previewing: bool,
     t: Translator,
+    demo: bool = False,
 ) -> str:
     """``output`` ready to publish (``where`` names it in an error; ``scan``: look for loads
-    from other origins; ``problems``: the preview's panel of a broken file's problems)."""
+    from other origins; ``problems``: the preview's panel of a broken file's problems;
+    ``demo``: the demo portal, which says on every page that its passphrases are public)."""
+    if demo:
+        output = with_demo_banner(output, t)
     if view is not None:
         note = view_note(view, t)
         if FOOTER in output:

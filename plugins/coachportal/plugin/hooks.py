@@ -375,6 +375,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             idle_lock_minutes=self.config.idle_lock_minutes,
             previewing=self.previewing,
             t=self.t,
+            demo=self.config.demo,
         )
 
     def _engagement_urls(self) -> list[str]:

@@ -17,7 +17,11 @@ after Unicode NFC normalisation) must
   client's name and organisation, the coach's, the sponsor's and the team's names),
   ignoring case, accents, separators and zxcvbn's letter substitutions;
 * need at least 10^:data:`MIN_GUESSES_LOG10` guesses as estimated by zxcvbn, with every
-  clue and every word of the engagement's background and goals as a user input.
+  clue and every word of the engagement's background and goals as a user input;
+* still need them once the background's and goals' words (of MIN_CLUE_LETTERS or more
+  letters, found as clues are) are taken out (:func:`without_context`): zxcvbn ranks
+  each user input by its place in a list of hundreds, so five of them pass, though a
+  reader who read the page tries those words first.
 
 :func:`shared_passphrases`: no two readers' passphrases may be equal once normalised
 (a near-duplicate is as good as the same passphrase to one who knows one of them).
@@ -91,6 +95,24 @@ def _clues_in(passphrase: str, clues: Iterable[Clue]) -> list[Clue]:
             for word in _words(clue.text)
         )
     ]
+
+
+def without_context(passphrase: str, clues: Iterable[Clue]) -> str | None:
+    """The passphrase (folded) without the words of its reader's context clues (background,
+    goals); None when it holds none of them."""
+    folded = _fold(passphrase)
+    words = {
+        word
+        for clue in clues
+        if clue.context
+        for word in _words(clue.text)
+        if sum(c.isalpha() for c in word) >= MIN_CLUE_LETTERS
+    }
+    # longest first: "warehouses" goes whole, not as "warehouse" and an "s"
+    rest = folded
+    for word in sorted(words, key=len, reverse=True):
+        rest = _clue_pattern(word).sub(" ", rest)
+    return None if rest == folded else rest
 
 
 def _and(items: Sequence[str]) -> str:
@@ -203,6 +225,14 @@ def passphrase_problem(passphrase: str, clues: Sequence[Clue] = (), *, demo: boo
         return (
             f"passphrase too weak: {_weaknesses(result['sequence'])}, found in about 10^{found} guesses"
             f" (at least 10^{MIN_GUESSES_LOG10} needed); {ADVICE}"
+        )
+    rest = without_context(text, clues)
+    if rest is not None and (
+        not rest.strip() or estimate(rest.strip(), clues)["guesses_log10"] < MIN_GUESSES_LOG10
+    ):
+        return (
+            "passphrase too weak: made mostly of words from the background and goals of an engagement"
+            f" the reader opens, which anyone who read it may try first; {ADVICE}"
         )
     # checked last: a weak one is told its weakness, a strong-looking one that it is known
     key = normalised(text)

@@ -18,7 +18,7 @@ DEMO_PASSPHRASES := \
   COACHPORTAL_PASSPHRASE_HARBOR_HR="$${COACHPORTAL_PASSPHRASE_HARBOR_HR:-copper-meadow-signal-93}" \
   COACHPORTAL_PASSPHRASE_ACME_HR="$${COACHPORTAL_PASSPHRASE_ACME_HR:-violet-canyon-ember-58}"
 
-.PHONY: site test test-fast serve serve-site clean lint bench bench-reader bench-padding bench-preview bench-weight schema yaml-test-suite messages
+.PHONY: site test test-fast serve serve-site clean lint bench bench-reader bench-padding bench-preview bench-weight bench-browser schema yaml-test-suite messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,7 +75,8 @@ clean:
 
 # `make bench` (N engagements, R reader counts, each build REPEAT times, the fastest counts:
 # make bench N=300 R="300 20" REPEAT=1); bench-padding: the padding's cost; bench-weight: the bytes
-# (gzip -6) a reader's browser downloads for an actions page, encrypted and with encryption: false.
+# (gzip -6) a reader's browser downloads for an actions page, encrypted and with encryption: false;
+# bench-browser: Lighthouse scores and unlock seconds.
 N ?= 1000
 R ?= 300 20
 REPEAT ?= 3
@@ -93,6 +94,14 @@ bench-padding: $(STAMP)
 
 bench-weight: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/weight.py
+
+# Lighthouse (mobile) on the home, an overview and an actions page served by nginx, and the
+# unlock's seconds in Chromium. Lighthouse comes from npm, into .cache/lighthouse.
+LIGHTHOUSE := .cache/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	npm install --silent --no-audit --no-fund --prefix .cache/lighthouse lighthouse@12
+bench-browser: $(STAMP) $(LIGHTHOUSE)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/browser_perf.py
 
 # Seconds from saving one engagement file to the change showing under `mkdocs serve`.
 bench-preview: $(STAMP)

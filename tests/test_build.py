@@ -208,7 +208,7 @@ def test_demo_builds_encrypted(tmp_path: Path) -> None:
             html = page(portal, f"{engagement}/{url}")
             assert "coachportal-locked" in html
     # The demo's own look (overrides/) is applied.
-    assert "Confidential coaching portal" in page(portal, "")
+    assert "Fictional coaching portal" in page(portal, "")
 
 
 def _clean_env() -> dict[str, str]:

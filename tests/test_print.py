@@ -29,7 +29,7 @@ from tmpportal import DEMO_ENGAGEMENTS
 FORMATS = {"A4": (595, 842), "Letter": (612, 792)}  # points
 # the site's chrome: header, announce bar, navigation, footer, search, lock bar
 CHROME = (
-    "Confidential coaching portal",  # the demo's announce bar
+    "Fictional coaching portal",  # the demo's announce bar
     "Northstar Coaching",  # site name in the header and the nav
     "All my engagements",
     "Skip to content",

@@ -80,9 +80,13 @@ clean:
 N ?= 1000
 R ?= 300 20
 REPEAT ?= 3
-bench: $(STAMP)
+# Lighthouse, from npm (bench and bench-browser)
+LIGHTHOUSE := .cache/lighthouse/node_modules/.bin/lighthouse
+bench: $(STAMP) $(LIGHTHOUSE)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/scale.py --engagements $(N) --readers $(R) --repeat $(REPEAT)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/reader_bytes.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/weight.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/browser_perf.py
 
 # What a reader downloads for the home page (HTML + their own portfolio file, gzip) at 100
 # and 1,000 engagements with 300 readers.
@@ -97,7 +101,6 @@ bench-weight: $(STAMP)
 
 # Lighthouse (mobile) on the home, an overview and an actions page served by nginx, and the
 # unlock's seconds in Chromium. Lighthouse comes from npm, into .cache/lighthouse.
-LIGHTHOUSE := .cache/lighthouse/node_modules/.bin/lighthouse
 $(LIGHTHOUSE):
 	npm install --silent --no-audit --no-fund --prefix .cache/lighthouse lighthouse@12
 bench-browser: $(STAMP) $(LIGHTHOUSE)

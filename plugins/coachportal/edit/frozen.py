@@ -7,17 +7,19 @@ from pathlib import Path
 
 from ..core.clock import today
 from ..core.errors import EngagementError, Problem
+from ..core.models import Engagement
 from ..load.frozen import refusal
 from ..load.loader import Loader
 from ..load.yamltext import read_text
 from .errors import EditError
 
 
-def refuse_frozen(path: Path, text: str) -> None:
-    """Refuse ``text`` (valid, about to replace ``path``) when it changes a closed round's
-    ratings or comments since the round was committed closed; say so when the file already does."""
+def refuse_frozen(path: Path, text: str, edited: Engagement) -> None:
+    """Refuse ``text`` (valid, loaded as ``edited``, about to replace ``path``) when it changes
+    a closed round's ratings or comments since the round was committed closed; say so when
+    the file already does."""
     on = today()
-    after = refusal([(path, Loader(keep=False).load_text(path, text))], on, lambda _: text).problems
+    after = refusal([(path, edited)], on, lambda _: text).problems
     if not after:
         return
     before = _problems_now(path, on)

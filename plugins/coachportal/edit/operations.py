@@ -61,7 +61,7 @@ def apply(path: Path, edit: Callable[[Any], Change], write: bool = True) -> Chan
         _only_intended_lines(document, text, change)
         edited = _validate(text, path)  # before anything is written
         _refuse_contradictions(path, document.text, edited)
-        refuse_frozen(path, text)  # a survey round published as closed stays as published
+        refuse_frozen(path, text, edited)  # a survey round published as closed stays as published
         if write:  # else a dry run: checked, not written
             write_atomic(path, text)
     return change

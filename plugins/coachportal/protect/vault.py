@@ -147,11 +147,14 @@ class Vault:
             plaintext=crypto.page_plaintext(body, size),
         )
 
+    def _portfolio_header(self) -> dict[str, Any]:
+        """What a browser needs to derive a reader's key: format version, salt, iterations."""
+        return {"v": crypto.PORTFOLIO_VERSION, "salt": crypto.b64(self.salt), "iterations": self.iterations}
+
     def portfolio_locator(self) -> str:
         """JSON for the home page: what a browser needs to find a reader's portfolio file
-        (format version, the build's salt, the iterations) and nothing else."""
-        doc = {"v": crypto.PORTFOLIO_VERSION, "salt": crypto.b64(self.salt), "iterations": self.iterations}
-        return json.dumps(doc, separators=(",", ":"))
+        (:meth:`_portfolio_header`) and nothing else."""
+        return json.dumps(self._portfolio_header(), separators=(",", ":"))
 
     def portfolio(
         self,
@@ -199,12 +202,7 @@ class Vault:
             while len(items) < crypto.portfolio_bucket(len(engagement_ids)):
                 items.append(_decoy_entry(ct_bytes))
             secrets.SystemRandom().shuffle(items)
-            doc = {
-                "v": crypto.PORTFOLIO_VERSION,
-                "salt": crypto.b64(self.salt),
-                "iterations": self.iterations,
-                "entries": items,
-            }
+            doc = {**self._portfolio_header(), "entries": items}
             files[crypto.portfolio_locator(kek)] = json.dumps(doc, separators=(",", ":"))
         return dict(sorted(files.items()))
 

@@ -82,7 +82,7 @@ R ?= 300 20
 REPEAT ?= 3
 # Lighthouse, from npm (bench and bench-browser)
 LIGHTHOUSE := .cache/lighthouse/node_modules/.bin/lighthouse
-bench: $(STAMP) $(LIGHTHOUSE)
+bench: $(TSTAMP) $(LIGHTHOUSE)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/scale.py --engagements $(N) --readers $(R) --repeat $(REPEAT)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/reader_bytes.py
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/weight.py
@@ -90,24 +90,24 @@ bench: $(STAMP) $(LIGHTHOUSE)
 
 # What a reader downloads for the home page (HTML + their own portfolio file, gzip) at 100
 # and 1,000 engagements with 300 readers.
-bench-reader: $(STAMP)
+bench-reader: $(TSTAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/reader_bytes.py
 
-bench-padding: $(STAMP)
+bench-padding: $(TSTAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/padding.py
 
-bench-weight: $(STAMP)
+bench-weight: $(TSTAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/weight.py
 
 # Lighthouse (mobile) on the home, an overview and an actions page served by nginx, and the
 # unlock's seconds in Chromium. Lighthouse comes from npm, into .cache/lighthouse.
 $(LIGHTHOUSE):
 	npm install --silent --no-audit --no-fund --prefix .cache/lighthouse lighthouse@12
-bench-browser: $(STAMP) $(LIGHTHOUSE)
+bench-browser: $(TSTAMP) $(LIGHTHOUSE)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/browser_perf.py
 
 # Seconds from saving one engagement file to the change showing under `mkdocs serve`.
-bench-preview: $(STAMP)
+bench-preview: $(TSTAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python tests/bench/preview.py --engagements $(N)
 
 # Translations: extract every message (Python and templates) into the template, then

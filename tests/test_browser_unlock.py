@@ -488,6 +488,8 @@ def test_unlock_js_runs_as_a_module(ctx: RecordingContext, site: Server) -> None
     assert page.evaluate("window.coachportal.script") == "module"
     unlock(page, PASSPHRASES["northwind-hr"])
     assert NW_MARKER in article_text(page)
+    # portfolio.js is the home page's: an engagement page does not download it
+    assert "/coachportal/portfolio.js" not in [urlsplit(u).path for u in ctx.requests]
     page.goto(site.url)
     page.wait_for_selector(".coachportal-portfolio__item", timeout=5_000)  # from the tab's key
     page.wait_for_function("window.coachportal.programme !== undefined")
@@ -496,6 +498,7 @@ def test_unlock_js_runs_as_a_module(ctx: RecordingContext, site: Server) -> None
     assert not [p for p in fetched if "unlock.classic" in p], fetched
     assert fetched.count("/coachportal/unlock.js") == 2  # once per page load, never the classic copy
     assert fetched.count("/coachportal/programme.js") == 1  # the home page only
+    assert fetched.count("/coachportal/portfolio.js") == 1  # the home page only, too
     assert fetched.index("/coachportal/programme.js") > fetched.index("/")
     # the portfolio's form comes with the page, written by the build (no form built in JS)
     home = (site.directory / "index.html").read_text(encoding="utf-8")

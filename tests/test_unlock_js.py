@@ -145,10 +145,13 @@ def test_unlock_js_opens_payloads_written_by_crypto_py(tmp_path: Path, copy: str
     payloads = write_payloads(tmp_path)
     env = {"PATH": "/usr/bin:/bin", "COACHPORTAL_JS_PAYLOADS": str(payloads)}
     if copy == "minified":
-        minified = tmp_path / scripts.MODULE
-        minified.write_text(scripts.minify_js(UNLOCK_JS.read_text(encoding="utf-8")), encoding="utf-8")
-        assert minified.stat().st_size < 0.75 * UNLOCK_JS.stat().st_size
-        env["COACHPORTAL_UNLOCK_JS"] = minified.as_uri()
+        copies = {scripts.MODULE: "COACHPORTAL_UNLOCK_JS", scripts.PORTFOLIO: "COACHPORTAL_PORTFOLIO_JS"}
+        for name, variable in copies.items():
+            source = UNLOCK_JS.parent / name
+            minified = tmp_path / name  # side by side: portfolio.js imports "./unlock.js"
+            minified.write_text(scripts.minify_js(source.read_text(encoding="utf-8")), encoding="utf-8")
+            assert minified.stat().st_size < 0.75 * source.stat().st_size
+            env[variable] = minified.as_uri()
     result = subprocess.run(
         [executable, "--test", "--test-reporter=spec", str(NODE_TESTS)],
         cwd=REPO,
@@ -167,15 +170,22 @@ def test_classic_copy_is_a_script_and_the_module_a_module(tmp_path: Path) -> Non
     """The file:// copy parses as a classic script; the module's exports are one final statement."""
     executable = node()
     source = UNLOCK_JS.read_text(encoding="utf-8")
+    portfolio = (UNLOCK_JS.parent / scripts.PORTFOLIO).read_text(encoding="utf-8")
     classic = tmp_path / "unlock.classic.js"
-    classic.write_text(scripts.classic_copy(source), encoding="utf-8")
-    assert "export" not in classic.read_text(encoding="utf-8").split("startPage();")[-1]
+    classic.write_text(scripts.classic_copy(source, portfolio), encoding="utf-8")
+    text = classic.read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(export|import)\b", text, re.M)
+    assert "function startPortfolio(page)" in text  # the home page's part is in it too
     check = subprocess.run([executable, "--check", str(classic)], capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stderr
     with pytest.raises(ValueError, match="one final"):
-        scripts.classic_copy(source + "\nconst late = 1;\n")
+        scripts.classic_copy(source + "\nconst late = 1;\n", portfolio)
     with pytest.raises(ValueError, match="one final"):
-        scripts.classic_copy("export const early = 1;\n" + source)
+        scripts.classic_copy("export const early = 1;\n" + source, portfolio)
+    with pytest.raises(ValueError, match="one import"):
+        scripts.classic_copy(source, portfolio.replace('from "./unlock.js"', 'from "./other.js"'))
+    with pytest.raises(ValueError, match="one import"):
+        scripts.classic_copy(source, portfolio + '\nimport { b64 } from "./unlock.js";\n')
 
 
 def test_served_scripts_are_minified_and_parse(tmp_path: Path) -> None:
@@ -183,13 +193,15 @@ def test_served_scripts_are_minified_and_parse(tmp_path: Path) -> None:
     modules as modules, and the file:// loader stays a few hundred bytes."""
     executable = node()
     assets = UNLOCK_JS.parent
-    names = (*scripts.SCRIPT_SOURCES, *scripts.CSS_SOURCES)
+    names = (*scripts.SCRIPT_SOURCES, *scripts.CSS_SOURCES, scripts.DASHBOARD_STYLESHEET)
     sources = {name: (assets / name).read_text(encoding="utf-8") for name in names}
     served = scripts.served_scripts(sources)
     assert set(served) == {*scripts.SCRIPT_SOURCES, scripts.CLASSIC}
-    modules = {scripts.MODULE, scripts.PROGRAMME}
+    modules = {scripts.MODULE, scripts.PORTFOLIO, scripts.PROGRAMME}
     for name, text in served.items():
-        source = sources.get(name, sources[scripts.MODULE])
+        # the classic copy is unlock.js and portfolio.js together
+        both = sources[scripts.MODULE] + sources[scripts.PORTFOLIO]
+        source = sources.get(name, both)
         assert len(text) < 0.8 * len(source), name
         assert "/*" not in text and "\n  " not in text, name  # no comments, no indentation
         path = tmp_path / (name.replace(".js", ".mjs") if name in modules else name)
@@ -198,11 +210,19 @@ def test_served_scripts_are_minified_and_parse(tmp_path: Path) -> None:
         assert check.returncode == 0, (name, check.stderr)
     assert len(served[scripts.FILE_LOADER].encode()) < 400
     assert served[scripts.MODULE].rstrip().endswith("};") and "export{" in served[scripts.MODULE]
-    css = scripts.served_stylesheet(sources)
-    assert len(css) < 0.85 * sum(len(sources[n]) for n in scripts.CSS_SOURCES)
-    for name in scripts.CSS_SOURCES:  # every stylesheet's rules, in order
-        first_rule = re.search(r"^([.a-z@][^{]*)\{", sources[name], re.M).group(1).strip()
-        assert re.sub(r"\s", "", first_rule) in re.sub(r"\s", "", css), name
+    sheets = scripts.served_stylesheets(sources)
+    assert set(sheets) == {scripts.STYLESHEET, scripts.DASHBOARD_STYLESHEET}
+    dashboard_only = (scripts.DASHBOARD_STYLESHEET,)
+    parts = {scripts.STYLESHEET: scripts.CSS_SOURCES, scripts.DASHBOARD_STYLESHEET: dashboard_only}
+    for served_name, names in parts.items():
+        css = sheets[served_name]
+        assert len(css) < 0.85 * sum(len(sources[n]) for n in names)
+        for name in names:  # every stylesheet's rules, in order
+            first_rule = re.search(r"^([.a-z@\[][^{]*)\{", sources[name], re.M).group(1).strip()
+            assert re.sub(r"\s", "", first_rule) in re.sub(r"\s", "", css), name
+    # the dashboard's rules are the home page's alone, not in every page's sheet
+    assert ".coachportal-dashboard__filter" in sheets[scripts.DASHBOARD_STYLESHEET]
+    assert ".coachportal-dashboard__filter" not in sheets[scripts.STYLESHEET]
 
 
 def test_idle_lock_minutes_reaches_every_page_and_is_checked(tmp_path: Path) -> None:

@@ -7,8 +7,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
-// COACHPORTAL_UNLOCK_JS: another copy to test (the minified one the site serves)
+// COACHPORTAL_UNLOCK_JS, COACHPORTAL_PORTFOLIO_JS: other copies to test (the minified ones the site serves)
 const unlock = await import(process.env.COACHPORTAL_UNLOCK_JS || "../../plugins/coachportal/assets/unlock.js");
+// portfolio.js beside it (it imports "./unlock.js": the same module instance as above)
+const portfolio = await import(process.env.COACHPORTAL_PORTFOLIO_JS || "../../plugins/coachportal/assets/portfolio.js");
 
 const file = process.env.COACHPORTAL_JS_PAYLOADS;
 const skip = file ? false : "needs COACHPORTAL_JS_PAYLOADS: run pytest tests/test_unlock_js.py";
@@ -162,11 +164,11 @@ describe("iterations", { skip }, () => {
   test("the portfolio is held to the same floor", () => {
     const weak = JSON.parse(data.locator);
     weak.iterations = 100000;
-    assert.throws(() => unlock.parseLocator(weak), { message: unlock.MESSAGES.weak });
+    assert.throws(() => portfolio.parseLocator(weak), { message: unlock.MESSAGES.weak });
     const file = JSON.parse(Object.values(data.portfolios)[0]);
     file.iterations = 100000;
-    assert.throws(() => unlock.parsePortfolio(file), { message: unlock.MESSAGES.weak });
-    assert.throws(() => unlock.parseLocator({ ...JSON.parse(data.locator), v: 1 }), { message: unlock.MESSAGES.broken });
+    assert.throws(() => portfolio.parsePortfolio(file), { message: unlock.MESSAGES.weak });
+    assert.throws(() => portfolio.parseLocator({ ...JSON.parse(data.locator), v: 1 }), { message: unlock.MESSAGES.broken });
   });
 
   test("damaged payloads are refused with their own message", () => {
@@ -178,8 +180,8 @@ describe("iterations", { skip }, () => {
 
 describe("portfolio", { skip }, () => {
   const locator = () => JSON.parse(data.locator);
-  const find = (passphrase) => unlock.findPortfolio(passphrase, unlock.unb64(locator().salt), locator().iterations);
-  const fileOf = (found) => (data.portfolios[found.locator] ? unlock.parsePortfolio(data.portfolios[found.locator]) : null);
+  const find = (passphrase) => portfolio.findPortfolio(passphrase, unlock.unb64(locator().salt), locator().iterations);
+  const fileOf = (found) => (data.portfolios[found.locator] ? portfolio.parsePortfolio(data.portfolios[found.locator]) : null);
 
   test("a passphrase finds its reader's file, as crypto.portfolio_locator names it", async () => {
     for (const reader of Object.keys(data.passphrases)) {
@@ -191,20 +193,20 @@ describe("portfolio", { skip }, () => {
   test("a reader's file lists exactly its reader's engagements", async () => {
     const titles = async (passphrase) => {
       const found = await find(passphrase);
-      return (await unlock.openPortfolio(fileOf(found), found.listKey)).map((item) => item.summary.title).sort();
+      return (await portfolio.openPortfolio(fileOf(found), found.listKey)).map((item) => item.summary.title).sort();
     };
     assert.deepEqual(await titles(data.passphrases.alice), data.titles.alice);
     assert.deepEqual(await titles(data.passphrases.carol), data.titles.carol);
     // another reader's portfolio key opens nothing in alice's file
     const alice = await find(data.passphrases.alice);
     const carol = await find(data.passphrases.carol);
-    assert.deepEqual(await unlock.openPortfolio(fileOf(alice), carol.listKey), []);
+    assert.deepEqual(await portfolio.openPortfolio(fileOf(alice), carol.listKey), []);
   });
 
   test("an opened entry's key opens that engagement's pages", async () => {
     const found = await find(data.passphrases.alice);
     const doc = fileOf(found);
-    const items = await unlock.openPortfolio(doc, found.listKey);
+    const items = await portfolio.openPortfolio(doc, found.listKey);
     const item = items.find((i) => i.kid === data.page.payload.kid);
     assert.ok(item);
     const { page } = data;
@@ -220,11 +222,11 @@ describe("portfolio", { skip }, () => {
     const doc = fileOf(found);
     for (const entry of doc.entries) {
       const copy = { ...doc, entries: doc.entries.filter((e) => e !== entry).concat([{ ...entry, ct: flipped(entry.ct, 3) }]) };
-      const titles = (await unlock.openPortfolio(copy, found.listKey)).map((i) => i.summary.title);
+      const titles = (await portfolio.openPortfolio(copy, found.listKey)).map((i) => i.summary.title);
       assert.ok(titles.length >= data.titles.alice.length - 1);
     }
     const damaged = { ...doc, entries: doc.entries.map((e) => ({ ...e, ct: flipped(e.ct, 3) })) };
-    assert.deepEqual(await unlock.openPortfolio(damaged, found.listKey), []);
+    assert.deepEqual(await portfolio.openPortfolio(damaged, found.listKey), []);
   });
 });
 
@@ -259,7 +261,7 @@ describe("page paths and sessions", () => {
 
 describe("dashboard", () => {
   test("summaries sort by the key the build computed, as Python sorts them", { skip }, () => {
-    const sorted = unlock.sortSummaries(data.dashboard.summaries).map((s) => s.title);
+    const sorted = portfolio.sortSummaries(data.dashboard.summaries).map((s) => s.title);
     assert.deepEqual(sorted, data.dashboard.order);
   });
 
@@ -267,32 +269,32 @@ describe("dashboard", () => {
     const list = [{ title: "b" }, { title: "z", sort: "2" }, { title: "a" }, { title: "y", sort: "1" }];
     const before = JSON.stringify(list);
     assert.deepEqual(
-      unlock.sortSummaries(list).map((s) => s.title),
+      portfolio.sortSummaries(list).map((s) => s.title),
       ["y", "z", "a", "b"]
     );
     assert.equal(JSON.stringify(list), before);
-    assert.equal(unlock.compareSummaries({ sort: "1", title: "a" }, { sort: "1", title: "a" }), 0);
+    assert.equal(portfolio.compareSummaries({ sort: "1", title: "a" }, { sort: "1", title: "a" }), 0);
   });
 
   test("the filter matches every word, ignoring case and accents", () => {
     const row = "Zoë Ångström  Operations leadership · Action Behind schedule 2 of 6 30 Nov 2026";
-    assert.equal(unlock.matchesFilter(row, ""), true);
-    assert.equal(unlock.matchesFilter(row, "   "), true);
-    assert.equal(unlock.matchesFilter(row, "zoe"), true);
-    assert.equal(unlock.matchesFilter(row, "ANGSTROM behind"), true);
-    assert.equal(unlock.matchesFilter(row, "nov 2026"), true);
-    assert.equal(unlock.matchesFilter(row, "zoe closed"), false);
-    assert.equal(unlock.matchesFilter("<script>", "<scr"), true); // text, compared as text
-    assert.equal(unlock.foldText("  Émile\n  Zola "), "emile zola");
+    assert.equal(portfolio.matchesFilter(row, ""), true);
+    assert.equal(portfolio.matchesFilter(row, "   "), true);
+    assert.equal(portfolio.matchesFilter(row, "zoe"), true);
+    assert.equal(portfolio.matchesFilter(row, "ANGSTROM behind"), true);
+    assert.equal(portfolio.matchesFilter(row, "nov 2026"), true);
+    assert.equal(portfolio.matchesFilter(row, "zoe closed"), false);
+    assert.equal(portfolio.matchesFilter("<script>", "<scr"), true); // text, compared as text
+    assert.equal(portfolio.foldText("  Émile\n  Zola "), "emile zola");
   });
 
   test("links stay inside the portal", () => {
     const root = "https://portal.example/sub/";
     const origin = "https://portal.example";
-    assert.equal(unlock.portalHref("nw-ops-2026/", root, origin), "https://portal.example/sub/nw-ops-2026/");
-    assert.equal(unlock.portalHref("https://evil.example/", root, origin), null);
-    assert.equal(unlock.portalHref("//evil.example/x", root, origin), null);
-    assert.equal(unlock.portalHref("javascript:alert(1)", root, origin), null);
-    assert.equal(unlock.portalHref(undefined, root, origin), "https://portal.example/sub/");
+    assert.equal(portfolio.portalHref("nw-ops-2026/", root, origin), "https://portal.example/sub/nw-ops-2026/");
+    assert.equal(portfolio.portalHref("https://evil.example/", root, origin), null);
+    assert.equal(portfolio.portalHref("//evil.example/x", root, origin), null);
+    assert.equal(portfolio.portalHref("javascript:alert(1)", root, origin), null);
+    assert.equal(portfolio.portalHref(undefined, root, origin), "https://portal.example/sub/");
   });
 });

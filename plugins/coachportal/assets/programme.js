@@ -15,7 +15,8 @@
  * Its words come from the dashboard's data-words attribute (JSON, in the portal's language).
  */
 
-import { foldText, matchesFilter, openPage, parsePayload, unb64 } from "./unlock.js";
+import { foldText, matchesFilter } from "./portfolio.js";
+import { openPage, parsePayload, unb64 } from "./unlock.js";
 
 const KEY_PREFIX = "coachportal:key:";
 const CHANGED_ITEM = "coachportal:changed"; // this tab's "changed" flags (forgotten on Lock)

@@ -31,10 +31,10 @@ def add_files(files: Files, portal: Portal, replayed: Collection[str], config: M
         file = File.generated(config, page.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV)
         file.abs_src_path = others.generated_page_path(config.docs_dir, page.src_uri)
         files.append(file)
-    names = (*scripts.SCRIPT_SOURCES, *scripts.CSS_SOURCES)
+    names = (*scripts.SCRIPT_SOURCES, *scripts.CSS_SOURCES, scripts.DASHBOARD_STYLESHEET)
     sources = {name: (ASSETS / name).read_text(encoding="utf-8") for name in names}
-    served = {f"{ASSET_DIR}/{name}": text for name, text in scripts.served_scripts(sources).items()}
-    served[f"{ASSET_DIR}/{scripts.STYLESHEET}"] = scripts.served_stylesheet(sources)
+    assets = {**scripts.served_scripts(sources), **scripts.served_stylesheets(sources)}
+    served = {f"{ASSET_DIR}/{name}": text for name, text in assets.items()}
     served["robots.txt"] = hygiene.ROBOTS_TXT
     for name, content in served.items():
         file = File.generated(config, name, content=content)

@@ -6,16 +6,21 @@ rcssmin), so what a reader downloads is small and what a maintainer reads is not
 * ``unlock.js`` is an ES module (its pure parts are exported for ``node --test``) and the
   one unlock script a page loads over HTTP(S).
 * Chromium refuses module scripts on pages opened from ``file://``, so the site also gets
-  ``unlock.classic.js``: the same source without its final ``export { ... }`` statement,
-  wrapped in a function so nothing leaks into the page's globals. No page loads it
+  ``unlock.classic.js``: unlock.js and portfolio.js without their ``import`` and final
+  ``export { ... }`` statements, in one function so nothing leaks into the page's globals. No page loads it
   directly: ``unlock.file.js``, a classic script of a few hundred bytes (an external file:
   the Content-Security-Policy allows no inline script of ours), adds it to the page only
   when the page was opened from ``file://``.
+* ``portfolio.js`` (the home page's form: the reader's portfolio file, the dashboard it
+  fills; it imports unlock.js) is imported by unlock.js only on a page holding the
+  portfolio form, so an engagement page never downloads it. The classic copy holds it too.
 * ``programme.js`` (the dashboard's grouping, filters, CSV and search; it imports
   unlock.js) is imported by unlock.js only on a page holding a dashboard, and not on
   ``file://``.
 * ``print.js`` is small and loaded everywhere (the print button is in engagement content).
-* The three stylesheets (:data:`CSS_SOURCES`) are served as one, ``coachportal.css``.
+* The three stylesheets every page needs (:data:`CSS_SOURCES`) are served as one,
+  ``coachportal.css``; ``dashboard.css`` (the dashboard and programme view) only the home
+  page links, beside its portfolio form (render/locked.py).
 """
 
 from __future__ import annotations
@@ -30,22 +35,38 @@ from mkdocs.config.config_options import ExtraScriptValue
 MODULE = "unlock.js"
 CLASSIC = "unlock.classic.js"
 FILE_LOADER = "unlock.file.js"  # classic; loads CLASSIC on file:// only
+PORTFOLIO = "portfolio.js"  # imported by unlock.js where the portfolio form is
 PROGRAMME = "programme.js"  # imported by unlock.js where a dashboard is (not on file://)
 PRINT = "print.js"
-SCRIPT_SOURCES = (MODULE, FILE_LOADER, PROGRAMME, PRINT)  # served minified under their names
+SCRIPT_SOURCES = (MODULE, FILE_LOADER, PORTFOLIO, PROGRAMME, PRINT)  # served minified under their names
 STYLESHEET = "coachportal.css"  # what pages link: CSS_SOURCES in this order, minified
 CSS_SOURCES = ("portal.css", "coachportal.css", "unlock.css")
+DASHBOARD_STYLESHEET = "dashboard.css"  # the home page's only (source and served name)
 
 _EXPORTS = re.compile(r"\nexport \{[^}]*\};\s*\Z")
+_IMPORT = re.compile(r'\A(/\*.*?\*/\s*)import \{[^}]*\} from "\./unlock\.js";\n', re.S)
 
 
-def classic_copy(module_source: str) -> str:
-    """``module_source`` as a classic script; fails loudly if its exports are not one final statement."""
-    match = _EXPORTS.search(module_source)
-    if not match or re.search(r"^\s*(export|import)\b", module_source[: match.start()], re.M):
-        raise ValueError(f"{MODULE}: exports must be one final `export {{ ... }};`, and nothing imported")
-    body = module_source[: match.start()]
-    return f'(function () {{\n"use strict";\n{body}\n}})();\n'
+def _body(name: str, source: str, *, imports: bool) -> str:
+    """``source`` without its final ``export { ... };`` (and, if ``imports``, its one import
+    of unlock.js); fails loudly if the module is written any other way."""
+    match = _EXPORTS.search(source)
+    body = source[: match.start()] if match else ""
+    if imports:
+        head = _IMPORT.match(body)
+        body = body[head.end() :] if head else ""
+    if not match or not body or re.search(r"^\s*(export|import)\b", body, re.M):
+        wanted = "one import from ./unlock.js at the top, " if imports else "nothing imported, "
+        raise ValueError(f"{name}: {wanted}and exports as one final `export {{ ... }};`")
+    return body
+
+
+def classic_copy(module_source: str, portfolio_source: str) -> str:
+    """unlock.js and portfolio.js as one classic script (their names shared in one scope, as
+    the import made them); fails loudly if either is not written as :func:`_body` expects."""
+    body = _body(MODULE, module_source, imports=False)
+    portfolio = _body(PORTFOLIO, portfolio_source, imports=True)
+    return f'(function () {{\n"use strict";\n{body}\n{portfolio}\n}})();\n'
 
 
 @functools.lru_cache(maxsize=16)
@@ -63,12 +84,16 @@ def minify_css(source: str) -> str:
 def served_scripts(read: dict[str, str]) -> dict[str, str]:
     """File name -> content of every script the site gets, from ``read`` (name -> source)."""
     out = {name: minify_js(read[name]) for name in SCRIPT_SOURCES}
-    out[CLASSIC] = minify_js(classic_copy(read[MODULE]))
+    out[CLASSIC] = minify_js(classic_copy(read[MODULE], read[PORTFOLIO]))
     return out
 
 
-def served_stylesheet(read: dict[str, str]) -> str:
-    return minify_css("\n".join(read[name] for name in CSS_SOURCES))
+def served_stylesheets(read: dict[str, str]) -> dict[str, str]:
+    """File name -> content of every stylesheet the site gets, from ``read`` (name -> source)."""
+    return {
+        STYLESHEET: minify_css("\n".join(read[name] for name in CSS_SOURCES)),
+        DASHBOARD_STYLESHEET: minify_css(read[DASHBOARD_STYLESHEET]),
+    }
 
 
 def extra_scripts(asset_dir: str) -> list[ExtraScriptValue]:

@@ -193,7 +193,7 @@ def test_served_scripts_are_minified_and_parse(tmp_path: Path) -> None:
     modules as modules, and the file:// loader stays a few hundred bytes."""
     executable = node()
     assets = UNLOCK_JS.parent
-    names = (*scripts.SCRIPT_SOURCES, *scripts.CSS_SOURCES, scripts.DASHBOARD_STYLESHEET)
+    names = (*scripts.SCRIPT_SOURCES, *scripts.STYLESHEET_SOURCES)
     sources = {name: (assets / name).read_text(encoding="utf-8") for name in names}
     served = scripts.served_scripts(sources)
     assert set(served) == {*scripts.SCRIPT_SOURCES, scripts.CLASSIC}
@@ -211,9 +211,8 @@ def test_served_scripts_are_minified_and_parse(tmp_path: Path) -> None:
     assert len(served[scripts.FILE_LOADER].encode()) < 400
     assert served[scripts.MODULE].rstrip().endswith("};") and "export{" in served[scripts.MODULE]
     sheets = scripts.served_stylesheets(sources)
-    assert set(sheets) == {scripts.STYLESHEET, scripts.DASHBOARD_STYLESHEET}
-    dashboard_only = (scripts.DASHBOARD_STYLESHEET,)
-    parts = {scripts.STYLESHEET: scripts.CSS_SOURCES, scripts.DASHBOARD_STYLESHEET: dashboard_only}
+    assert set(sheets) == {scripts.STYLESHEET, *scripts.OWN_STYLESHEETS}
+    parts = {scripts.STYLESHEET: scripts.CSS_SOURCES, **{name: (name,) for name in scripts.OWN_STYLESHEETS}}
     for served_name, names in parts.items():
         css = sheets[served_name]
         assert len(css) < 0.85 * sum(len(sources[n]) for n in names)
@@ -223,6 +222,9 @@ def test_served_scripts_are_minified_and_parse(tmp_path: Path) -> None:
     # the dashboard's rules are the home page's alone, not in every page's sheet
     assert ".coachportal-dashboard__filter" in sheets[scripts.DASHBOARD_STYLESHEET]
     assert ".coachportal-dashboard__filter" not in sheets[scripts.STYLESHEET]
+    # and the timeline's and the survey charts' are their page kinds' alone
+    assert ".cp-tl__row" in sheets["timeline.css"] and ".cp-tl__row" not in sheets[scripts.STYLESHEET]
+    assert ".cp-chart__bar" in sheets["surveys.css"] and ".cp-chart__bar" not in sheets[scripts.STYLESHEET]
 
 
 def test_idle_lock_minutes_reaches_every_page_and_is_checked(tmp_path: Path) -> None:

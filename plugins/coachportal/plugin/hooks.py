@@ -38,7 +38,7 @@ from ..core.redact import audience_from
 from ..derive.warnings import contract_problems, unusual_problems
 from ..render import locked
 from ..render.portal import Portal, PortalBuilder
-from . import locking, navigation, others, preview, replay
+from . import locking, navigation, others, preview, replay, scripts
 from .collisions import ASSET_DIR, collisions
 from .config import CACHE_ENV, CoachPortalConfig, ReaderConfig, cache_dir
 from .finish import finish_page, refuse_foreign_stylesheets
@@ -350,6 +350,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         scan = source is None or self.build.first_of_kind(source.slug)
         view = Level.parse(source.level) if source else None
         self.build.seen_html.add(page.file.dest_uri)
+        if source is not None:
+            assets = get_relative_url(f"{ASSET_DIR}/", page.url)
+            output = scripts.with_page_stylesheets(output, source.slug, assets.rstrip("/") + "/")
         with self.build.timings.step("page hygiene"):
             return self._finish(output, config, f"page {page.file.src_uri!r}", view, scan)
 

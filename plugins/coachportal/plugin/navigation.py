@@ -31,7 +31,7 @@ def add_files(files: Files, portal: Portal, replayed: Collection[str], config: M
         file = File.generated(config, page.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV)
         file.abs_src_path = others.generated_page_path(config.docs_dir, page.src_uri)
         files.append(file)
-    names = (*scripts.SCRIPT_SOURCES, *scripts.CSS_SOURCES, scripts.DASHBOARD_STYLESHEET)
+    names = (*scripts.SCRIPT_SOURCES, *scripts.STYLESHEET_SOURCES)
     sources = {name: (ASSETS / name).read_text(encoding="utf-8") for name in names}
     assets = {**scripts.served_scripts(sources), **scripts.served_stylesheets(sources)}
     served = {f"{ASSET_DIR}/{name}": text for name, text in assets.items()}

@@ -20,7 +20,10 @@ rcssmin), so what a reader downloads is small and what a maintainer reads is not
 * ``print.js`` is small and loaded everywhere (the print button is in engagement content).
 * The three stylesheets every page needs (:data:`CSS_SOURCES`) are served as one,
   ``coachportal.css``; ``dashboard.css`` (the dashboard and programme view) only the home
-  page links, beside its portfolio form (render/locked.py).
+  page links, beside its portfolio form (render/locked.py), and the styles of one page
+  kind's own parts (:data:`PAGE_STYLESHEETS`: the stage timeline, the survey charts) only
+  the pages of that kind link, at the start of their content (:func:`with_page_stylesheets`),
+  so that Material's instant navigation, which swaps the content, brings them too.
 """
 
 from __future__ import annotations
@@ -42,6 +45,15 @@ SCRIPT_SOURCES = (MODULE, FILE_LOADER, PORTFOLIO, PROGRAMME, PRINT)  # served mi
 STYLESHEET = "coachportal.css"  # what pages link: CSS_SOURCES in this order, minified
 CSS_SOURCES = ("portal.css", "coachportal.css", "unlock.css")
 DASHBOARD_STYLESHEET = "dashboard.css"  # the home page's only (source and served name)
+# A page kind (core.pages.ENGAGEMENT_PAGES slug) -> the stylesheets of its own parts.
+PAGE_STYLESHEETS: dict[str, tuple[str, ...]] = {"": ("timeline.css",), "progress": ("surveys.css",)}
+# Served alone, each where it is needed: the home page's and the page kinds' own.
+OWN_STYLESHEETS = (
+    DASHBOARD_STYLESHEET,
+    *sorted({name for names in PAGE_STYLESHEETS.values() for name in names}),
+)
+STYLESHEET_SOURCES = (*CSS_SOURCES, *OWN_STYLESHEETS)  # every stylesheet source the site's are made of
+_ARTICLE = re.compile(r'<article\b[^>]*\bclass="[^"]*\bmd-content__inner\b[^"]*"[^>]*>')
 
 _EXPORTS = re.compile(r"\nexport \{[^}]*\};\s*\Z")
 _IMPORT = re.compile(r'\A(/\*.*?\*/\s*)import \{[^}]*\} from "\./unlock\.js";\n', re.S)
@@ -90,10 +102,22 @@ def served_scripts(read: dict[str, str]) -> dict[str, str]:
 
 def served_stylesheets(read: dict[str, str]) -> dict[str, str]:
     """File name -> content of every stylesheet the site gets, from ``read`` (name -> source)."""
-    return {
-        STYLESHEET: minify_css("\n".join(read[name] for name in CSS_SOURCES)),
-        DASHBOARD_STYLESHEET: minify_css(read[DASHBOARD_STYLESHEET]),
-    }
+    shared = minify_css("\n".join(read[name] for name in CSS_SOURCES))
+    return {STYLESHEET: shared, **{name: minify_css(read[name]) for name in OWN_STYLESHEETS}}
+
+
+def with_page_stylesheets(output: str, slug: str, asset_url: str) -> str:
+    """``output`` (a page of kind ``slug``) linking its kind's own stylesheets first thing
+    in its content (``asset_url``: the asset folder relative to the page, ending in ``/``);
+    before ``</head>`` with a theme that has no Material article."""
+    names = PAGE_STYLESHEETS.get(slug, ())
+    if not names:
+        return output
+    links = "".join(f'<link rel="stylesheet" href="{asset_url}{name}">' for name in names)
+    article = _ARTICLE.search(output)
+    if article:
+        return output[: article.end()] + links + output[article.end() :]
+    return output.replace("</head>", links + "</head>", 1)
 
 
 def extra_scripts(asset_dir: str) -> list[ExtraScriptValue]:

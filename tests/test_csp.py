@@ -254,3 +254,40 @@ def test_every_page_loads_nothing_from_elsewhere_and_breaks_no_rule(browser: Bro
             assert all("example.com" in v for v in violations), (url, violations)
             page.close()
     _only_the_users_script_was_stopped_by_the_policy(context, demo, failed)
+
+
+@pytest.mark.browser
+def test_each_page_links_the_styles_and_scripts_it_uses_and_each_link_resolves(demo: Server) -> None:
+    """Every stylesheet, preload and script a page links is a file of the site; what one
+    page kind alone uses comes to that kind alone (the home page's dashboard and portfolio
+    code, the overview's timeline, the progress page's survey charts)."""
+    site = Path(demo.directory)
+    tag = re.compile(
+        r'<link\b[^>]*\brel="(?:stylesheet|modulepreload)"[^>]*\bhref="([^"]+)"|<script\b[^>]*\bsrc="([^"]+)"'
+    )
+    for path in site.rglob("*.html"):
+        for match in tag.finditer(path.read_text(encoding="utf-8")):
+            href = (match.group(1) or match.group(2)).split("?")[0]
+            if href.startswith(("http:", "https:")):  # the user's own script, stopped by the policy
+                continue
+            # 404.html links from the site's root (any folder may show it)
+            target = site / href.lstrip("/") if href.startswith("/") else path.parent / href
+            assert target.resolve().is_file(), (path, href)
+    pages = {
+        "home": "index.html",
+        "overview": "nw-ops-2026/index.html",
+        "actions": "nw-ops-2026/actions/index.html",
+        "progress": "nw-ops-2026/progress/index.html",
+    }
+    html = {name: (site / rel).read_text(encoding="utf-8") for name, rel in pages.items()}
+    own = {
+        "coachportal/dashboard.css": "home",
+        "coachportal/portfolio.js": "home",
+        "coachportal/timeline.css": "overview",
+        "coachportal/surveys.css": "progress",
+    }
+    for asset, page in own.items():
+        for name, text in html.items():
+            assert (asset in text) == (name == page), (asset, name)
+    for text in html.values():
+        assert text.count("coachportal/coachportal.css") == 1 and text.count("coachportal/unlock.js") == 1

@@ -84,6 +84,10 @@ def engagement(base: dict[str, Any], i: int, readers: list[str], rng: random.Ran
     return data
 
 
+# The theme as `coachportal init` writes it (edit/init_files.py): instant navigation, footer.
+THEME = {"name": "material", "features": ["navigation.instant", "navigation.footer"]}
+
+
 def write_portal(root: Path, n: int, readers: int, seed: int = 0) -> dict[str, str]:
     """Engagement files, content/index.md and mkdocs.yml under ``root``; returns the passphrase env."""
     base = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
@@ -102,7 +106,7 @@ def write_portal(root: Path, n: int, readers: int, seed: int = 0) -> dict[str, s
     config = {
         "site_name": "Bench",
         "docs_dir": "content",
-        "theme": {"name": "material"},
+        "theme": THEME,
         "plugins": ["search", {"coachportal": {"readers": readers_config}}],
     }
     (root / "mkdocs.yml").write_text(json.dumps(config), encoding="utf-8")
@@ -150,7 +154,7 @@ def write_plain(root: Path, pages: int, seed: int = 0) -> None:
     config = {
         "site_name": "Bench",
         "docs_dir": "content",
-        "theme": {"name": "material"},
+        "theme": THEME,
         "plugins": ["search"],
         "nav": ["index.md"],
         "not_in_nav": "/e-*/",

@@ -264,11 +264,36 @@ async function pageHtml(plain) {
   const end = LENGTH_BYTES + length;
   if (end > plain.length || plain.subarray(end).some((b) => b !== 0)) throw new PayloadError(MESSAGES.broken);
   try {
-    const stream = new Blob([plain.subarray(LENGTH_BYTES, end)]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return dec.decode(await new Response(stream).arrayBuffer());
+    return dec.decode(await inflate(plain.subarray(LENGTH_BYTES, end)));
   } catch (e) {
     throw new PayloadError(MESSAGES.broken);
   }
+}
+
+/* zlib data -> its bytes. Written to and read from the DecompressionStream directly: its
+ * work then runs in microtasks, where a Blob or a Response in between would wait for tasks
+ * behind the theme's start-up work (about 70 ms of a page load on a busy phone). */
+async function inflate(bytes) {
+  const stream = new DecompressionStream("deflate");
+  const writer = stream.writable.getWriter();
+  writer.write(bytes).catch(() => {}); // a failure reaches the reader below
+  writer.close().catch(() => {});
+  const reader = stream.readable.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 /* The page's HTML (decompressed, padding removed); rejects if the key or the page path is

@@ -705,7 +705,7 @@ function startPage() {
    * engagement page never downloads it. The classic copy (file://) holds it in this same
    * scope, so there it is at hand; the module imports it. */
   function portfolioModule() {
-    if (typeof startPortfolio === "function") return Promise.resolve({ startPortfolio: startPortfolio });
+    if (state.script === "classic") return Promise.resolve({ startPortfolio: startPortfolio }); // eslint-disable-line no-undef
     return import(ROOT + PORTFOLIO_PATH);
   }
 

@@ -154,6 +154,14 @@ function portalHref(url, root, origin) {
 
 // --- the page ---------------------------------------------------------------------------------
 
+/* A new element with a class and text (programme.js builds its controls with it too). */
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text != null) node.textContent = text;
+  return node;
+}
+
 /* The portfolio forms of the page, wired with unlock.js's page state (`page`); returns what
  * unlock.js calls again: scan (a page came, e.g. by instant navigation) and relock. */
 function startPortfolio(page) {
@@ -225,13 +233,6 @@ function startPortfolio(page) {
       }
     });
     return out;
-  }
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text != null) node.textContent = text;
-    return node;
   }
 
   /* The engagement's dashboard row: the <tr> the build rendered (dashboard.py), or a
@@ -438,5 +439,6 @@ export {
   foldText,
   matchesFilter,
   portalHref,
+  el,
   startPortfolio,
 };

@@ -15,7 +15,7 @@
  * Its words come from the dashboard's data-words attribute (JSON, in the portal's language).
  */
 
-import { foldText, matchesFilter } from "./portfolio.js";
+import { el, foldText, matchesFilter } from "./portfolio.js";
 import { openPage, parsePayload, unb64 } from "./unlock.js";
 
 const KEY_PREFIX = "coachportal:key:";
@@ -143,13 +143,6 @@ function wordsOf(board) {
   } catch (e) {
     return {};
   }
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
 }
 
 function factsOf(row) {

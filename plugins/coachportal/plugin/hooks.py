@@ -327,8 +327,9 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         held, build.locking = build.locking, None
         build.vault, build.portfolio_files = locking.open_vault(held, self.config.iterations, build.timings)
         if build.home is not None and build.home.content:
-            assets = f"{ASSET_DIR}/"  # the home page is at the site's root
-            element = locked.portfolio_element(build.vault.portfolio_locator(), self.t, assets=assets)
+            # in the content, so that instant navigation to the home page (at the site's root) brings them
+            own = scripts.home_links(f"{ASSET_DIR}/")
+            element = own + locked.portfolio_element(build.vault.portfolio_locator(), self.t)
             build.home.content = build.home.content.replace(PORTFOLIO_PENDING, element, 1)
         locking.seal(build.vault, build.sealing, self.t, build.timings)
         build.sealing = []

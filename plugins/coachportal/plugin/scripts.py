@@ -20,7 +20,7 @@ rcssmin), so what a reader downloads is small and what a maintainer reads is not
 * ``print.js`` is small and loaded everywhere (the print button is in engagement content).
 * The three stylesheets every page needs (:data:`CSS_SOURCES`) are served as one,
   ``coachportal.css``; ``dashboard.css`` (the dashboard and programme view) only the home
-  page links, beside its portfolio form (render/locked.py), and the styles of one page
+  page links, before its portfolio form (:func:`home_links`), and the styles of one page
   kind's own parts (:data:`PAGE_STYLESHEETS`: the stage timeline, the survey charts) only
   the pages of that kind link, at the start of their content (:func:`with_page_stylesheets`),
   so that Material's instant navigation, which swaps the content, brings them too.
@@ -104,6 +104,16 @@ def served_stylesheets(read: dict[str, str]) -> dict[str, str]:
     """File name -> content of every stylesheet the site gets, from ``read`` (name -> source)."""
     shared = minify_css("\n".join(read[name] for name in CSS_SOURCES))
     return {STYLESHEET: shared, **{name: minify_css(read[name]) for name in OWN_STYLESHEETS}}
+
+
+def home_links(asset_url: str) -> str:
+    """What only the home page needs, linked in its content (``asset_url``: the asset folder
+    relative to it, ending in ``/``): the dashboard's stylesheet, and a ``modulepreload`` of
+    portfolio.js (unlock.js imports it; preloaded, the form is ready as soon as unlock.js runs)."""
+    return (
+        f'<link rel="stylesheet" href="{asset_url}{DASHBOARD_STYLESHEET}">\n'
+        f'<link rel="modulepreload" href="{asset_url}{PORTFOLIO}">\n'
+    )
 
 
 def with_page_stylesheets(output: str, slug: str, asset_url: str) -> str:

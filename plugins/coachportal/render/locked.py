@@ -77,17 +77,13 @@ LOCATOR_CLASS = "coachportal-portfolio-locator"
 PORTFOLIO_GLOBAL = "coachportalPortfolio"  # where a portfolio's .js twin leaves its JSON for unlock.js
 
 
-def portfolio_element(locator_json: str, t: Translator | None = None, *, assets: str = "coachportal/") -> str:
+def portfolio_element(locator_json: str, t: Translator | None = None) -> str:
     """The home page's ``.coachportal-portfolio`` element: the "Open my engagements" form.
 
     ``locator_json`` (:meth:`Vault.portfolio_locator`: version, salt, iterations) is all the
     page carries, the same few bytes however many engagements and readers the portal has:
     unlock.js derives the reader's file name from it and the passphrase and loads only
     that reader's ``coachportal/portfolio/<locator>.json`` (its ``.js`` twin on ``file://``).
-
-    Before it, the links to what only this page needs: ``dashboard.css`` and a
-    ``modulepreload`` of ``portfolio.js`` (unlock.js imports it; preloaded, the form is
-    ready as soon as unlock.js runs).
 
     ``data-search-exclude`` keeps the element out of Material's search index;
     :func:`filter_search_index` strips its JSON from any other index.
@@ -105,13 +101,7 @@ def portfolio_element(locator_json: str, t: Translator | None = None, *, assets:
         submit=t("Open"),
     )
     board = dashboard.skeleton(t)
-    # The home page's own stylesheet and script (``assets``: the asset folder, relative to
-    # the home page), in the content so that instant navigation to the home page brings them.
-    own = (
-        f'<link rel="stylesheet" href="{assets}dashboard.css">\n'
-        f'<link rel="modulepreload" href="{assets}portfolio.js">\n'
-    )
-    return f'{own}<div class="coachportal-portfolio" data-search-exclude>\n{template}{form}{board}\n</div>'
+    return f'<div class="coachportal-portfolio" data-search-exclude>\n{template}{form}{board}\n</div>'
 
 
 def locator_of(html: str) -> str:

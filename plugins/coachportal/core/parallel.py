@@ -58,7 +58,7 @@ class Workers:
         self._pool: Executor | None = None
         if count > 1:
             self._pool = ProcessPoolExecutor(
-                count, mp_context=multiprocessing.get_context("fork"), initializer=gc.disable
+                count, mp_context=multiprocessing.get_context("fork"), initializer=_worker_gc
             )
             # Fork every worker now, while this is the only thread: the pool forks on first use.
             list(self._pool.map(_nothing, range(count)))
@@ -92,6 +92,14 @@ SERIAL = Workers(1)
 
 def _nothing(_: int) -> None:
     return None
+
+
+def _worker_gc() -> None:
+    """A worker collects its garbage (rendering leaves cycles: Jinja's contexts; without
+    collections a worker grew by 50 MB for 500 engagements), but never walks what it
+    inherited from the fork: that is frozen, so each collection costs only the job's objects."""
+    gc.freeze()
+    gc.enable()
 
 
 @contextmanager

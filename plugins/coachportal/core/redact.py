@@ -189,7 +189,10 @@ def _walk_model(model: BaseModel, audience: Level, outer: _Context) -> Any:
         if hidden is _DROP:  # a required field cannot be emptied: drop its item
             return _DROP
         update[name] = hidden
-    redacted = model.model_copy(update=update)
+    # Nothing hidden below: the model itself (models are never changed once loaded), so that
+    # a redacted engagement shares what it keeps with the validated one instead of copying it.
+    unchanged = all(update[name] is getattr(model, name) for name in update)
+    redacted = model if unchanged else model.model_copy(update=update)
     if isinstance(redacted, SurveyResult) and audience < Level.COACH:
         redacted = _unlabel_small_groups(redacted)
     return redacted
@@ -200,6 +203,8 @@ def _walk_value(value: Any, audience: Level, ctx: _Context) -> Any:
         return _walk_model(value, audience, ctx)
     if isinstance(value, list | tuple):
         kept = [v for v in (_walk_value(v, audience, ctx) for v in value) if v is not _DROP]
+        if len(kept) == len(value) and all(k is v for k, v in zip(kept, value, strict=True)):
+            return value
         return type(value)(kept)
     if isinstance(value, dict):
         out = {}
@@ -207,6 +212,8 @@ def _walk_value(value: Any, audience: Level, ctx: _Context) -> Any:
             walked = _walk_value(v, audience, ctx)
             if walked is not _DROP:
                 out[key] = walked
+        if len(out) == len(value) and all(out[k] is v for k, v in value.items()):
+            return value
         return out
     return value
 

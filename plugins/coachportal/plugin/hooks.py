@@ -3,8 +3,9 @@
 Order of a build: on_config (settings, privacy defaults, staging) -> on_pre_build (load,
 validate, redact, render; readers checked; fail before MkDocs cleans site/) -> on_files
 (generated pages and assets) -> on_nav (per-engagement navigation) -> per page: content
-(held for encryption), context (local nav), post_page (noindex, CSP) -> on_env (encrypt)
--> on_post_build (search index, portfolio) -> on_shutdown (publish the staged site).
+(held compressed for encryption) -> on_env (the vault; each page kind's size) -> per page:
+context (local nav; encrypt the page), post_page (noindex, CSP; forget the ciphertext) ->
+on_post_build (search index, portfolio) -> on_shutdown (publish the staged site).
 
 A build's state is one :class:`state.Build`, new in every on_config; what outlives a build
 (`mkdocs serve` reuses it: MkDocs keeps a plugin with on_startup between rebuilds) is the
@@ -36,6 +37,7 @@ from ..core.log import get_logger, prefixed
 from ..core.models import Level
 from ..core.redact import audience_from
 from ..derive.warnings import contract_problems, unusual_problems
+from ..protect.crypto import compress_page
 from ..render import locked
 from ..render.portal import Portal, PortalBuilder
 from . import locking, navigation, others, preview, replay, scripts
@@ -49,7 +51,7 @@ from .state import Build
 
 log = get_logger(__name__)
 
-# What an engagement page holds between on_page_content and on_env (where it is encrypted).
+# What an engagement page holds, but when MkDocs renders its template (encrypted then).
 LOCKED_PENDING = '<div class="coachportal-locked"></div>'
 
 
@@ -198,6 +200,7 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             reuse,
             not reuse,
             self.build.timings,
+            compress_page if self.encrypting else None,
         )
 
     def _say_what_is_built(self) -> None:
@@ -295,12 +298,13 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         # Headings are engagement content: keep them out of the TOC and skip link,
         # which the theme renders outside the (encrypted) page body.
         page.toc = TableOfContents([])
-        ours = self.portal.html_of(source)  # the stub's own HTML is empty
         if build.locking is not None:
-            # Encrypted in on_env, when the largest page of each kind is known; until then
-            # the page holds nothing (no other plugin ever sees its plaintext).
-            build.sealing.append(locking.Sealing(page, source.key, source.slug, ours))
+            # Held compressed (the workers compressed it) and encrypted when MkDocs writes
+            # the page, once the largest page of each kind is known; until then the page
+            # holds nothing (no other plugin ever sees its plaintext).
+            build.sealing.hold(page.file.src_uri, source.key, source.slug, self.portal.body_of(source))
             return LOCKED_PENDING
+        ours = self.portal.html_of(source)  # the stub's own HTML is empty
         if self.previewing and self.config.encryption:
             switcher = view_switcher(
                 self.portal,
@@ -313,11 +317,12 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         return ours
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Encrypt every engagement page, padded to the same size as every page of its kind.
+        """The build's keys, and the size every engagement page of a kind is padded to.
 
         Why here: MkDocs renders the content of every page (on_page_content) before it
         writes any (after on_env), so this is the first moment the largest page of each
-        kind is known, and still early enough that the theme wraps the ciphertext. The
+        kind is known. Each page is encrypted when MkDocs writes it (on_page_context), so
+        that the theme wraps the ciphertext and memory holds one page's at a time. The
         plaintext never leaves memory: no placeholder files, no second pass over site/.
         """
         build = self.build
@@ -331,16 +336,20 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
             own = scripts.home_links(f"{ASSET_DIR}/")
             element = own + locked.portfolio_element(build.vault.portfolio_locator(), self.t)
             build.home.content = build.home.content.replace(PORTFOLIO_PENDING, element, 1)
-        locking.seal(build.vault, build.sealing, self.t, build.timings)
-        build.sealing = []
+        build.sealing.start()
         return env
 
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> dict[str, Any]:
-        local = self.build.local_navs.get(page.file.src_uri)
+        build = self.build
+        local = build.local_navs.get(page.file.src_uri)
         if local is not None:
             context["nav"] = local
+        if build.vault is not None:
+            sealed = build.sealing.seal(page.file.src_uri, page.url, build.vault, self.t, build.timings)
+            if sealed is not None:
+                page.content = sealed
         return context
 
     @event_priority(-100)  # last: the CSP hashes the inline scripts of the final HTML
@@ -354,6 +363,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if source is not None:
             assets = get_relative_url(f"{ASSET_DIR}/", page.url)
             output = scripts.with_page_stylesheets(output, source.slug, assets.rstrip("/") + "/")
+        if source is not None and self.build.vault is not None:
+            page.content = LOCKED_PENDING  # written: MkDocs would keep every page's ciphertext
         with self.build.timings.step("page hygiene"):
             return self._finish(output, config, f"page {page.file.src_uri!r}", view, scan)
 

@@ -2,10 +2,12 @@
 derived while the engagements load, every page compressed, padded to its kind's size and sealed.
 
 Order in a build: :func:`start_derivation` (on_pre_build, before loading) ->
-:func:`check_access` (on_pre_build, after loading: fails closed) -> pages wait as
-:class:`Sealing` (on_page_content) -> :func:`open_vault` and :func:`seal` (on_env, when the
-largest page of each kind is known) -> :func:`write_portfolio` (on_post_build). The
-plaintext never leaves memory.
+:func:`check_access` (on_pre_build, after loading: fails closed) -> pages wait compressed
+in :class:`Sealing` (on_page_content) -> :func:`open_vault` and :meth:`Sealing.start`
+(on_env, when the largest page of each kind is known) -> :meth:`Sealing.seal` (each page
+just before MkDocs renders its template) -> :func:`write_portfolio` (on_post_build). The
+plaintext never leaves memory; what memory holds is every page compressed, and one page's
+ciphertext at a time.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.pages import Page
 
 from ..core import access
 from ..core.i18n import Translator
@@ -31,13 +32,44 @@ from ..render.portal import Portal
 
 
 @dataclass
-class Sealing:
-    """An engagement page's content, waiting in memory to be padded and encrypted."""
+class Waiting:
+    """An engagement page's compressed content (:func:`crypto.compress_page`), waiting in
+    memory to be padded and encrypted."""
 
-    page: Page
     key: str  # the content key: one per engagement and view (PageSource.key)
     slug: str  # the page's kind (pages.ENGAGEMENT_PAGES): pages of one kind share a size
-    html: str = field(repr=False)
+    body: bytes = field(repr=False)
+
+
+@dataclass
+class Sealing:
+    """The engagement pages of a build waiting to be sealed, by src_uri. Each is encrypted
+    just before MkDocs renders its template (the sizes are fixed by then: :meth:`start`) and
+    forgotten once written, so that no moment holds every page's ciphertext."""
+
+    waiting: dict[str, Waiting] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)  # page kind -> padded size, from on_env
+
+    def hold(self, src_uri: str, key: str, slug: str, body: bytes) -> None:
+        self.waiting[src_uri] = Waiting(key, slug, body)
+
+    def start(self) -> None:
+        """Every page is held (on_env): each kind's size is its largest compressed page's."""
+        for item in self.waiting.values():
+            self.sizes[item.slug] = max(self.sizes.get(item.slug, 0), len(item.body))
+        self.sizes = {slug: vault.padded_size(size) for slug, size in self.sizes.items()}
+
+    def seal(
+        self, src_uri: str, page_path: str, keys: vault.Vault, t: Translator, timings: Timings
+    ) -> str | None:
+        """The locked page content of a held page (None: not one of them), padded and
+        encrypted now (after :meth:`start`); the page is no longer held."""
+        item = self.waiting.pop(src_uri, None)
+        if item is None:
+            return None
+        with timings.step("encrypt"):
+            payload = keys.payload_of(item.key, page_path, item.body, self.sizes[item.slug])
+            return locked.locked_fragment(payload, t)
 
 
 @dataclass
@@ -127,19 +159,6 @@ def open_vault(locking: Locking, iterations: int, timings: Timings) -> tuple[vau
     finally:
         locking.close()
     return made, made.portfolio(locking.summaries, locking.portfolio_readers)
-
-
-def seal(sealed: vault.Vault, pages: list[Sealing], t: Translator, timings: Timings) -> None:
-    """Every waiting page compressed and encrypted in place, padded to the size of the
-    largest compressed page of its kind, inside the locked page shell."""
-    with timings.step("encrypt"):
-        bodies = [crypto.compress_page(item.html) for item in pages]
-        sizes: dict[str, int] = {}
-        for item, body in zip(pages, bodies, strict=True):
-            sizes[item.slug] = max(sizes.get(item.slug, 0), len(body))
-        for item, body in zip(pages, bodies, strict=True):
-            payload = sealed.payload_of(item.key, item.page.url, body, vault.padded_size(sizes[item.slug]))
-            item.page.content = locked.locked_fragment(payload, t)
 
 
 PORTFOLIO_DIR = "portfolio"  # under the asset folder: <locator>.json and its .js twin per reader

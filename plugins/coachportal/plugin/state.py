@@ -31,7 +31,7 @@ class Build:
     problems: str = ""  # preview only: the panel listing a broken file's problems
     workers: Workers | None = None  # rendering pages, from on_pre_build to on_env
     locking: Locking | None = None  # an encrypted build, from on_pre_build to on_env
-    sealing: list[Sealing] = field(default_factory=list)  # pages waiting for on_env to encrypt them
+    sealing: Sealing = field(default_factory=Sealing)  # pages waiting to be encrypted as they are written
     vault: Vault | None = None
     portfolio_files: dict[str, str] | None = None  # locator -> JSON: each reader's portfolio
     home: Page | None = None  # an encrypted build's home page, waiting for its portfolio

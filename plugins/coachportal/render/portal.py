@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +31,9 @@ from .engagement import outline, render_engagement
 
 log = get_logger(__name__)
 
+# What an encrypted build does to a page's HTML before anything else (crypto.compress_page).
+Compress = Callable[[str], bytes]
+
 
 @dataclass(frozen=True)
 class Portal:  # not slotted: cached_property needs __dict__
@@ -43,6 +46,7 @@ class Portal:  # not slotted: cached_property needs __dict__
     news: Mapping[str, News] = field(default_factory=dict)  # by engagement id: last update
     # Pages still being rendered (see `PortalBuilder.build`'s ``defer``): their HTML comes from here.
     rendering: Rendering | None = field(default=None, repr=False, compare=False)
+    compress: Compress | None = field(default=None, repr=False, compare=False)  # see `body_of`
     sources: tuple[Source, ...] = field(default=(), repr=False)  # the validated engagements and their files
 
     @classmethod
@@ -62,8 +66,23 @@ class Portal:  # not slotted: cached_property needs __dict__
         return self._by_src_uri.get(src_uri)
 
     def html_of(self, page: PageSource) -> str:
-        """A generated page's HTML (waiting for it when it is still being rendered)."""
-        return self.rendering.html(page.src_uri) if self.rendering is not None else page.html
+        """A generated page's HTML (waiting for it when it is still being rendered: then it
+        is handed over once, and the portal keeps no copy)."""
+        if self.rendering is None:
+            return page.html
+        html = self.rendering.take(page.src_uri)
+        assert isinstance(html, str), "a portal built with compress: use body_of"
+        return html
+
+    def body_of(self, page: PageSource) -> bytes:
+        """A generated page's HTML through the build's ``compress``: done by the workers as
+        they render when the pages are deferred, and handed over once (nothing kept)."""
+        assert self.compress is not None, "a portal built without compress: use html_of"
+        if self.rendering is None:
+            return self.compress(page.html)
+        body = self.rendering.take(page.src_uri)
+        assert isinstance(body, bytes)
+        return body
 
     def summaries(
         self, directory_urls: bool = True, t: Translator | None = None
@@ -162,6 +181,7 @@ class PortalBuilder:
         reuse: bool = True,
         defer: bool = False,
         timings: Timings | None = None,
+        compress: Compress | None = None,
     ) -> Portal:
         """Load and validate every engagement of ``engagements_dir`` once, read their git
         history once (closed survey rounds are refused when changed since they were published:
@@ -170,10 +190,13 @@ class PortalBuilder:
         ``readers`` (encrypted builds): the declared reader ids that ``access:`` may name;
         ``t``: the portal's language (English by default); ``workers``: where files are
         loaded and pages rendered (:mod:`core.parallel`); ``reuse``: keep what a later build
-        may reuse (`mkdocs serve`); ``defer`` (with ``workers``, without ``reuse``): return
-        while the workers render, the pages holding no HTML yet (``Portal.html_of`` waits
-        for it), so that the caller's own work runs beside the rendering. The workers must
-        stay open until it is finished. Raises ``EngagementError`` listing every problem.
+        may reuse (`mkdocs serve`); ``defer`` (without ``reuse``): return while the workers
+        render (without workers: render each page when it is asked for), the pages holding
+        no HTML yet (``Portal.html_of`` waits for it), so that the caller's own work runs
+        beside the rendering. The workers must stay open until it is finished.
+        ``compress`` (an encrypted build): what ``Portal.body_of`` gives of each page's HTML;
+        with ``defer``, the workers compress each page as they render it, so that what waits
+        in this process is a fifth of the HTML. Raises ``EngagementError`` listing every problem.
         """
         t = t or english()
         timings = timings or Timings()
@@ -201,7 +224,7 @@ class PortalBuilder:
         previous.forget_unused()
         self._redactions = redactions  # empty without reuse
         with timings.step("render"):
-            pages, rendering = self._render(jobs, digests, workers, reuse, defer, timings)
+            pages, rendering = self._render(jobs, digests, workers, reuse, defer, timings, compress)
         return Portal(
             levels[0],
             by_view[levels[0]],
@@ -211,6 +234,7 @@ class PortalBuilder:
             today=on,
             news=last_news,
             rendering=rendering,
+            compress=compress,
             sources=tuple(sources),
         )
 
@@ -222,13 +246,15 @@ class PortalBuilder:
         reuse: bool,
         defer: bool,
         timings: Timings,
+        compress: Compress | None,
     ) -> tuple[list[PageSource], Rendering | None]:
         """Every job's pages: reused where nothing changed (``reuse``), or rendered while the
         caller goes on (``defer``: the pages hold no HTML yet), or rendered now."""
         if reuse:
             return self._render_all(jobs, digests, workers), None
-        if defer and workers.count > 1:
-            rendering = Rendering(workers.imap(_render_job, jobs), timings)
+        if defer:
+            deferred = workers.imap(_render_deferred, [(job, compress) for job in jobs])
+            rendering = Rendering(deferred, timings)
             pages = [
                 p
                 for e, view, _, _, prefix, lang in jobs
@@ -268,29 +294,39 @@ class PortalBuilder:
         return [page for key in keys for page in self._rendered[key]]
 
 
-class Rendering:
-    """Pages rendered by worker processes while the build goes on, arriving in order."""
+_Rendered = list[tuple[str, "str | bytes"]]  # per page of an engagement: src_uri, HTML (or compressed)
 
-    def __init__(self, results: Iterator[list[PageSource]], timings: Timings) -> None:
+
+class Rendering:
+    """Pages rendered by worker processes while the build goes on, arriving in order; each
+    is handed over once, so that only the pages MkDocs has not taken yet stay in memory."""
+
+    def __init__(self, results: Iterator[_Rendered], timings: Timings) -> None:
         self._results = results
         self._timings = timings
-        self._done: dict[str, str] = {}  # src_uri -> HTML
+        self._done: dict[str, str | bytes] = {}  # src_uri -> HTML (compressed: bytes)
 
-    def html(self, src_uri: str) -> str:
+    def take(self, src_uri: str) -> str | bytes:
         with self._timings.step("render (waiting)"):
             while src_uri not in self._done:
                 try:
                     pages = next(self._results)
                 except StopIteration:
                     raise KeyError(f"coachportal: no page {src_uri!r} was rendered") from None
-                self._done.update((p.src_uri, p.html) for p in pages)
-        return self._done[src_uri]
+                self._done.update(pages)
+        return self._done.pop(src_uri)
 
 
 def _render_job(job: _RenderJob) -> list[PageSource]:
     """Module-level: it also runs in worker processes (the translator goes by its language)."""
     e, view, on, news, prefix, language = job
     return render_engagement(e, view, on, translator(language), news, prefix)
+
+
+def _render_deferred(item: tuple[_RenderJob, Compress | None]) -> _Rendered:
+    """A deferred job (in a worker): its pages' HTML, compressed there when ``compress`` is given."""
+    job, compress = item
+    return [(p.src_uri, p.html if compress is None else compress(p.html)) for p in _render_job(job)]
 
 
 def summary(

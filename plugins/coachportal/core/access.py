@@ -136,6 +136,9 @@ def access_list_problems(listed: Any, readers: Collection[str]) -> list[tuple[Lo
         return [(("access",), f"{NO_READER} (expected at least one reader id declared under {READERS_HOME})")]
     if not isinstance(listed, list):
         return []
+    unknown = [(i, r) for i, r in enumerate(listed) if isinstance(r, str) and r not in readers]
+    if not unknown:  # the usual case: no need to sort every declared reader for the message
+        return []
     known = sorted(r for r in readers if isinstance(r, str))  # a bad id (42) is check_readers' to report
     return [
         (
@@ -143,8 +146,7 @@ def access_list_problems(listed: Any, readers: Collection[str]) -> list[tuple[Lo
             f"unknown reader '{reader}'{suggestion(reader, known)} (expected a reader declared under"
             f" {READERS_HOME}: {', '.join(known) or 'none is declared'})",
         )
-        for i, reader in enumerate(listed)
-        if isinstance(reader, str) and reader not in readers
+        for i, reader in unknown
     ]
 
 
@@ -316,6 +318,7 @@ def resolve_passphrases(
     secrets_path, from_file = _secrets_from_file(environ, readers, base_dir, problems)
 
     passphrases: dict[str, str] = {}
+    clues_of = _Clues(engagements, site_name)
     for reader_id in used:
         var = env_var(reader_id)
         passphrase = environ.get(var) or from_file.get(reader_id)
@@ -328,7 +331,7 @@ def resolve_passphrases(
             problems.append(f"reader {reader_id!r}: no passphrase ({where})")
             continue
         name = str(_setting(readers[reader_id], "name") or "")
-        clues = reader_clues(reader_id, name, engagements, site_name)
+        clues = clues_of.reader(reader_id, name)
         problem = strength.passphrase_problem(passphrase, clues, demo=demo)
         if problem:
             source = var if environ.get(var) else secrets_path
@@ -356,23 +359,45 @@ def reader_clues(
     """What an attacker may know about ``reader_id``: the reader, the site, and every engagement
     the reader opens (its id, title, client, organisation, coach, sponsor and team; its
     background and goals as context words, :class:`strength.Clue` ``context``)."""
-    clues = [
-        strength.Clue("the reader's id", reader_id),
-        strength.Clue("the reader's name", reader_name),
-        strength.Clue("the site name", site_name),
-    ]
-    for e in engagements:
-        if reader_id not in e.access:
-            continue
-        clues += [
-            strength.Clue(f"the id of engagement {e.id!r}", e.id),
-            strength.Clue(f"the client's name in engagement {e.id!r}", e.client.name),
-            strength.Clue(f"the client's organisation in engagement {e.id!r}", e.client.organization or ""),
-            strength.Clue(f"the coach's name in engagement {e.id!r}", e.coach.name),
-            strength.Clue(f"the sponsor's name in engagement {e.id!r}", e.sponsor.name if e.sponsor else ""),
-            strength.Clue(f"the title of engagement {e.id!r}", e.title),
-            strength.Clue(f"the programme of engagement {e.id!r}", e.programme or ""),
-            *(strength.Clue(f"a team member's name in engagement {e.id!r}", m.name) for m in e.team),
-            *(strength.Clue("", text, context=True) for text in _engagement_words(e)),
+    return _Clues(engagements, site_name).reader(reader_id, reader_name)
+
+
+class _Clues:
+    """Every reader's clues (:func:`reader_clues`) from one pass over the engagements: each
+    engagement's clues are made once and shared by its readers (with their folded words)."""
+
+    def __init__(self, engagements: Iterable[Engagement], site_name: str) -> None:
+        self.site_name = site_name
+        self._opened: dict[str, list[Engagement]] = {}  # reader id -> engagements, in order
+        for e in engagements:
+            for reader_id in dict.fromkeys(e.access):
+                self._opened.setdefault(reader_id, []).append(e)
+        self._of: dict[int, list[strength.Clue]] = {}  # by id(engagement)
+
+    def reader(self, reader_id: str, reader_name: str) -> list[strength.Clue]:
+        clues = [
+            strength.Clue("the reader's id", reader_id),
+            strength.Clue("the reader's name", reader_name),
+            strength.Clue("the site name", self.site_name),
         ]
+        clues = [clue for clue in clues if clue.text.strip()]
+        for e in self._opened.get(reader_id, []):
+            if id(e) not in self._of:
+                self._of[id(e)] = _engagement_clues(e)
+            clues += self._of[id(e)]
+        return clues
+
+
+def _engagement_clues(e: Engagement) -> list[strength.Clue]:
+    clues = [
+        strength.Clue(f"the id of engagement {e.id!r}", e.id),
+        strength.Clue(f"the client's name in engagement {e.id!r}", e.client.name),
+        strength.Clue(f"the client's organisation in engagement {e.id!r}", e.client.organization or ""),
+        strength.Clue(f"the coach's name in engagement {e.id!r}", e.coach.name),
+        strength.Clue(f"the sponsor's name in engagement {e.id!r}", e.sponsor.name if e.sponsor else ""),
+        strength.Clue(f"the title of engagement {e.id!r}", e.title),
+        strength.Clue(f"the programme of engagement {e.id!r}", e.programme or ""),
+        *(strength.Clue(f"a team member's name in engagement {e.id!r}", m.name) for m in e.team),
+        *(strength.Clue("", text, context=True) for text in _engagement_words(e)),
+    ]
     return [clue for clue in clues if clue.text.strip()]

@@ -33,9 +33,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -62,9 +62,26 @@ class Clue:
     # only zxcvbn's user input (a background's words are common words, not names to refuse)
     context: bool = False
 
+    # Folded once per clue: a reader's checks read each clue's words three or four times,
+    # and an engagement's clues are shared by all of its readers.
+    @cached_property
+    def folded(self) -> str:
+        return _fold(self.text)
+
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        return tuple(_words(self.text))
+
+    @cached_property
+    def long_words(self) -> tuple[str, ...]:
+        """The words of :data:`MIN_CLUE_LETTERS` or more letters (the ones a check looks for)."""
+        return tuple(word for word in self.words if sum(c.isalpha() for c in word) >= MIN_CLUE_LETTERS)
+
 
 def _fold(text: str) -> str:
     """Lower case without accents: ``Tomás`` and ``TOMAS`` are the same clue."""
+    if text.isascii():  # no accent to take off, and NFKD leaves ASCII as it is
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -86,31 +103,37 @@ def _clue_pattern(word: str) -> re.Pattern[str]:
 def _clues_in(passphrase: str, clues: Iterable[Clue]) -> list[Clue]:
     """The clues with a word of MIN_CLUE_LETTERS or more letters that the passphrase contains."""
     folded = _fold(passphrase)
+    present = _letters_present(folded)
     return [
         clue
         for clue in clues
         if not clue.context
-        and any(
-            sum(c.isalpha() for c in word) >= MIN_CLUE_LETTERS and _clue_pattern(word).search(folded)
-            for word in _words(clue.text)
-        )
+        and any(present(word) and _clue_pattern(word).search(folded) for word in clue.long_words)
     ]
+
+
+def _letters_present(folded: str) -> Callable[[str], bool]:
+    """Whether every letter of a word is in ``folded``, as itself or as one of zxcvbn's
+    substitutions: a word without that cannot match (:func:`_clue_pattern`), so its regex
+    need not run. Exact, and most of a reader's hundreds of context words fail it at once."""
+    chars = set(folded)
+
+    def present(word: str) -> bool:
+        return all(c in chars or not chars.isdisjoint(L33T_TABLE.get(c, ())) for c in word)
+
+    return present
 
 
 def without_context(passphrase: str, clues: Iterable[Clue]) -> str | None:
     """The passphrase (folded) without the words of its reader's context clues (background,
     goals); None when it holds none of them."""
     folded = _fold(passphrase)
-    words = {
-        word
-        for clue in clues
-        if clue.context
-        for word in _words(clue.text)
-        if sum(c.isalpha() for c in word) >= MIN_CLUE_LETTERS
-    }
+    present = _letters_present(folded)
+    # only the words that may match: the others would leave the text as it is
+    words = {word for clue in clues if clue.context for word in clue.long_words if present(word)}
     # longest first: "warehouses" goes whole, not as "warehouse" and an "s"
     rest = folded
-    for word in sorted(words, key=len, reverse=True):
+    for word in sorted(words, key=lambda word: (-len(word), word)):
         rest = _clue_pattern(word).sub(" ", rest)
     return None if rest == folded else rest
 
@@ -124,8 +147,8 @@ def _user_inputs(clues: Iterable[Clue]) -> list[str]:
     inputs: dict[str, None] = {}
     for clue in clues:
         if not clue.context:  # a background's sentence whole would only slow zxcvbn
-            inputs[_fold(clue.text)] = None
-        inputs.update(dict.fromkeys(_words(clue.text)))
+            inputs[clue.folded] = None
+        inputs.update(dict.fromkeys(clue.words))
     return list(inputs)
 
 

@@ -91,12 +91,15 @@ def _words(text: str) -> list[str]:
 
 
 @cache
+def _spellings(letter: str) -> frozenset[str]:
+    """How a clue's letter may be written in a passphrase: itself or one of zxcvbn's substitutions."""
+    return frozenset((letter, *L33T_TABLE.get(letter, ())))
+
+
+@cache
 def _clue_pattern(word: str) -> re.Pattern[str]:
-    """``harbor`` -> a regex that also finds ``H4r-b0r`` (zxcvbn's substitutions, any separators)."""
-    letters = []
-    for letter in word:
-        subs = L33T_TABLE.get(letter, [])
-        letters.append("[" + "".join(re.escape(c) for c in (letter, *subs)) + "]")
+    """``harbor`` -> a regex that also finds ``H4r-b0r`` (:func:`_spellings`, any separators)."""
+    letters = ["[" + "".join(re.escape(c) for c in sorted(_spellings(letter))) + "]" for letter in word]
     return re.compile(r"[\W_]*".join(letters))
 
 
@@ -113,13 +116,13 @@ def _clues_in(passphrase: str, clues: Iterable[Clue]) -> list[Clue]:
 
 
 def _letters_present(folded: str) -> Callable[[str], bool]:
-    """Whether every letter of a word is in ``folded``, as itself or as one of zxcvbn's
-    substitutions: a word without that cannot match (:func:`_clue_pattern`), so its regex
-    need not run. Exact, and most of a reader's hundreds of context words fail it at once."""
+    """Whether every letter of a word is in ``folded`` in one of its :func:`_spellings`: a
+    word without that cannot match (:func:`_clue_pattern`), so its regex need not run.
+    Exact, and most of a reader's hundreds of context words fail it at once."""
     chars = set(folded)
 
     def present(word: str) -> bool:
-        return all(c in chars or not chars.isdisjoint(L33T_TABLE.get(c, ())) for c in word)
+        return all(c in chars or not chars.isdisjoint(_spellings(c)) for c in word)
 
     return present
 

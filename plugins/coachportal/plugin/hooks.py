@@ -363,8 +363,8 @@ class CoachPortalPlugin(BasePlugin[CoachPortalConfig]):
         if source is not None:
             assets = get_relative_url(f"{ASSET_DIR}/", page.url)
             output = scripts.with_page_stylesheets(output, source.slug, assets.rstrip("/") + "/")
-        if source is not None and self.build.vault is not None:
-            page.content = LOCKED_PENDING  # written: MkDocs would keep every page's ciphertext
+            if self.build.vault is not None:
+                page.content = LOCKED_PENDING  # written: MkDocs would keep every page's ciphertext
         with self.build.timings.step("page hygiene"):
             return self._finish(output, config, f"page {page.file.src_uri!r}", view, scan)
 

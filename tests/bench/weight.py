@@ -4,7 +4,10 @@ Builds a synthetic portal (tests/bench/synth.py: N engagements, R readers) twice
 and with ``encryption: false``, serves each ``site/`` over a local HTTP server, opens the
 actions page of one engagement in Playwright Chromium with an empty cache, records every
 response and prints its size as a host serving gzip (level 6) would send it: per resource
-(the HTML, each script, each stylesheet, fonts and images if any) and in total. Figures
+(the HTML, each script, each stylesheet, fonts and images if any) and in total. A URL
+fetched again in the same visit counts once: from this bench's Python server Chromium
+fetches the stylesheets a second time when Material's bundle starts (for plain Material
+too), where from nginx, with its Last-Modified and ETag, it fetches each once. Figures
 only, no assertion.
 
     python tests/bench/weight.py [--engagements N] [--readers R] [--keep DIR]
@@ -61,6 +64,7 @@ def kind(url: str, content_type: str) -> str:
 def measure(site: Path, passphrase: str | None) -> list[tuple[str, str, int, int]]:
     """(kind, path, bytes, gzip -6 bytes) of every response of a first visit (empty cache)."""
     rows: list[tuple[str, str, int, int]] = []
+    seen: set[str] = set()
     with serve(site) as server, launch() as browser, browser.context() as context:
         page = context.new_page()
 
@@ -69,6 +73,9 @@ def measure(site: Path, passphrase: str | None) -> list[tuple[str, str, int, int
                 body = response.body()
             except Exception:  # noqa: BLE001 - a redirect or an aborted request has no body
                 return
+            if response.url in seen:  # asked again: the cache's, not the network's
+                return
+            seen.add(response.url)
             what = kind(response.url, response.headers.get("content-type", ""))
             rows.append((what, urlsplit(response.url).path, len(body), len(gzip.compress(body, 6))))
 

@@ -62,18 +62,18 @@ def kind(url: str, content_type: str) -> str:
 
 
 def measure(site: Path, passphrase: str | None) -> list[tuple[str, str, int, int]]:
-    """(kind, path, bytes, gzip -6 bytes) of every response of a first visit (empty cache)."""
+    """(kind, path, bytes, gzip -6 bytes) of each URL a first visit (empty cache) fetches."""
     rows: list[tuple[str, str, int, int]] = []
     seen: set[str] = set()
     with serve(site) as server, launch() as browser, browser.context() as context:
         page = context.new_page()
 
         def record(response) -> None:  # noqa: ANN001
+            if response.url in seen:  # fetched again: a host with caching headers sends it once
+                return
             try:
                 body = response.body()
             except Exception:  # noqa: BLE001 - a redirect or an aborted request has no body
-                return
-            if response.url in seen:  # asked again: the cache's, not the network's
                 return
             seen.add(response.url)
             what = kind(response.url, response.headers.get("content-type", ""))

@@ -8,6 +8,7 @@ and Chromium checks are in test_i18n_browser.py.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 from pathlib import Path
@@ -347,6 +348,23 @@ def test_the_preview_panel_speaks_the_portal_language() -> None:
     assert "1 Problem in den Mandatsdateien" in german and "Die Seite lädt sich von selbst neu." in german
     assert "e.yml:3:5" in german  # the problem itself as the terminal words it
     assert "1 problem in the engagement files" in error_panel(error)
+
+
+def test_a_page_carries_only_the_unlock_words_its_language_changes() -> None:
+    """English pages carry no strings element (unlock.js holds the English); a language
+    carries the words it changes, and only those."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
+    assert protect.strings_element(translator("en")) == "" == protect.strings_element()
+    catalog = Catalog(locale="fr")
+    catalog.add(protect.UNLOCK_MESSAGES["lock"], "Verrouiller")  # one word of all translated
+    mo = io.BytesIO()
+    write_mo(mo, catalog)
+    mo.seek(0)
+    element = protect.strings_element(i18n.Translator("fr", Translations(mo)))
+    assert json.loads(element[element.index(">") + 1 : element.rindex("<")]) == {"lock": "Verrouiller"}
 
 
 def test_the_strings_element_is_data_the_csp_need_not_allow() -> None:

@@ -124,6 +124,7 @@ def test_language_option_overrides_theme_language(tmp_path: Path) -> None:
     assert "Étape en cours : Action" in html and "Vue d’ensemble" in html
     assert "Aktuelle Phase" not in html and "Current stage" not in html
     assert "not supported" not in result.stderr
+    assert '"lock":"Verrouiller"' in html  # unlock.js's words, in French (English pages carry none)
 
 
 def test_unsupported_language_falls_back_to_english_with_one_warning(tmp_path: Path) -> None:
@@ -132,7 +133,9 @@ def test_unsupported_language_falls_back_to_english_with_one_warning(tmp_path: P
     warnings = [line for line in result.stderr.splitlines() if "not supported" in line]
     assert len(warnings) == 1, result.stderr
     assert "'pt'" in warnings[0] and "en, de, fr, es, nl" in warnings[0]
-    assert "Current stage: Action" in overview_html(portal)
+    html = overview_html(portal)
+    assert "Current stage: Action" in html
+    assert 'id="coachportal-strings"' not in html  # unlock.js holds the English words
 
 
 def test_language_option_is_typed(tmp_path: Path) -> None:

@@ -13,9 +13,10 @@
  * own coachportal/portfolio/<locator>.json and no page) as "coachportal:portfolio:<locator>"; "Lock" forgets them, and so does a stretch of
  * inactivity (<meta name="coachportal:idle-lock-minutes">).
  *
- * Every word this script shows comes from the page: the build writes them, in the portal's
- * language, as JSON in <script type="application/json" id="coachportal-strings"> (data,
- * never run); MESSAGES below holds the English defaults and the keys.
+ * Every word this script shows is in the portal's language: MESSAGES below holds the
+ * English defaults and the keys; a page in another language carries its own words as JSON
+ * in <script type="application/json" id="coachportal-strings"> (data, never run; only
+ * those that differ from English, so an English page carries none).
  *
  * An ES module: the pure parts (payload checks, key unwrapping, decryption, the portfolio)
  * are exported for `node --test tests/js/`; in a page the module wires itself up, on first

@@ -33,8 +33,9 @@ from . import dashboard
 
 STRINGS_ID = "coachportal-strings"  # unlock.js reads its words from this element
 
-# What unlock.js may say, by its MESSAGES key: English message ids, translated into the
-# page's <script type="application/json" id="coachportal-strings"> (:func:`strings_element`).
+# What unlock.js may say, by its MESSAGES key: English message ids (unlock.js's defaults); the
+# page's <script type="application/json" id="coachportal-strings"> holds those its language
+# words otherwise (:func:`strings_element`).
 UNLOCK_MESSAGES: dict[str, str] = {
     "wrong": N_("That passphrase does not open this engagement."),
     "wrongPortfolio": N_("That passphrase does not open any engagement."),
@@ -65,9 +66,14 @@ UNLOCK_MESSAGES: dict[str, str] = {
 
 
 def strings_element(t: Translator | None = None) -> str:
-    """The words unlock.js shows, in the portal's language: JSON data, never run (CSP-safe)."""
+    """The words unlock.js shows that differ from its English defaults, in the portal's
+    language: JSON data, never run (CSP-safe). Nothing for an English portal: every page
+    carries it, and unlock.js already holds the English (about 0.6 KB gzip a page)."""
     t = t or english()
-    strings = {key: t.gettext(message) for key, message in UNLOCK_MESSAGES.items()}
+    words = {key: t.gettext(message) for key, message in UNLOCK_MESSAGES.items()}
+    strings = {key: word for key, word in words.items() if word != UNLOCK_MESSAGES[key]}
+    if not strings:
+        return ""
     text = json.dumps(strings, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/json" id="{STRINGS_ID}">{text}</script>'

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from coachportal.core.i18n import english
+from coachportal.edit import init_files
 
 REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "reference" / "engagement.yml"
 PAGES_PER_ENGAGEMENT = 6
@@ -84,8 +86,13 @@ def engagement(base: dict[str, Any], i: int, readers: list[str], rng: random.Ran
     return data
 
 
-# The theme as `coachportal init` writes it (edit/init_files.py): instant navigation, footer.
-THEME = {"name": "material", "features": ["navigation.instant", "navigation.footer"]}
+def init_config(root: Path) -> dict[str, Any]:
+    """mkdocs.yml as `coachportal init` writes it (edit/init_files.py: its theme, palettes,
+    fonts off, extensions), with its overrides/main.html written under ``root``: what the
+    benches measure is what a new portal's readers get."""
+    (root / "overrides").mkdir(parents=True, exist_ok=True)
+    (root / "overrides" / "main.html").write_text(init_files.override_main(english()), encoding="utf-8")
+    return yaml.safe_load(init_files.mkdocs_yml(english(), "Bench"))
 
 
 def write_portal(root: Path, n: int, readers: int, seed: int = 0) -> dict[str, str]:
@@ -94,7 +101,8 @@ def write_portal(root: Path, n: int, readers: int, seed: int = 0) -> dict[str, s
     rng = random.Random(seed)
     ids = reader_ids(readers)
     (root / "content").mkdir(parents=True, exist_ok=True)
-    (root / "content" / "index.md").write_text("# Bench\n", encoding="utf-8")
+    home = init_files.index_md(english())  # the home page as init writes it
+    (root / "content" / "index.md").write_text(home, encoding="utf-8")
     engagements = root / "engagements"
     engagements.mkdir(exist_ok=True)
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -103,12 +111,8 @@ def write_portal(root: Path, n: int, readers: int, seed: int = 0) -> dict[str, s
         text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
         (engagements / f"bench-{i:05d}.yml").write_text(text, encoding="utf-8")
     readers_config = {r: {"name": f"Reader {r[-3:]}"} for r in ids}
-    config = {
-        "site_name": "Bench",
-        "docs_dir": "content",
-        "theme": THEME,
-        "plugins": ["search", {"coachportal": {"readers": readers_config}}],
-    }
+    config = init_config(root)
+    config["plugins"] = ["search", {"coachportal": {"readers": readers_config}}]
     (root / "mkdocs.yml").write_text(json.dumps(config), encoding="utf-8")
     return env_of(passphrases(readers, seed))
 
@@ -152,12 +156,9 @@ def write_plain(root: Path, pages: int, seed: int = 0) -> None:
         directory.mkdir(exist_ok=True)
         (directory / f"p{i % PAGES_PER_ENGAGEMENT}.md").write_text(f"# Page {i}\n\n{body}", encoding="utf-8")
     config = {
-        "site_name": "Bench",
-        "docs_dir": "content",
-        "theme": THEME,
+        **init_config(root),  # the same theme, palettes and extensions as the portal's
         "plugins": ["search"],
         "nav": ["index.md"],
         "not_in_nav": "/e-*/",
-        "markdown_extensions": ["tables"],
     }
     (root / "mkdocs.yml").write_text(json.dumps(config), encoding="utf-8")

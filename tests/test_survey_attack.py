@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from coachportal.core.models import Engagement, Level
 from coachportal.core.redact import redact
-from coachportal.core.surveys import MIN_GROUP, OTHERS, SINGLE_RATER_GROUPS, aggregate_groups
+from coachportal.core.surveys import MIN_GROUP, OTHERS, SINGLE_RATER_GROUPS, TOTAL_LABEL, aggregate_groups
 from coachportal.derive.formatting import fmt_signed
 from coachportal.derive.survey_view import group_label
 from coachportal.render.engagement import render_engagement
@@ -120,10 +120,31 @@ def test_no_figure_tells_a_manager_another_managers_rating(
     # four a sum of 12, so all gave +3). Unanimity is not what anonymity thresholds hide.
     rest = [*managers[1:], *peers, *reports]
     assume(not (len(set(rest)) == 1 and abs(rest[0]) == 3))
+    # The same holds for any figure the other manager is counted in ("others", the total): a
+    # mean of -3.0 or +3.0 over fewer than 20 ratings says every one of them gave that end.
+    assume(not any(abs(mean) == 3 for label, _n, mean in _with_the_managers(groups)))
     shown = rows_of(groups)
     if not shown:
         return
     assert len(learnt(shown, groups, own=0)) > 1
+
+
+def _with_the_managers(groups: Mapping[str, Sequence[int]]) -> list[tuple[str, int, float]]:
+    """The figures that count both managers' ratings: the total, and "others" when they are folded."""
+    a = aggregate_groups(groups)
+    figures = [f for f in (a.total, *a.groups) if f is not None and f.label in (TOTAL_LABEL, OTHERS)]
+    return [(f.label, f.n, f.mean) for f in figures]
+
+
+def test_a_unanimous_figure_tells_what_it_says_and_one_rating_less_hides_it() -> None:
+    """Found by the property test above: peers [-3, -3, -2] and reports all -3 leave "others"
+    (both managers and the reports, once the reports are folded in) at -3.0, which says each
+    of them gave -3. One other rating and it says nothing of the other manager."""
+    unanimous = {"manager": [-3, -3], "peers": [-3, -3, -2], "direct-reports": [-3, -3, -3]}
+    assert ("others", 5, -3.0) in _with_the_managers(unanimous)
+    assert learnt(rows_of(unanimous), unanimous, own=0) == {-3}
+    one_less = {**unanimous, "direct-reports": [-3, -3, -2]}
+    assert len(learnt(rows_of(one_less), one_less, own=0)) > 1
 
 
 @settings(max_examples=200, deadline=None)

@@ -4,7 +4,8 @@ Each writer lays the same raters out in its tool's format, byte for byte: Google
 response CSV (UTF-8, no BOM, CRLF, ``Timestamp`` first, grid rows as ``Question [Row]``),
 Microsoft Forms' workbook and Excel's "CSV (Comma delimited)" of it (Windows-1252,
 CRLF), Qualtrics' CSV (UTF-8 with BOM, three header rows, ImportId JSON) and TSV
-(UTF-16 LE with BOM), SurveyMonkey's CSV and workbook (two header rows).
+(UTF-16 LE with BOM), SurveyMonkey's CSV and workbook (two header rows); and, under
+header rows copied from a real export (fixtures/surveys), SurveyMonkey's older CSV.
 """
 
 from __future__ import annotations
@@ -220,6 +221,46 @@ def surveymonkey_csv(path: Path) -> Path:
 
 def surveymonkey_xlsx(path: Path) -> Path:
     return write_xlsx(path, surveymonkey_rows(), "Sheet")
+
+
+# --- older formats, under header rows copied from real exports (fixtures/surveys/README.md) ---
+
+HEADS = Path(__file__).resolve().parent / "fixtures" / "surveys"
+
+
+def head(name: str) -> bytes:
+    """The header rows of a real export, byte for byte."""
+    return (HEADS / name).read_bytes()
+
+
+# SurveyMonkey's old export: its first nine columns, both header rows, are cut from the real
+# file (names, and the row-2 cells of NUL bytes); the questions are ours, one with the U+00A0
+# SurveyMonkey keeps from the question editor.
+MONKEY_OLD_COLUMNS = 9
+MONKEY_NBSP_GOAL = GOALS["G1"].replace(" directors", "\u00a0directors")
+
+
+def surveymonkey_2017_prefixes() -> list[bytes]:
+    """Each header row's first nine cells with their commas, as the real file has them."""
+    lines = head("surveymonkey-2017.head.csv").split(b"\r\n")[:2]
+    return [b",".join(line.split(b",")[:MONKEY_OLD_COLUMNS]) + b"," for line in lines]
+
+
+def surveymonkey_2017_csv(path: Path) -> Path:
+    first = [RELATION, QUESTION.replace(" Dana", "\u00a0Dana"), "", "", COMMENT]
+    second = ["Response", MONKEY_NBSP_GOAL, GOALS["G2"], GOALS["G3"], "Open-Ended Response"]
+    rows = []
+    for i, r in enumerate(RATERS):
+        meta = [f"534355348{i}", "96864758", f"09/03/2026 09:{10 + i}:02", f"09/03/2026 09:{14 + i}:40"]
+        meta += [f"203.0.113.{10 + i}", "", "", "", ""]
+        answers = [_signed(r.ratings[g], "{n} - {word}") for g in GOALS]
+        rows.append([*meta, r.label, *answers, r.comment])
+    heads = [
+        p + _csv([cells]).encode("utf-8")
+        for p, cells in zip(surveymonkey_2017_prefixes(), (first, second), strict=True)
+    ]
+    path.write_bytes(b"".join(heads) + _csv(rows).encode("utf-8"))
+    return path
 
 
 # ruff: noqa: E501 (the package parts are one line each, as Excel writes them)

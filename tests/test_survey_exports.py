@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 import surveyexports as se
 from clirun import coachportal
+from coachportal.edit.surveys.detect import WIDE, detect
+from coachportal.edit.surveys.result import Options
+from coachportal.edit.surveys.sheet import META
+from coachportal.edit.surveys.table import read_table
 from coachportal.load.loader import load_engagement
 from tmpportal import EXAMPLES
 
@@ -37,11 +41,29 @@ def _import(engagement: Path, export: str, *extra: str) -> object:
     )  # fmt: skip
 
 
+# Older formats, under header rows copied byte for byte from real exports (fixtures/surveys).
+OLD_WRITERS: dict[str, tuple[Callable[[Path], Path], str, str, list[str]]] = {
+    "surveymonkey-2017.csv": (se.surveymonkey_2017_csv, "SurveyMonkey", "utf-8", []),
+}
+
+
 @pytest.mark.parametrize("name", list(WRITERS))
 def test_every_layout_is_read_exactly(engagement: Path, name: str) -> None:
     writer, layout, encoding = WRITERS[name]
     writer(engagement.parent / name)
-    result = _import(engagement, name)
+    assert_read_exactly(engagement, name, layout, encoding)
+
+
+@pytest.mark.parametrize("name", list(OLD_WRITERS))
+def test_older_formats_are_read_exactly(engagement: Path, name: str) -> None:
+    writer, layout, encoding, extra = OLD_WRITERS[name]
+    writer(engagement.parent / name)
+    assert_read_exactly(engagement, name, layout, encoding, *extra)
+
+
+def assert_read_exactly(engagement: Path, name: str, layout: str, encoding: str, *extra: str) -> None:
+    """The six raters of ``se.RATERS``, every rating and comment, in the engagement file."""
+    result = _import(engagement, name, *extra)
     assert result.returncode == 0, result.stderr
     assert f"{name}: {layout} export ({encoding}), 6 rater(s) read" in result.stdout
     assert "blank answers skipped: 2" in result.stdout
@@ -124,3 +146,84 @@ def test_an_unknown_layout_asks_for_format(engagement: Path) -> None:
     (engagement.parent / "x.csv").write_bytes(b"a,b\r\n1,2\r\n")
     result = _import(engagement, "x.csv")
     assert result.returncode == 1 and "--format" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "layout", "own"),
+    [
+        ("qualtrics-current.head.csv", "qualtrics", 17),  # StartDate ... UserLanguage
+        ("surveymonkey-2017.head.csv", "surveymonkey", 9),  # RespondentID ... Custom Data
+    ],
+)
+def test_real_header_rows_are_recognised(name: str, layout: str, own: int) -> None:
+    """The header rows exactly as the tools wrote them: the tool, and which columns are its own."""
+    table = read_table(se.HEADS / name)
+    assert detect(table, Options()) == layout
+    columns = WIDE[layout].sheet(table).columns
+    assert [c.kind for c in columns[:own]] == [META] * own
+    assert columns[own].kind != META
+
+
+def test_surveymonkey_nul_sub_headings_are_empty() -> None:
+    """SurveyMonkey's old export writes its own columns' row-2 cells as NUL bytes: empty headings."""
+    table = read_table(se.HEADS / "surveymonkey-2017.head.csv")
+    assert table.encoding == "utf-8"
+    assert table.rows[1].cells[:9] == ["\x00"] * 9  # read exactly; only the heading is empty
+    columns = WIDE["surveymonkey"].sheet(table).columns
+    assert [c.heading for c in columns[:9]] == [
+        "RespondentID", "CollectorID", "StartDate", "EndDate", "IP Address", "Email Address",
+        "First Name", "LastName", "Custom Data",
+    ]  # fmt: skip
+    assert columns[9].heading.startswith(
+        "Contact Information (if your location is undisclosed and you\xa0can't"
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",  # se.qualtrics_tsv without its BOM: NULs in every other byte
+        "目標,グループ,評価,上司,同僚,部下\r\n".encode("utf-16-le"),  # few NULs, and not UTF-8
+    ],
+)
+def test_utf16_without_a_byte_order_mark_is_still_refused(engagement: Path, data: bytes) -> None:
+    path = engagement.parent / "q.tsv"
+    path.write_bytes(data or se.qualtrics_tsv(path).read_bytes()[2:])
+    result = _import(engagement, "q.tsv")
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith(
+        "q.tsv: looks like UTF-16 text without a byte-order mark; save it again as UTF-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "value", "message"),
+    [
+        # the first rater's group (line 3, column 10): 'Manager\x00' would read as manager
+        (
+            2,
+            9,
+            "Manager\x00",
+            r"m.csv:3:10: an answer holds a NUL byte: 'Manager\x00'; export the file again",
+        ),
+        # a rating made only of NULs is not a blank answer
+        (2, 11, "\x00", r"m.csv:3:12: an answer holds a NUL byte: '\x00'; export the file again"),
+        # a heading with text and a NUL: not SurveyMonkey's empty sub-heading
+        (1, 11, "Better\x00", r"m.csv:2:12: a heading holds a NUL byte: 'Better\x00'; export the file again"),
+    ],
+)
+def test_a_nul_byte_is_never_dropped(
+    engagement: Path, row: int, column: int, value: str, message: str
+) -> None:
+    path = se.surveymonkey_2017_csv(engagement.parent / "m.csv")
+    table = read_table(path)
+    rows = [r.cells for r in table.rows]
+    rows[row][column] = value  # row: 0-based, so line row + 1 (no multi-line cell before it)
+    path.write_bytes(se._csv(rows).encode("utf-8"))
+    before = engagement.read_bytes()
+    result = _import(engagement, "m.csv")
+    assert result.returncode == 1
+    assert "m.csv: 1 problem; nothing was imported" in result.stderr
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert engagement.read_bytes() == before

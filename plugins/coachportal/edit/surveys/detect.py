@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import EditError
 from . import google, long, msforms, qualtrics, surveymonkey
 from .result import Imported, Options
-from .table import Table, read_table
+from .table import Table, read_table, refuse_nuls
 from .wide import read_wide
 
 WIDE = {"qualtrics": qualtrics, "surveymonkey": surveymonkey, "msforms": msforms, "google": google}
@@ -32,13 +32,18 @@ def read_export(path, goals: dict[str, str], options: Options) -> Imported:  # t
     """The survey round in ``path``; EditError naming every problem (and nothing imported)."""
     table = read_table(path, options.delimiter)
     layout = options.layout or detect(table, options)
+    headers = _header_rows(layout, table)
+    refuse_nuls(table, headers)
     if layout == "long":
         return long.read_long(table, goals, options)
     module = WIDE[layout]
-    minimum = {"qualtrics": 3, "surveymonkey": 2}.get(layout, 1)
-    if len(table.rows) < minimum:
+    if len(table.rows) < headers:
         raise EditError(
-            f"{path}: a {module.NAME} export has {minimum} header rows; "
+            f"{path}: a {module.NAME} export has {headers} header rows; "
             f"this file has {len(table.rows)} row(s)"
         )
     return read_wide(module.sheet(table), goals, options)
+
+
+def _header_rows(layout: str, table: Table) -> int:
+    return {"qualtrics": 3, "surveymonkey": 2}.get(layout, 1)

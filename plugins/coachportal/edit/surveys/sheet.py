@@ -28,4 +28,6 @@ class Sheet:
 
 
 def header_cells(table: Table, index: int) -> list[str]:
-    return table.rows[index].cells if index < len(table.rows) else []
+    """Header row ``index``; a cell of NUL bytes only (SurveyMonkey's empty sub-heading) is empty."""
+    cells = table.rows[index].cells if index < len(table.rows) else []
+    return ["" if cell and not cell.strip("\x00") else cell for cell in cells]

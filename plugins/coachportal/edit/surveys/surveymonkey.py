@@ -3,15 +3,16 @@
 Row 1 names each question once (the columns after it that belong to the same question
 are blank there); row 2 says what each column holds: ``Response``, ``Open-Ended
 Response``, or a matrix row's label. The first columns (``Respondent ID, Collector ID,
-Start Date, End Date, IP Address, Email Address, First Name, Last Name, Custom Data 1``)
-are SurveyMonkey's own.
+Start Date, End Date, IP Address, Email Address, First Name, Last Name, Custom Data 1``;
+in the old export ``RespondentID, CollectorID, StartDate, EndDate, ..., LastName, Custom
+Data``, their row-2 cells written as NUL bytes) are SurveyMonkey's own.
 """
 
 from __future__ import annotations
 
 from .sheet import ANSWER, META, TEXT, Column, Sheet, header_cells
 from .table import Table
-from .vocabulary import SURVEYMONKEY_META, is_one_of, normalise
+from .vocabulary import SURVEYMONKEY_COLLECTOR, SURVEYMONKEY_META, SURVEYMONKEY_RESPONDENT, is_one_of
 
 NAME = "SurveyMonkey"
 OPEN = ("open-ended response", "other (please specify)", "other please specify")
@@ -19,8 +20,12 @@ PLAIN = ("response",)
 
 
 def matches(table: Table) -> bool:
-    first = [normalise(h) for h in header_cells(table, 0)[:3]]
-    return first[:2] == ["respondent id", "collector id"]
+    first = header_cells(table, 0)
+    return (
+        len(first) >= 2
+        and is_one_of(first[0], SURVEYMONKEY_RESPONDENT)
+        and is_one_of(first[1], SURVEYMONKEY_COLLECTOR)
+    )
 
 
 def sheet(table: Table) -> Sheet:

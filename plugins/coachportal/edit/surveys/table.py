@@ -4,7 +4,9 @@
 UTF-16), else as UTF-8, else as cp1252 (Excel's "CSV (Comma delimited)" on Western
 Windows), and parsed by the csv module in its standard dialect: comma (tab for .tsv
 and for UTF-16 text, as Qualtrics and Excel's "Unicode Text" write them), ``"``
-doubled inside quotes. The dialect is never guessed from the data.
+doubled inside quotes. The dialect is never guessed from the data. A NUL byte is
+refused wherever it is, except as a header cell made only of NULs (how SurveyMonkey's
+older export writes an empty sub-heading).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EditError
+from .result import Problems
 
 XLSX_MAGIC = b"PK\x03\x04"
 DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
@@ -64,12 +67,15 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise EditError(f"{path}: not valid UTF-16 text at byte {exc.start}") from None
-    if b"\x00" in data[:4096]:
-        raise EditError(f"{path}: looks like UTF-16 text without a byte-order mark; save it again as UTF-8")
     try:
-        return data.decode("utf-8"), "utf-8"
+        text: str | None = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        text = None
+    # NULs and not UTF-8 (UTF-16 of non-Latin text has few NULs): no Windows-1252 export either
+    if _looks_utf16(data[:4096]) or (text is None and b"\x00" in data[:4096]):
+        raise EditError(f"{path}: looks like UTF-16 text without a byte-order mark; save it again as UTF-8")
+    if text is not None:
+        return text, "utf-8"
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
@@ -77,6 +83,34 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
             f"{path}: not UTF-8, UTF-16 or Windows-1252 text (byte 0x{data[exc.start]:02x} at offset "
             f"{exc.start}); save it again as CSV UTF-8"
         ) from None
+
+
+def _looks_utf16(sample: bytes) -> bool:
+    """UTF-16 without a BOM: NULs in most of the odd or the even bytes (ASCII text in UTF-16).
+
+    Not "any NUL": SurveyMonkey's older CSV export writes its empty sub-header cells as
+    NUL bytes in an otherwise UTF-8 file.
+    """
+    pairs = len(sample) // 2
+    return pairs > 0 and max(sample[0::2].count(0), sample[1::2].count(0)) * 2 > pairs
+
+
+def refuse_nuls(table: Table, header_rows: int) -> None:
+    """No NUL byte in an answer, none inside a heading's text (a cell of NULs only is an empty heading).
+
+    A NUL is never dropped or read as blank in an answer: no tool writes one there.
+    """
+    problems = Problems(table.path)
+    for position, row in enumerate(table.rows):
+        for index, cell in enumerate(row.cells):
+            answer = position >= header_rows
+            if "\x00" in cell and (answer or cell.strip("\x00")):
+                what = "an answer" if answer else "a heading"
+                shown = repr(cell[:60]) + ("…" if len(cell) > 60 else "")
+                problems.add(
+                    row.number, index, None, f"{what} holds a NUL byte: {shown}; export the file again"
+                )
+    problems.raise_any()
 
 
 def _text_rows(path: Path, text: str, delimiter: str) -> list[Row]:

@@ -91,9 +91,12 @@ MSFORMS_META = (
 )  # fmt: skip
 MSFORMS_META_PREFIXES = ("points ", "feedback ", "punkte ", "points ", "puntos ", "punten ")
 
+# SurveyMonkey's own first columns, as its current export and its older one (2017) name them.
+SURVEYMONKEY_RESPONDENT = ("respondent id", "respondentid")
+SURVEYMONKEY_COLLECTOR = ("collector id", "collectorid")
 SURVEYMONKEY_META = (
-    "respondent id", "collector id", "start date", "end date", "ip address", "email address",
-    "first name", "last name", "custom data 1", "custom data",
+    *SURVEYMONKEY_RESPONDENT, *SURVEYMONKEY_COLLECTOR, "start date", "startdate", "end date", "enddate",
+    "ip address", "email address", "first name", "last name", "lastname", "custom data 1", "custom data",
 )  # fmt: skip
 
 # A free-text column whose heading says so (a comment on a goal, or on the round).

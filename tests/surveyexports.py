@@ -5,7 +5,8 @@ response CSV (UTF-8, no BOM, CRLF, ``Timestamp`` first, grid rows as ``Question 
 Microsoft Forms' workbook and Excel's "CSV (Comma delimited)" of it (Windows-1252,
 CRLF), Qualtrics' CSV (UTF-8 with BOM, three header rows, ImportId JSON) and TSV
 (UTF-16 LE with BOM), SurveyMonkey's CSV and workbook (two header rows); and, under
-header rows copied from a real export (fixtures/surveys), SurveyMonkey's older CSV.
+header rows copied from real exports (fixtures/surveys), Qualtrics' legacy and 2016
+formats and SurveyMonkey's older CSV.
 """
 
 from __future__ import annotations
@@ -231,6 +232,44 @@ HEADS = Path(__file__).resolve().parent / "fixtures" / "surveys"
 def head(name: str) -> bytes:
     """The header rows of a real export, byte for byte."""
     return (HEADS / name).read_bytes()
+
+
+# Both heads are QualtricsTools' "Single Answer MC Questions" survey: Q2 holds the rater
+# group, Q4, Q3, Q5 the ratings (numeric, 1..7), mc_question_five_TEXT the comment.
+QUALTRICS_OLD_MAP = ["--scale", "1..7", "--map", "Q4=G1", "--map", "Q3=G2", "--map", "Q5=G3"]
+QUALTRICS_OLD_MAP += ["--map", "mc_question_five_TEXT=G2"]
+
+
+def _qualtrics_old_rows(legacy: bool) -> list[list[str]]:
+    """Rows under either head: legacy V1-V10 (ends in an empty column), or the 2016 columns."""
+    rows = []
+    for i, r in enumerate([Rater("Peer", "peers", {g: -3 for g in GOALS}, ""), *RATERS]):
+        status = "1" if i == 0 else "0"  # the first is a survey preview
+        start, end = f"2026-09-03 09:{10 + i}:00", f"2026-09-03 09:{14 + i}:31"
+        if legacy:
+            meta = [f"R_3kq8Zx{i}VbN2mT", "Default Response Set", "Anonymous", "", "", f"203.0.113.{i}"]
+            meta += [status, start, end, "1"]
+        else:
+            meta = [f"R_3kq8Zx{i}VbN2mT", "Default Response Set", f"203.0.113.{i}", start, end, "", "", ""]
+            meta += ["", "1", status]
+        answers = ["" if (v := r.ratings[g]) is None else str(v + 4) for g in GOALS]
+        location = ["52.52", "13.40", "-1"]
+        rows.append([*meta, r.label, *answers, "", r.comment, *location, *([""] if legacy else [])])
+    return rows
+
+
+def qualtrics_legacy_csv(path: Path) -> Path:
+    path.write_bytes(head("qualtrics-legacy.head.csv") + _csv_lf(_qualtrics_old_rows(True)))
+    return path
+
+
+def qualtrics_2016_csv(path: Path) -> Path:
+    path.write_bytes(head("qualtrics-2016.head.csv") + _csv_lf(_qualtrics_old_rows(False)))
+    return path
+
+
+def _csv_lf(rows: list[list[str]]) -> bytes:
+    return _csv(rows).replace("\r\n", "\n").encode("utf-8")  # QualtricsTools' files end lines in LF
 
 
 # SurveyMonkey's old export: its first nine columns, both header rows, are cut from the real

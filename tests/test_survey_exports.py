@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,8 @@ def _import(engagement: Path, export: str, *extra: str) -> object:
 
 # Older formats, under header rows copied byte for byte from real exports (fixtures/surveys).
 OLD_WRITERS: dict[str, tuple[Callable[[Path], Path], str, str, list[str]]] = {
+    "qualtrics-legacy.csv": (se.qualtrics_legacy_csv, "Qualtrics", "utf-8-sig", se.QUALTRICS_OLD_MAP),
+    "qualtrics-2016.csv": (se.qualtrics_2016_csv, "Qualtrics", "utf-8", se.QUALTRICS_OLD_MAP),
     "surveymonkey-2017.csv": (se.surveymonkey_2017_csv, "SurveyMonkey", "utf-8", []),
 }
 
@@ -148,10 +151,27 @@ def test_an_unknown_layout_asks_for_format(engagement: Path) -> None:
     assert result.returncode == 1 and "--format" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(("name", "line"), [("qualtrics-legacy.csv", 3), ("qualtrics-2016.csv", 4)])
+def test_old_qualtrics_columns_and_preview(engagement: Path, name: str, line: int) -> None:
+    """Legacy: two header rows, V1-V10 and Location* its own; 2016: three, its own by ImportId."""
+    OLD_WRITERS[name][0](engagement.parent / name)
+    result = _import(engagement, name, *se.QUALTRICS_OLD_MAP, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert f"skipped row {line}: a survey preview (Status '1')" in result.stdout
+    first = 11 if line == 3 else 12  # the 2016 format has one more column of its own
+    roles = ["rater groups", "ratings on G1", "ratings on G2", "ratings on G3", "comments on G3"]
+    roles.append("comments on G2")  # mc_question_five_TEXT, by --map
+    shown = re.findall(r"(?m)^  column (\d+) '.*': (.*)$", result.stdout)
+    assert shown == [(str(first + i), role) for i, role in enumerate(roles)]
+
+
 @pytest.mark.parametrize(
     ("name", "layout", "own"),
     [
         ("qualtrics-current.head.csv", "qualtrics", 17),  # StartDate ... UserLanguage
+        ("qualtrics-legacy-sample.head.csv", "qualtrics", 10),  # V1 ... V10 (Location* come last)
+        ("qualtrics-legacy.head.csv", "qualtrics", 10),
+        ("qualtrics-2016.head.csv", "qualtrics", 11),  # ResponseID ... Status
         ("surveymonkey-2017.head.csv", "surveymonkey", 9),  # RespondentID ... Custom Data
     ],
 )

@@ -46,4 +46,6 @@ def read_export(path, goals: dict[str, str], options: Options) -> Imported:  # t
 
 
 def _header_rows(layout: str, table: Table) -> int:
-    return {"qualtrics": 3, "surveymonkey": 2}.get(layout, 1)
+    if layout == "qualtrics":
+        return qualtrics.header_rows(table)
+    return 2 if layout == "surveymonkey" else 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from coachportal.edit.surveys.result import Options
 from coachportal.edit.surveys.sheet import META
 from coachportal.edit.surveys.table import read_table
 from coachportal.load.loader import load_engagement
-from tmpportal import EXAMPLES
+from tmpportal import DEMO_ENGAGEMENTS, EXAMPLES
 
 WRITERS: dict[str, tuple[Callable[[Path], Path], str, str]] = {
     "google.csv": (se.google_csv, "Google Forms", "utf-8"),
@@ -247,3 +248,31 @@ def test_a_nul_byte_is_never_dropped(
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert engagement.read_bytes() == before
+
+
+def test_import_into_a_portal_made_by_init(tmp_path: Path) -> None:
+    """The README's way: `init`, `reader add`, an engagement, then `survey import` of an old export."""
+    root = tmp_path / "portal"
+    for args, cwd in [
+        (("init", str(root), "--site-name", "Northstar Coaching"), tmp_path),
+        (("reader", "add", "acme-hr", "--name", "Acme HR"), root),
+    ]:
+        made = coachportal(*args, cwd=cwd)
+        assert made.returncode == 0, made.stderr
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    text = (DEMO_ENGAGEMENTS / "nw-ops-2026.yml").read_text(encoding="utf-8")
+    engagement = root / "engagements" / "nw-ops-2026.yml"
+    engagement.write_text(re.sub(r"(?m)^access:.*$", "access: [acme-hr]", text), encoding="utf-8")
+    se.surveymonkey_2017_csv(root / "export.csv")
+    result = coachportal(
+        "survey", "import", "engagements/nw-ops-2026.yml", "export.csv", "--round", "2",
+        "--sent", "2026-09-01", "--closed", "2026-09-12", cwd=root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "export.csv: SurveyMonkey export (utf-8), 6 rater(s) read" in result.stdout
+    assert "survey round 2: 3 goal(s), 16 rating(s) imported" in result.stdout
+    survey = load_engagement(engagement).stages.achievement.surveys[-1]
+    assert (survey.round, {r.goal: r.groups for r in survey.results}) == (2, se.expected()[0])
+    checked = coachportal("validate", cwd=root)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "1 engagement file(s) OK: nw-ops-2026" in checked.stdout

@@ -240,7 +240,7 @@ QUALTRICS_OLD_MAP = ["--scale", "1..7", "--map", "Q4=G1", "--map", "Q3=G2", "--m
 QUALTRICS_OLD_MAP += ["--map", "mc_question_five_TEXT=G2"]
 
 
-def _qualtrics_old_rows(legacy: bool) -> list[list[str]]:
+def qualtrics_old_rows(legacy: bool) -> list[list[str]]:
     """Rows under either head: legacy V1-V10 (ends in an empty column), or the 2016 columns."""
     rows = []
     for i, r in enumerate([Rater("Peer", "peers", {g: -3 for g in GOALS}, ""), *RATERS]):
@@ -258,13 +258,13 @@ def _qualtrics_old_rows(legacy: bool) -> list[list[str]]:
     return rows
 
 
-def qualtrics_legacy_csv(path: Path) -> Path:
-    path.write_bytes(head("qualtrics-legacy.head.csv") + _csv_lf(_qualtrics_old_rows(True)))
+def qualtrics_legacy_csv(path: Path, rows: list[list[str]] | None = None) -> Path:
+    path.write_bytes(head("qualtrics-legacy.head.csv") + _csv_lf(rows or qualtrics_old_rows(True)))
     return path
 
 
-def qualtrics_2016_csv(path: Path) -> Path:
-    path.write_bytes(head("qualtrics-2016.head.csv") + _csv_lf(_qualtrics_old_rows(False)))
+def qualtrics_2016_csv(path: Path, rows: list[list[str]] | None = None) -> Path:
+    path.write_bytes(head("qualtrics-2016.head.csv") + _csv_lf(rows or qualtrics_old_rows(False)))
     return path
 
 
@@ -285,20 +285,22 @@ def surveymonkey_2017_prefixes() -> list[bytes]:
     return [b",".join(line.split(b",")[:MONKEY_OLD_COLUMNS]) + b"," for line in lines]
 
 
-def surveymonkey_2017_csv(path: Path) -> Path:
-    first = [RELATION, QUESTION.replace(" Dana", "\u00a0Dana"), "", "", COMMENT]
-    second = ["Response", MONKEY_NBSP_GOAL, GOALS["G2"], GOALS["G3"], "Open-Ended Response"]
+def surveymonkey_2017_rows() -> list[list[str]]:
     rows = []
     for i, r in enumerate(RATERS):
         meta = [f"534355348{i}", "96864758", f"09/03/2026 09:{10 + i}:02", f"09/03/2026 09:{14 + i}:40"]
         meta += [f"203.0.113.{10 + i}", "", "", "", ""]
         answers = [_signed(r.ratings[g], "{n} - {word}") for g in GOALS]
         rows.append([*meta, r.label, *answers, r.comment])
-    heads = [
-        p + _csv([cells]).encode("utf-8")
-        for p, cells in zip(surveymonkey_2017_prefixes(), (first, second), strict=True)
-    ]
-    path.write_bytes(b"".join(heads) + _csv(rows).encode("utf-8"))
+    return rows
+
+
+def surveymonkey_2017_csv(path: Path, rows: list[list[str]] | None = None) -> Path:
+    first = [RELATION, QUESTION.replace(" Dana", "\u00a0Dana"), "", "", COMMENT]
+    second = ["Response", MONKEY_NBSP_GOAL, GOALS["G2"], GOALS["G3"], "Open-Ended Response"]
+    prefixes = surveymonkey_2017_prefixes()
+    heads = [p + _csv([cells]).encode("utf-8") for p, cells in zip(prefixes, (first, second), strict=True)]
+    path.write_bytes(b"".join(heads) + _csv(rows or surveymonkey_2017_rows()).encode("utf-8"))
     return path
 
 

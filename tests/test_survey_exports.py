@@ -44,7 +44,7 @@ def _import(engagement: Path, export: str, *extra: str) -> object:
 
 
 # Older formats, under header rows copied byte for byte from real exports (fixtures/surveys).
-OLD_WRITERS: dict[str, tuple[Callable[[Path], Path], str, str, list[str]]] = {
+OLD_WRITERS: dict[str, tuple[Callable[..., Path], str, str, list[str]]] = {  # (path, rows=None)
     "qualtrics-legacy.csv": (se.qualtrics_legacy_csv, "Qualtrics", "utf-8-sig", se.QUALTRICS_OLD_MAP),
     "qualtrics-2016.csv": (se.qualtrics_2016_csv, "Qualtrics", "utf-8", se.QUALTRICS_OLD_MAP),
     "surveymonkey-2017.csv": (se.surveymonkey_2017_csv, "SurveyMonkey", "utf-8", []),
@@ -276,3 +276,44 @@ def test_import_into_a_portal_made_by_init(tmp_path: Path) -> None:
     checked = coachportal("validate", cwd=root)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "1 engagement file(s) OK: nw-ops-2026" in checked.stdout
+
+
+OLD_ROWS = {
+    "qualtrics-legacy.csv": lambda: se.qualtrics_old_rows(legacy=True),
+    "qualtrics-2016.csv": lambda: se.qualtrics_old_rows(legacy=False),
+    "surveymonkey-2017.csv": se.surveymonkey_2017_rows,
+}
+Q4_TEXT = "Click to write the question text This question has custom R…"
+Q3_TEXT = "Click to write the question text This question has choice g…"
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "column", "value", "message"),
+    [
+        # legacy: two header rows, then the preview (row 0 here): the first rater is line 4
+        ("qualtrics-legacy.csv", 1, 11, "9", f":4:12 ({Q4_TEXT}): rating 9 (= +5) is outside the scale"),
+        # 2016: three header rows, then the preview
+        ("qualtrics-2016.csv", 1, 13, "x", f":5:14 ({Q3_TEXT}): 'x' is not a rating"),
+        # a 360's self-assessment is no rater group of the portal
+        (
+            "surveymonkey-2017.csv",
+            0,
+            9,
+            "Self",
+            ":3:10 (Your working relationship with Dana): unknown rater group 'Self'",
+        ),
+    ],
+)
+def test_a_bad_cell_in_an_older_format_is_refused_at_its_place(
+    engagement: Path, name: str, row: int, column: int, value: str, message: str
+) -> None:
+    writer, _layout, _encoding, extra = OLD_WRITERS[name]
+    rows = OLD_ROWS[name]()
+    rows[row][column] = value
+    writer(engagement.parent / name, rows)
+    before = engagement.read_bytes()
+    result = _import(engagement, name, *extra)
+    assert result.returncode == 1
+    assert f"{name}: 1 problem; nothing was imported" in result.stderr
+    assert f"{name}{message}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and engagement.read_bytes() == before

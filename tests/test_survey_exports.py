@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import surveyexports as se
 from clirun import coachportal
+from coachportal.edit.errors import EditError
 from coachportal.edit.surveys.detect import WIDE, detect
 from coachportal.edit.surveys.result import Options
 from coachportal.edit.surveys.sheet import META
@@ -317,3 +318,12 @@ def test_a_bad_cell_in_an_older_format_is_refused_at_its_place(
     assert f"{name}: 1 problem; nothing was imported" in result.stderr
     assert f"{name}{message}" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and engagement.read_bytes() == before
+
+
+@pytest.mark.parametrize("third", ["{[1]: 2}", "{{1}: 2}", "{" + "(" * 100_000, "{'ImportId': 'QID1'"])
+def test_a_third_row_that_only_looks_like_importids_is_not_qualtrics(tmp_path: Path, third: str) -> None:
+    """Row 3 is read as Python literals (2016 format): nothing else in it may crash detection."""
+    path = tmp_path / "x.csv"
+    path.write_bytes(se._csv([["a", "b"], ["c", "d"], [third, "e"]]).encode("utf-8"))
+    with pytest.raises(EditError, match=r"x\.csv:1: cannot tell which survey tool wrote this file"):
+        detect(read_table(path), Options())

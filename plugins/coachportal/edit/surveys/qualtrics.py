@@ -44,7 +44,7 @@ def _import_id(cell: str) -> tuple[str, bool] | None:
     except ValueError:
         try:
             value, is_json = ast.literal_eval(cell), False  # literals only: nothing in the file is run
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):  # {[1]: 2}: TypeError
             return None
     return (str(value.get("ImportId", "")), is_json) if isinstance(value, dict) else None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 import surveyexports as se
 from clirun import coachportal
 from coachportal.edit.errors import EditError
-from coachportal.edit.surveys.detect import WIDE, detect
+from coachportal.edit.surveys.detect import WIDE, detect, read_export
 from coachportal.edit.surveys.result import Options
 from coachportal.edit.surveys.sheet import META
 from coachportal.edit.surveys.table import read_table
@@ -327,3 +328,26 @@ def test_a_third_row_that_only_looks_like_importids_is_not_qualtrics(tmp_path: P
     path.write_bytes(se._csv([["a", "b"], ["c", "d"], [third, "e"]]).encode("utf-8"))
     with pytest.raises(EditError, match=r"x\.csv:1: cannot tell which survey tool wrote this file"):
         detect(read_table(path), Options())
+
+
+def test_a_legacy_qualtrics_matrix_row_names_its_goal(tmp_path: Path) -> None:
+    """Legacy and 2016 exports join a matrix row to its question with a bare '-' ("Question-Row")."""
+    own = se.head("qualtrics-legacy-sample.head.csv").decode("utf-8-sig").splitlines()
+    names = [*own[0].split(",")[:10], "Q1", "Q2_1", "Q2_2"]
+    question = "How has Dana's co-operation changed?"  # a '-' of its own: the row is after the last
+    texts = [
+        *own[1].split(",")[:10],
+        se.RELATION,
+        f"{question}-{se.GOALS['G1']}",
+        f"{question}-{se.GOALS['G3']}",
+    ]
+    meta = ["R_1", "Default Response Set", "Anonymous", "", "", "203.0.113.1", "0", "", "", "1"]
+    rows = [names, texts, [*meta, "Peer", "+2", "-1"], [*meta, "Manager", "0", "+3"]]
+    path = tmp_path / "legacy.csv"
+    path.write_bytes(codecs.BOM_UTF8 + se._csv(rows).encode("utf-8"))
+    imported = read_export(path, se.GOALS, Options())
+    assert imported.layout == "Qualtrics" and imported.raters == 2
+    assert {r.goal: r.groups for r in imported.results} == {
+        "G1": {"peers": [2], "manager": [0]},
+        "G3": {"peers": [-1], "manager": [3]},
+    }

@@ -296,13 +296,13 @@ Q3_TEXT = "Click to write the question text This question has choice g…"
         ("qualtrics-legacy.csv", 1, 11, "9", f":4:12 ({Q4_TEXT}): rating 9 (= +5) is outside the scale"),
         # 2016: three header rows, then the preview
         ("qualtrics-2016.csv", 1, 13, "x", f":5:14 ({Q3_TEXT}): 'x' is not a rating"),
-        # a 360's self-assessment is no rater group of the portal
+        # a rater group the portal does not know (a self-assessment is skipped: see below)
         (
             "surveymonkey-2017.csv",
             0,
             9,
-            "Self",
-            ":3:10 (Your working relationship with Dana): unknown rater group 'Self'",
+            "Neighbour",
+            ":3:10 (Your working relationship with Dana): unknown rater group 'Neighbour'",
         ),
     ],
 )
@@ -351,3 +351,36 @@ def test_a_legacy_qualtrics_matrix_row_names_its_goal(tmp_path: Path) -> None:
         "G1": {"peers": [2], "manager": [0]},
         "G3": {"peers": [-1], "manager": [3]},
     }
+
+
+# --- a 360's self-assessment ------------------------------------------------------------------
+
+
+def test_the_clients_own_rating_is_skipped_and_said_so(engagement: Path) -> None:
+    """A 360 asks the client too ("Self"): not a stakeholder group, so the row is left out
+    (and the output names it), and the other raters import as ever."""
+    rows = se.google_rows()
+    own = list(rows[1])
+    own[2] = "Self"
+    own[3:6] = ["+3 Much better"] * 3
+    rows.insert(2, own)
+    (engagement.parent / "google.csv").write_bytes(se._csv(rows).encode("utf-8"))
+    result = _import(engagement, "google.csv")
+    assert result.returncode == 0, result.stderr
+    assert "google.csv: Google Forms export (utf-8), 6 rater(s) read" in result.stdout
+    assert (
+        "skipped row 3: the client's own rating ('Self'): a self-assessment, not a stakeholder's,"
+        " is not imported" in result.stdout
+    )
+    survey = load_engagement(engagement).stages.achievement.surveys[-1]
+    assert {r.goal: r.groups for r in survey.results} == se.expected()[0]
+
+
+def test_a_self_assessment_in_a_long_table_in_german_is_skipped(engagement: Path) -> None:
+    text = "goal,group,rating\nG1,Vorgesetzte,2\nG1,Selbsteinschätzung,3\nG1,Kollegen,1\n"
+    (engagement.parent / "long.csv").write_text(text, encoding="utf-8")
+    result = _import(engagement, "long.csv")
+    assert result.returncode == 0, result.stderr
+    assert "skipped row 3: the client's own rating ('Selbsteinschätzung')" in result.stdout
+    survey = load_engagement(engagement).stages.achievement.surveys[-1]
+    assert {r.goal: r.groups for r in survey.results} == {"G1": {"manager": [2], "peers": [1]}}

@@ -10,7 +10,7 @@ from ..errors import EditError
 from .result import Imported, Options, Problems, Result
 from .table import Row, Table
 from .values import Reading, read_rating
-from .vocabulary import GROUPS, group_of, normalise
+from .vocabulary import GROUPS, SELF_SKIPPED, group_of, is_self, normalise
 
 NAME = "long (goal, group, rating)"
 COLUMNS = ("goal", "group", "rating", "comment")
@@ -114,6 +114,9 @@ def read_long(table: Table, goals: dict[str, str], options: Options) -> Imported
         goal, label, rating = (row.cell(where[c]).strip() for c in REQUIRED)
         comment = row.cell(where["comment"]) if "comment" in where else ""
         if not (goal or label or rating or comment.strip()):
+            continue
+        if is_self(label):
+            imported.skipped.append(f"row {row.number}: {SELF_SKIPPED.format(label=label)}")
             continue
         found = len(problems.lines)
         group, reading = check.row(row, goal, label, rating, options.offset)

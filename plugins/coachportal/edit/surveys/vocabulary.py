@@ -45,6 +45,17 @@ GROUP_WORDS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+# The client's own rating in a 360 ("Self"): not a stakeholder group, so its rows are
+# skipped (and the import says so), not refused as an unknown group.
+SELF_WORDS = (
+    "self", "myself", "self assessment", "self rating", "self evaluation", "own rating",
+    "selbst", "ich selbst", "selbsteinschätzung", "selbstbild", "selbstbewertung",
+    "soi même", "moi même", "auto évaluation", "autoévaluation",
+    "yo mismo", "yo misma", "autoevaluación",
+    "zelf", "ikzelf", "zelfbeoordeling", "zelfevaluatie",
+)  # fmt: skip
+SELF_SKIPPED = "the client's own rating ({label!r}): a self-assessment, not a stakeholder's, is not imported"
+
 # The seven points of the -3..+3 improvement scale.
 SCALE_WORDS: dict[int, tuple[str, ...]] = {
     -3: ("much worse", "viel schlechter", "beaucoup moins bien", "bien pire", "mucho peor", "veel slechter"),
@@ -148,6 +159,14 @@ def group_of(label: str) -> str | None:
         if candidates & normalised:
             return group
     return None
+
+
+_SELF_KEYS = frozenset(key.replace("-", " ") for key in _keys(SELF_WORDS))
+
+
+def is_self(label: str) -> bool:
+    """True when a rater-group answer names the client themself ("Self", "Selbsteinschätzung")."""
+    return normalise(label).replace("-", " ") in _SELF_KEYS
 
 
 def scale_value(label: str) -> int | None:

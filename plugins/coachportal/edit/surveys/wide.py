@@ -16,7 +16,16 @@ from .result import Imported, Options, Problems, Result
 from .sheet import META, TEXT, Column, Sheet
 from .table import Row
 from .values import read_rating
-from .vocabulary import COMMENT_WORDS, GENERAL_WORDS, GROUPS, group_of, has_word, normalise
+from .vocabulary import (
+    COMMENT_WORDS,
+    GENERAL_WORDS,
+    GROUPS,
+    SELF_SKIPPED,
+    group_of,
+    has_word,
+    is_self,
+    normalise,
+)
 
 ROUND = ""  # the "goal" of a comment on the round
 
@@ -88,7 +97,7 @@ def _group_columns(sheet: Sheet, candidates: list[Column]) -> list[Column]:
     found, mostly = [], []
     for column in candidates:
         answers = [cell for _row, cell in _answers(sheet, column) if cell.strip()]
-        named = sum(1 for cell in answers if group_of(cell))
+        named = sum(1 for cell in answers if group_of(cell) or is_self(cell))
         if answers and named == len(answers):
             found.append(column)
         elif answers and named * 2 > len(answers):
@@ -186,6 +195,9 @@ def _read_row(
         return
     label = row.cell(plan.group.index)
     group = group_of(label)
+    if group is None and is_self(label):
+        imported.skipped.append(f"row {row.number}: {SELF_SKIPPED.format(label=label)}")
+        return
     if group is None:
         problems.add(
             row.number, plan.group.index, plan.group.heading,

@@ -10,6 +10,7 @@ import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,50 @@ def test_text_is_served_compressed(served: tuple[str, Path], rel: str) -> None:
         body = response.read()
     assert gzip.decompress(body) == (site / rel).read_bytes(), rel
     assert len(body) < (site / rel).stat().st_size, rel
+
+
+FRAMING_HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+@pytest.mark.parametrize("rel", ["", "nw-ops-2026/actions/", "coachportal/unlock.js", "no-such-page/"])
+def test_every_response_forbids_framing_and_mime_guessing(served: tuple[str, Path], rel: str) -> None:
+    """The README's block sends what a <meta> policy cannot: on pages, files and the 404 alike."""
+    base, _site = served
+    try:
+        response = urllib.request.urlopen(base + rel, timeout=10)
+    except urllib.error.HTTPError as error:
+        response = error
+    with response:
+        assert {name: response.headers.get(name) for name in FRAMING_HEADERS} == FRAMING_HEADERS, rel
+
+
+@pytest.mark.browser
+def test_another_site_cannot_frame_the_unlock_form(
+    served: tuple[str, Path], tmp_path: Path, browser: Any, serve_site: Any
+) -> None:
+    """An attacker's page (another origin) that frames an engagement page gets Chromium's
+    refusal, not the passphrase form."""
+    base, _site = served
+    target = base + "nw-ops-2026/actions/"
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><title>Quarterly review</title><iframe src="{target}"></iframe>', encoding="utf-8"
+    )
+    attacker = serve_site(tmp_path)
+    assert attacker.origin != base.rstrip("/")
+    with browser.context() as ctx:
+        page = ctx.new_page()
+        page.goto(attacker.url, wait_until="load")
+        for _ in range(100):  # Chromium says so once the frame's response came (within 10 s)
+            if any("frame-ancestors" in m for m in ctx.console):
+                break
+            page.wait_for_timeout(100)
+        assert any("frame-ancestors" in m for m in ctx.console), ctx.console
+        framed = [f for f in page.frames if f is not page.main_frame]
+        assert len(framed) == 1
+        assert framed[0].locator(".coachportal-locked").count() == 0
+        assert not framed[0].url.startswith(base), framed[0].url

@@ -10,8 +10,8 @@ import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from nginxhost import NGINX, WORKER_USER, nginx

@@ -733,7 +733,7 @@ def test_near_duplicate_passphrases_are_refused_like_shared_ones(variant) -> Non
     assert near not in message and STRONG["marcus-lee"] not in message
 
 
-# Hyphenated literals in tests/ that are not passphrases (test case ids, plugin names).
+# Hyphenated literals in tests/ that are not passphrases (test case ids, plugin names, headers).
 NOT_PASSPHRASES = {
     "css-webkit-image-set",
     "css-escaped-url-hex-space",
@@ -746,6 +746,7 @@ NOT_PASSPHRASES = {
     "git-revision-date-localized-plugin",
     "TOP-SECRET-SNIPPET-CONTENT",
     "mkdocs-git-revision-date-localized-plugin",
+    "X-Content-Type-Options",  # an HTTP header (test_nginx)
 }
 # The shape of this project's passphrases: words joined by dashes (the README's, the demo's,
 # `coachportal readers add`'s). Those written with spaces are STRONG_EXAMPLES, checked by name.

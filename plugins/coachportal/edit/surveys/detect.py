@@ -32,7 +32,7 @@ def read_export(path, goals: dict[str, str], options: Options) -> Imported:  # t
     """The survey round in ``path``; EditError naming every problem (and nothing imported)."""
     table = read_table(path, options.delimiter)
     layout = options.layout or detect(table, options)
-    headers = _header_rows(layout, table)
+    headers = (long if layout == "long" else WIDE[layout]).header_rows(table)
     refuse_nuls(table, headers)
     if layout == "long":
         return long.read_long(table, goals, options)
@@ -43,9 +43,3 @@ def read_export(path, goals: dict[str, str], options: Options) -> Imported:  # t
             f"this file has {len(table.rows)} row(s)"
         )
     return read_wide(module.sheet(table), goals, options)
-
-
-def _header_rows(layout: str, table: Table) -> int:
-    if layout == "qualtrics":
-        return qualtrics.header_rows(table)
-    return 2 if layout == "surveymonkey" else 1

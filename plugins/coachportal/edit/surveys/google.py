@@ -17,6 +17,11 @@ def matches(table: Table) -> bool:
     return bool(first) and is_one_of(first[0], TIMESTAMP_WORDS)
 
 
+def header_rows(table: Table) -> int:
+    """The column headings only."""
+    return 1
+
+
 def sheet(table: Table) -> Sheet:
     columns = []
     for index, heading in enumerate(header_cells(table, 0)):
@@ -24,4 +29,4 @@ def sheet(table: Table) -> Sheet:
         texts = (grid.group(2), grid.group(1)) if grid else (heading,)
         meta = index == 0 or is_one_of(heading, EMAIL_WORDS)
         columns.append(Column(index, heading, texts, META if meta else ANSWER))
-    return Sheet(NAME, table, table.rows[0].number, columns, table.rows[1:])
+    return Sheet(NAME, table, table.rows[0].number, columns, table.rows[header_rows(table) :])

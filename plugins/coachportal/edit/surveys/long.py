@@ -102,6 +102,11 @@ def _add(imported: Imported, result: Result, group: str, reading: Reading, comme
         result.comments.append({"group": group, "text": comment})
 
 
+def header_rows(table: Table) -> int:
+    """The column names only."""
+    return 1
+
+
 def read_long(table: Table, goals: dict[str, str], options: Options) -> Imported:
     columns = options.columns or parse_columns(None)
     where = _positions(table, columns)
@@ -110,7 +115,7 @@ def read_long(table: Table, goals: dict[str, str], options: Options) -> Imported
     check = _Checker(table, where, goals, problems)
     results: dict[str, Result] = {}
     imported = Imported(table.path, NAME, table.encoding, [])
-    for row in table.rows[1:]:
+    for row in table.rows[header_rows(table) :]:
         goal, label, rating = (row.cell(where[c]).strip() for c in REQUIRED)
         comment = row.cell(where["comment"]) if "comment" in where else ""
         if not (goal or label or rating or comment.strip()):

@@ -37,9 +37,14 @@ def _meta(heading: str) -> bool:
     return is_one_of(heading, MSFORMS_META) or any(key.startswith(p) for p in MSFORMS_META_PREFIXES)
 
 
+def header_rows(table: Table) -> int:
+    """The column headings only."""
+    return 1
+
+
 def sheet(table: Table) -> Sheet:
     columns = [
         Column(index, heading, (heading,), META if _meta(heading) else ANSWER)
         for index, heading in enumerate(header_cells(table, 0))
     ]
-    return Sheet(NAME, table, table.rows[0].number, columns, table.rows[1:])
+    return Sheet(NAME, table, table.rows[0].number, columns, table.rows[header_rows(table) :])

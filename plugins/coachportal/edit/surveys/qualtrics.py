@@ -55,6 +55,7 @@ def _legacy(table: Table) -> bool:
 
 
 def header_rows(table: Table) -> int:
+    """Column names and question texts; the current and the 2016 format add the ImportIds."""
     return 2 if _legacy(table) else 3
 
 

@@ -28,6 +28,11 @@ def matches(table: Table) -> bool:
     )
 
 
+def header_rows(table: Table) -> int:
+    """The questions, then what each of their columns holds."""
+    return 2
+
+
 def sheet(table: Table) -> Sheet:
     questions, subs = header_cells(table, 0), header_cells(table, 1)
     columns = []
@@ -46,4 +51,4 @@ def sheet(table: Table) -> Sheet:
         shown = f"{question} [{label}]" if label else question
         texts = (label, question) if label else (question,)
         columns.append(Column(index, shown, texts, kind))
-    return Sheet(NAME, table, table.rows[0].number, columns, table.rows[2:])
+    return Sheet(NAME, table, table.rows[0].number, columns, table.rows[header_rows(table) :])
